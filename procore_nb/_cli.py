@@ -1,0 +1,48 @@
+"""``procore-nb``: the command-line entry point.
+
+Each subcommand lives with the code it drives and is imported only when used, so that
+``procore-nb whoami`` never loads the server and ``procore-nb sandbox`` never loads pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: subcommand -> (module, function taking argv, one-line help)
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "sandbox": ("procore_nb.sandbox._cli", "main", "run the Procore-compatible sandbox server"),
+    "login": ("procore_nb._terminal", "login_main", "sign in from a terminal (out-of-band code)"),
+    "whoami": ("procore_nb._terminal", "whoami_main", "show who the cached sign-in belongs to"),
+    "logout": ("procore_nb._terminal", "logout_main", "revoke the cached token and forget it"),
+    "demo": ("procore_nb._demo", "demo_main", "run the example notebooks against the sandbox"),
+    "lab": ("procore_nb._demo", "lab_main", "open JupyterLab signed in against the sandbox"),
+}
+
+
+def _usage() -> str:
+    width = max(map(len, _COMMANDS))
+    lines = ["usage: procore-nb COMMAND [options]", "", "commands:"]
+    lines += [f"  {name:<{width}}  {help_}" for name, (_, _, help_) in _COMMANDS.items()]
+    lines += ["", "Run 'procore-nb COMMAND --help' for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``procore-nb`` with ``argv`` (default: ``sys.argv[1:]``) and return its exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return 0 if args else 2
+    name, rest = args[0], args[1:]
+    if name not in _COMMANDS:
+        print(f"procore-nb: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module, func, _ = _COMMANDS[name]
+    run = getattr(importlib.import_module(module), func)
+    return int(run(rest) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
