@@ -1,0 +1,26 @@
+"""Everything one running sandbox holds, in one object the endpoints share."""
+
+from __future__ import annotations
+
+from ._clock import Clock
+from ._counters import Counters
+from ._data import World
+from ._faults import Faults
+from ._limits import RateLimiter
+from ._options import Options
+from ._query import QueryCache
+from ._tokens import TokenStore
+
+
+class State:
+    """The options in force, the data, the tokens, the clock and the tallies of one sandbox."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.clock = Clock()
+        self.world = World(options)
+        self.tokens = TokenStore(self.clock)
+        self.limiter = RateLimiter(self.clock)
+        self.counters = Counters()
+        self.faults = Faults(options.seed)
+        self.queries = QueryCache()
