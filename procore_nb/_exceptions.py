@@ -122,7 +122,15 @@ class ResponseError(ProcoreError):
 
 
 class AuthenticationError(ResponseError):
-    """Procore did not accept the credentials: 401, ``invalid_grant`` or ``invalid_client``."""
+    """Procore did not accept the credentials: 401, ``invalid_grant`` or ``invalid_client``.
+
+    ``error`` is the OAuth (Doorkeeper) error name when the token endpoint gave one, such
+    as ``"invalid_grant"`` or ``"invalid_client"``; ``None`` for a 401 from the REST API.
+    """
+
+    def __init__(self, message: str, *, error: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.error = error
 
 
 class ReauthenticationRequired(AuthenticationError):

@@ -1,0 +1,84 @@
+"""procore_nb: Procore construction-management data in pandas, from Jupyter notebooks.
+
+Examples
+--------
+>>> import procore_nb as pnb
+>>> client = pnb.Client("sandbox")            # settings from arguments, PROCORE_*, config.toml
+>>> client.authorization_url()                # doctest: +SKIP
+>>> client.exchange_code("...")               # doctest: +SKIP
+>>> client.projects(status="all")             # doctest: +SKIP
+
+Everything public is imported here; the modules behind it are private. Optional parts
+(``procore_nb.widgets``, ``procore_nb.maps``, ``procore_nb.sandbox``) are imported only
+when asked for, so that ``import procore_nb`` stays fast.
+"""
+
+from __future__ import annotations
+
+from procore_nb._client import Client
+from procore_nb._config import ClientConfig, config_file, set_testing
+from procore_nb._exceptions import (
+    AuthenticationError,
+    CompanyRequiredError,
+    ConfigurationError,
+    DataIntegrityError,
+    InsecureURLError,
+    InvalidRequestError,
+    MalformedResponseError,
+    NotFoundError,
+    NotSignedInError,
+    PermissionDeniedError,
+    ProcoreError,
+    ProcoreTimeout,
+    RateLimitError,
+    ReauthenticationRequired,
+    ResponseError,
+    ServerError,
+    TokenCacheError,
+    TransportError,
+)
+from procore_nb._paging import DataIntegrityWarning
+from procore_nb._tokens import (
+    NOOP,
+    READ_WRITE,
+    REAUTH,
+    FileTokenCache,
+    NoopTokenCache,
+    ReauthTokenCache,
+    Token,
+    TokenCache,
+)
+
+__all__ = [
+    "NOOP",
+    "READ_WRITE",
+    "REAUTH",
+    "AuthenticationError",
+    "Client",
+    "ClientConfig",
+    "CompanyRequiredError",
+    "ConfigurationError",
+    "DataIntegrityError",
+    "DataIntegrityWarning",
+    "FileTokenCache",
+    "InsecureURLError",
+    "InvalidRequestError",
+    "MalformedResponseError",
+    "NoopTokenCache",
+    "NotFoundError",
+    "NotSignedInError",
+    "PermissionDeniedError",
+    "ProcoreError",
+    "ProcoreTimeout",
+    "RateLimitError",
+    "ReauthTokenCache",
+    "ReauthenticationRequired",
+    "ResponseError",
+    "ServerError",
+    "Token",
+    "TokenCache",
+    "TokenCacheError",
+    "TransportError",
+    "config_file",
+    "set_testing",
+]

@@ -1,0 +1,590 @@
+"""The :class:`Client`: Procore's REST API with answers as pandas DataFrames.
+
+The client composes the pieces that live in their own modules: settings
+(:mod:`~procore_nb._config`), the sign-in (:mod:`~procore_nb._auth`), HTTP with retries
+and pacing (:mod:`~procore_nb._transport`), paging (:mod:`~procore_nb._paging`) and the
+conversion of records to typed frames (``procore_nb._frames``). It adds what only it
+knows: which paths need the ``Procore-Company-Id`` header, short paths such as
+``"projects"``, and where a frame came from (``df.attrs``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from procore_nb._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authenticator
+from procore_nb._config import (
+    ClientConfig,
+    Settings,
+    missing_credentials_message,
+    parse_company_id,
+    resolve_settings,
+)
+from procore_nb._constants import (
+    COMPANY_HEADER,
+    COMPANY_HEADER_EXEMPT,
+    MAX_PER_PAGE,
+    PER_PAGE_HEADER,
+    TOTAL_HEADER,
+)
+from procore_nb._exceptions import (
+    CompanyRequiredError,
+    ConfigurationError,
+    MalformedResponseError,
+    NotFoundError,
+    NotSignedInError,
+    PermissionDeniedError,
+)
+from procore_nb._paging import Page, fetch_all, iter_pages
+from procore_nb._tokens import Token, TokenCache, cache_from_name
+from procore_nb._transport import Reply, Transport, error_for_response
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Client"]
+
+_VERSIONED = re.compile(r"^/(rest/(v\d+(?:\.\d+)?)|vapid)(/[^?]*)?")
+_COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
+_STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
+#: Project list parameters that are not filters.
+_PROJECT_PARAMS = frozenset({"sort", "serializer_view", "view", "page", "per_page"})
+_RESOURCES = frozenset({"projects", "companies", "project_stages"})
+
+
+def _to_frame(
+    records: Sequence[Mapping[str, Any]], resource: str | None, stages: Sequence[str] | None
+) -> pd.DataFrame:
+    # pandas is imported here, not at the top, so that `import procore_nb` stays fast.
+    try:
+        from procore_nb._frames import to_frame  # noqa: PLC0415  # see the comment above
+    except ImportError:
+        import pandas as pd  # noqa: PLC0415  # see the comment above
+
+        return pd.DataFrame(list(records))
+    return to_frame(records, resource, stages=stages)
+
+
+class Client:
+    """A signed-in connection to one Procore environment, answering in DataFrames.
+
+    The constructor does no network I/O. Settings come from the arguments, else the
+    ``PROCORE_*`` environment variables, else ``config.toml`` in the user config
+    directory (see :func:`procore_nb.config_file`).
+
+    Parameters
+    ----------
+    env:
+        ``"production"`` (the default), ``"sandbox"``, ``"monthly"``, ``"fedramp"`` or
+        ``"custom"`` (any server given by ``api_url``).
+    api_url, login_url:
+        Hosts of a custom server; ``login_url`` defaults to ``api_url``.
+    client_id, client_secret:
+        The app's credentials from the Procore Developer Portal.
+    company_id:
+        The company whose data to read (sent as ``Procore-Company-Id``).
+    grant:
+        ``"authorization_code"`` (a person signs in) or ``"client_credentials"``
+        (a service account).
+    cache:
+        ``"read_write"``, ``"none"``, ``"reauth"`` or a :class:`TokenCache`.
+    ca_file:
+        A certificate authority to trust, such as the sandbox's ``--tls`` CA.
+    timeout:
+        Seconds to wait for a connection and for each read.
+    progress:
+        Show progress bars for lists of several pages.
+    config:
+        Rarely changed settings (:class:`ClientConfig`).
+
+    Examples
+    --------
+    >>> import procore_nb as pnb
+    >>> client = pnb.Client("sandbox", client_id="my-app", client_secret="...")
+    >>> client.signed_in
+    False
+    >>> url = client.authorization_url()      # open it, allow, copy the code
+    >>> client.exchange_code("...")           # doctest: +SKIP
+    >>> client.projects(status="all")         # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        env: str | None = None,
+        *,
+        api_url: str | None = None,
+        login_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        company_id: int | str | None = None,
+        grant: str | None = None,
+        cache: str | TokenCache = "read_write",
+        ca_file: str | None = None,
+        timeout: float = 30.0,
+        progress: bool = True,
+        config: ClientConfig | None = None,
+    ) -> None:
+        explicit = {
+            "api_url": api_url,
+            "login_url": login_url,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "company_id": company_id,
+            "grant": grant,
+            "ca_file": ca_file,
+        }
+        self._settings: Settings = resolve_settings(env, explicit=explicit)
+        self._config = config or ClientConfig()
+        self.grant: str = self._settings.grant
+        self.progress = progress
+        #: Appended to NotSignedInError messages (the login widget points at itself here).
+        self.sign_in_hint = ""
+        self._company_id = self._settings.company_id
+        self._stages: dict[int, list[str] | None] = {}
+        conf = self._config
+        self._transport = Transport(
+            ca_file=self._settings.ca_file,
+            timeout=timeout,
+            retries=conf.retries,
+            backoff=(conf.backoff_factor, conf.backoff_jitter),
+            max_wait=conf.max_wait,
+            pool_size=max(10, conf.max_workers + 2),
+        )
+        s = self._settings
+        self._auth = Authenticator(
+            s.env,
+            app=(s.login_url, s.client_id, s.client_secret),
+            cache=cache_from_name(cache),
+            cache_key=self._cache_key(),
+            transport=self._transport,
+            config=conf,
+        )
+
+    def _cache_key(self) -> str:
+        s = self._settings
+        where = s.env if s.env != "custom" else f"custom-{urlsplit(s.api_url).netloc}"
+        return f"{where}-{s.client_id or ''}"
+
+    # -- settings ----------------------------------------------------------------------
+
+    @property
+    def env(self) -> str:
+        """The environment: production, sandbox, monthly, fedramp or custom."""
+        return self._settings.env
+
+    @property
+    def api_url(self) -> str:
+        """The REST API host."""
+        return self._settings.api_url
+
+    @property
+    def login_url(self) -> str:
+        """The OAuth host."""
+        return self._settings.login_url
+
+    @property
+    def client_id(self) -> str | None:
+        """The app's client id (not a secret)."""
+        return self._settings.client_id
+
+    @property
+    def has_client_secret(self) -> bool:
+        """Whether a client secret is configured (the secret itself is never exposed)."""
+        return bool(self._settings.client_secret)
+
+    @property
+    def company_id(self) -> int | None:
+        """The company sent as ``Procore-Company-Id``; settable with an int or its digits."""
+        return self._company_id
+
+    @company_id.setter
+    def company_id(self, value: int | str | None) -> None:
+        self._company_id = parse_company_id(value)
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether the client holds a token (no I/O; it may still be refreshed on use)."""
+        return self._auth.token is not None
+
+    @property
+    def token(self) -> Token | None:
+        """The current :class:`Token` (its repr hides the secrets), or ``None``."""
+        return self._auth.token
+
+    def __repr__(self) -> str:
+        return (
+            f"Client(env={self.env!r}, api_url={self.api_url!r}, client_id={self.client_id!r}, "
+            f"company_id={self.company_id!r}, grant={self.grant!r}, signed_in={self.signed_in})"
+        )
+
+    def close(self) -> None:
+        """Close pooled connections (the sign-in stays cached)."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- signing in --------------------------------------------------------------------
+
+    def _require_credentials(self, *, secret: bool = True) -> None:
+        if not self.client_id or (secret and not self.has_client_secret):
+            raise ConfigurationError(
+                missing_credentials_message(self._settings, need_secret=secret)
+            )
+
+    def authorization_url(self, *, state: str | None = None) -> str:
+        """The out-of-band authorize URL (with ``state``) for the user to open.
+
+        After allowing access, Procore shows a code: pass it to :meth:`exchange_code`.
+        """
+        self._require_credentials()
+        url, _ = self._auth.authorization_url(state=state)
+        return url
+
+    def exchange_code(self, code: str) -> None:
+        """Complete sign-in with the ``code`` Procore showed; the token is cached.
+
+        Raises :class:`AuthenticationError` (``error="invalid_grant"``) for a used or
+        expired code: codes are single-use and expire after 10 minutes.
+        """
+        code = (code or "").strip()
+        if not code:
+            raise ConfigurationError(
+                "The authorization code is empty: paste the code Procore showed after you "
+                "allowed access (open the link again if you lost it)."
+            )
+        self._require_credentials()
+        self._auth.exchange_code(code)
+        self.grant = AUTHORIZATION_CODE
+
+    def login_service_account(self) -> None:
+        """Sign in as the app's service account (client-credentials grant)."""
+        self._require_credentials()
+        self._auth.login_service_account()
+        self.grant = CLIENT_CREDENTIALS
+
+    def restore(self) -> bool:
+        """Use the cached sign-in, refreshing it if needed; ``False`` if none is usable."""
+        if not self.client_id:
+            return False
+        restored = self._auth.restore()
+        token = self._auth.token
+        if restored and token is not None:
+            self.grant = token.grant
+        return restored
+
+    def logout(self) -> None:
+        """Revoke the token at Procore (best effort) and forget it here and in the cache."""
+        self._auth.logout()
+
+    def token_info(self) -> dict[str, Any]:
+        """Procore's description of the current token (``/oauth/token/info``)."""
+        reply = self._call("GET", f"{self.login_url}/oauth/token/info", params=None, company=None)
+        return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
+
+    # -- reading -----------------------------------------------------------------------
+
+    def me(self) -> dict[str, Any]:
+        """The signed-in user, as ``/rest/v1.0/me`` answers."""
+        data = self.get("me")
+        return dict(data) if isinstance(data, Mapping) else {"me": data}
+
+    def companies(self) -> pd.DataFrame:
+        """The companies the user can see, one row each."""
+        return self.frame("companies")
+
+    def project_stages(self, company_id: int | str | None = None) -> pd.DataFrame:
+        """The company's project stages, in the company's order."""
+        company = self._company(company_id)
+        return self.frame(f"companies/{company}/project_stages", company_id=company)
+
+    def projects(
+        self, company_id: int | str | None = None, status: str = "active", **filters: Any
+    ) -> pd.DataFrame:
+        """Every project of the company matching ``status`` and ``filters``.
+
+        Parameters
+        ----------
+        company_id:
+            Defaults to :attr:`company_id`.
+        status:
+            ``"active"``, ``"inactive"`` or ``"all"``.
+        **filters:
+            Procore's project filters without the ``filters[...]`` wrapping: ``name="x"``,
+            ``id=[1, 2]`` (a list sends an array), ``updated_at=(start, end)`` (a pair
+            sends a range). ``sort``, ``serializer_view`` and ``view`` pass through.
+
+        Examples
+        --------
+        >>> df = client.projects(status="all", name="tower")   # doctest: +SKIP
+        """
+        company = self._company(company_id)
+        try:
+            by_status = _STATUS_FILTER[status.lower()]
+        except KeyError:
+            raise ConfigurationError(
+                f"status must be 'active', 'inactive' or 'all', not {status!r}."
+            ) from None
+        params: dict[str, Any] = {"company_id": company, "filters[by_status]": by_status}
+        for key, value in filters.items():
+            if key in _PROJECT_PARAMS:
+                params[key] = value
+            elif isinstance(value, list | set | frozenset):
+                params[f"filters[{key}][]"] = list(value)
+            elif isinstance(value, tuple) and len(value) == 2:
+                start, end = (v.isoformat() if hasattr(v, "isoformat") else v for v in value)
+                params[f"filters[{key}]"] = f"{start}...{end}"
+            else:
+                params[f"filters[{key}]"] = value
+        return self.frame("projects", params, company_id=company)
+
+    def frame(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        company_id: int | str | None = None,
+        limit: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Every row of any list endpoint as a DataFrame (or the first ``limit`` rows).
+
+        ``path`` is ``/rest/v1.0/...``, ``/rest/v1.1/...``, ``/rest/v2.0/...``,
+        ``/vapid/...`` or short (``"projects"`` means ``/rest/v1.0/projects``).
+        ``df.attrs`` records the environment, path, company, fetch time and row count.
+        """
+        full, version = self._path(path)
+        company = self._company_for(full, version, company_id)
+        params = self._with_company_param(full, version, params, company)
+        if limit is not None and limit < 1:
+            raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
+        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        size = self._page_size(version, limit)
+        records = fetch_all(
+            lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
+            per_page=size,
+            limit=limit,
+            workers=self._config.max_workers,
+            progress=self.progress if progress is None else progress,
+            label=full.rsplit("/", 1)[-1],
+        )
+        resource = self._resource(full, params)
+        stages = self._stage_names(company) if resource == "projects" and company else None
+        df = _to_frame(records, resource, stages)
+        df.attrs.update(
+            environment=self.env,
+            path=full,
+            company_id=company,
+            fetched_at=fetched_at,
+            rows=len(df),
+        )
+        return df
+
+    def pages(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        company_id: int | str | None = None,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield a list endpoint's records page by page, for streaming large lists."""
+        full, version = self._path(path)
+        company = self._company_for(full, version, company_id)
+        params = self._with_company_param(full, version, params, company)
+        yield from iter_pages(
+            lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
+            per_page=self._page_size(version, None),
+        )
+
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        company_id: int | str | None = None,
+    ) -> Any:
+        """The decoded JSON of any GET endpoint (``/rest/v2.x`` bodies unwrapped from ``data``)."""
+        full, version = self._path(path)
+        company = self._company_for(full, version, company_id)
+        params = self._with_company_param(full, version, params, company)
+        reply = self._call("GET", self.api_url + full, params=params, company=company)
+        return _unwrap(reply.data, version)
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _path(self, path: str) -> tuple[str, str]:
+        """The absolute path of ``path`` and its API version (``v1.0``, ``vapid``...)."""
+        text = path.strip()
+        if text.startswith(("http://", "https://")):
+            if not text.startswith(self.api_url + "/"):
+                raise ConfigurationError(
+                    f"Refusing to send the token to {text!r}: it is not on {self.api_url}. "
+                    "Give a path such as /rest/v1.0/projects."
+                )
+            text = text[len(self.api_url) :]
+        if not text.startswith("/"):
+            text = "/" + text
+        match = _VERSIONED.match(text)
+        if match:
+            return text, match.group(2) or "vapid"
+        return "/rest/v1.0" + text, "v1.0"
+
+    def _company(self, company_id: int | str | None) -> int:
+        company = parse_company_id(company_id) if company_id is not None else self._company_id
+        if company is None:
+            raise CompanyRequiredError(
+                "No company chosen: pass company_id=... to this call, or set client.company_id "
+                "(client.companies() lists the ids), or set PROCORE_COMPANY_ID."
+            )
+        return company
+
+    def _company_for(self, full: str, version: str, company_id: int | str | None) -> int | None:
+        """The company to send, or a CompanyRequiredError if the endpoint needs one."""
+        if company_id is not None:
+            return parse_company_id(company_id)
+        in_path = _COMPANY_IN_PATH.search(full)
+        company = self._company_id or (int(in_path.group(1)) if in_path else None)
+        if company is not None or not self._needs_company(full, version):
+            return company
+        raise CompanyRequiredError(
+            f"{full} needs a company (the {COMPANY_HEADER} header) and none is set: pass "
+            "company_id=... to this call, or set client.company_id (client.companies() lists "
+            "the ids), or set PROCORE_COMPANY_ID. Nothing was sent."
+        )
+
+    def _needs_company(self, full: str, version: str) -> bool:
+        if version == "vapid":
+            return False
+        match = _VERSIONED.match(full)
+        rest = (match.group(3) if match else "") or ""
+        first = rest.strip("/").split("/")[0]
+        if first in COMPANY_HEADER_EXEMPT and rest.strip("/") == first:
+            # Users may list companies without the header; service accounts may not.
+            return first == "companies" and self.grant == CLIENT_CREDENTIALS
+        return True
+
+    def _with_company_param(
+        self, full: str, version: str, params: Mapping[str, Any] | None, company: int | None
+    ) -> dict[str, Any]:
+        merged = dict(params or {})
+        match = _VERSIONED.match(full)
+        first = ((match.group(3) if match else "") or "").strip("/").split("/")[0]
+        # Procore still wants the company_id query parameter where the endpoint names it.
+        if first == "projects" and company is not None and version != "v2.0":
+            merged.setdefault("company_id", company)
+        return merged
+
+    def _page_size(self, version: str, limit: int | None) -> int:
+        largest = MAX_PER_PAGE.get(version, MAX_PER_PAGE.get("v2.0", 100))
+        return min(largest, limit) if limit is not None else largest
+
+    def _resource(self, full: str, params: Mapping[str, Any]) -> str | None:
+        if params.get("serializer_view") == "compact" or params.get("view") == "compact":
+            return None
+        last = full.split("?", maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return last if last in _RESOURCES else None
+
+    def _stage_names(self, company: int) -> list[str] | None:
+        if company not in self._stages:
+            try:
+                stages = self.get(f"companies/{company}/project_stages", company_id=company)
+            except (PermissionDeniedError, NotFoundError):
+                stages = None  # without the stage list the stage column stays text
+            rows = stages if isinstance(stages, list) else []
+            names = [str(s["name"]) for s in rows if isinstance(s, Mapping) and s.get("name")]
+            self._stages[company] = names or None
+        return self._stages[company]
+
+    def _page(
+        self,
+        full: str,
+        version: str,
+        params: Mapping[str, Any],
+        company: int | None,
+        page: tuple[int, int],
+    ) -> Page:
+        number, size = page
+        query = {**params, "page": number, "per_page": size}
+        reply = self._call("GET", self.api_url + full, params=query, company=company)
+        rows = _unwrap(reply.data, version)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise MalformedResponseError(
+                f"GET {reply.response.url} answered a {type(rows).__name__} where a list of "
+                "records was expected: is this a list endpoint?",
+                method="GET",
+                url=reply.response.url,
+                status=reply.status,
+                request_id=reply.response.headers.get("X-Request-Id"),
+                body=None,
+            )
+        headers = reply.response.headers
+        return Page(
+            number=number,
+            rows=rows,
+            total=_header_int(headers, TOTAL_HEADER),
+            per_page=_header_int(headers, PER_PAGE_HEADER),
+            has_next="next" in reply.response.links if "Link" in headers else None,
+        )
+
+    def _bearer(self) -> Token:
+        token = self._auth.fresh_token()
+        if token is not None:
+            return token
+        if self.client_id and self._auth.restore():
+            token = self._auth.fresh_token()
+        elif self.grant == CLIENT_CREDENTIALS and self.client_id and self.has_client_secret:
+            token = self._auth.login_service_account()
+        if token is None:
+            hint = f"; {self.sign_in_hint}" if self.sign_in_hint else ""
+            raise NotSignedInError(
+                f"Not signed in to Procore ({self.env}): sign in first with procore_nb.login(), "
+                f"or client.authorization_url() then client.exchange_code(code){hint}."
+            )
+        return token
+
+    def _call(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None, company: int | None
+    ) -> Reply:
+        """Send an authenticated request; renew once on a 401; raise for error answers."""
+        headers = {COMPANY_HEADER: str(company)} if company is not None else {}
+        token = self._bearer()
+        reply = self._transport.send(
+            method, url, params=params, headers=headers, bearer=token.access_token
+        )
+        if reply.status == 401:
+            token = self._auth.renew(token)
+            reply = self._transport.send(
+                method, url, params=params, headers=headers, bearer=token.access_token
+            )
+        if not reply.response.ok:
+            hint = None
+            if reply.status == 404:
+                sent = (
+                    f"{COMPANY_HEADER}: {company}"
+                    if company is not None
+                    else f"no {COMPANY_HEADER}"
+                )
+                hint = (
+                    f"Check the path, the company id ({sent}) and the environment ({self.env}, "
+                    f"{self.api_url}): ids of one company or environment do not exist in another."
+                )
+            raise error_for_response(reply, hint=hint)
+        return reply
+
+
+def _unwrap(data: Any, version: str) -> Any:
+    if version.startswith("v2") and isinstance(data, dict) and "data" in data:
+        return data["data"]
+    return data
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    return int(value) if value is not None and value.strip().isdigit() else None

@@ -1,0 +1,343 @@
+"""Where the client's settings come from: arguments, ``PROCORE_*`` variables, a config file.
+
+Precedence, highest first: explicit arguments to :class:`~procore_nb.Client`, then the
+``PROCORE_*`` environment variables, then the table of the chosen environment in
+``<user config dir>/config.toml``, then Procore's published hosts. For example::
+
+    env = "sandbox"                 # optional: the default environment
+
+    [sandbox]
+    client_id = "..."
+    client_secret = "..."
+    company_id = 1234
+
+    [custom]
+    api_url = "http://127.0.0.1:8000"
+
+This module also holds the checks every URL passes (HTTPS, or plain HTTP to loopback
+only) and the testing switch that turns retry backoff off.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI
+from procore_nb._exceptions import ConfigurationError, InsecureURLError
+
+__all__ = [
+    "GRANTS",
+    "ClientConfig",
+    "Settings",
+    "check_url",
+    "config_dir",
+    "config_file",
+    "is_testing",
+    "parse_company_id",
+    "resolve_settings",
+    "set_testing",
+]
+
+#: The environment used when nothing names one.
+DEFAULT_ENV: Final = "production"
+CUSTOM_ENV: Final = "custom"
+GRANTS: Final = ("authorization_code", "client_credentials")
+
+_testing = False
+
+
+def set_testing(on: bool) -> None:
+    """Turn retry backoff sleeping off (``True``) or back on (``False``), for test suites.
+
+    Waits that Procore announces (``Retry-After`` on a 429 or 503) are still honoured,
+    so that tests of rate limiting observe real behaviour; only the exponential backoff
+    between retries of failed requests is skipped.
+
+    Examples
+    --------
+    >>> import procore_nb
+    >>> procore_nb.set_testing(True)
+    >>> procore_nb.set_testing(False)
+    """
+    global _testing  # noqa: PLW0603  # one process-wide switch, like stamina.set_testing
+    _testing = bool(on)
+
+
+def is_testing() -> bool:
+    """Whether :func:`set_testing` turned backoff sleeping off."""
+    return _testing
+
+
+def config_dir() -> Path:
+    """The user's procore_nb configuration directory (token cache and ``config.toml``)."""
+    return Path(platformdirs.user_config_dir("procore_nb"))
+
+
+def config_file() -> Path:
+    """The path of the optional ``config.toml``."""
+    return config_dir() / "config.toml"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_http(url: str) -> bool:
+    """Whether ``url`` is plain HTTP to this machine (the embedded sandbox)."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and _is_loopback(parts.hostname or "")
+
+
+def check_url(url: str, *, what: str = "URL") -> str:
+    """Return ``url`` without a trailing slash, or refuse it.
+
+    Procore requires HTTPS on every call; plain HTTP is accepted only for a loopback
+    host (the embedded sandbox on 127.0.0.1).
+
+    Examples
+    --------
+    >>> check_url("https://api.procore.com/")
+    'https://api.procore.com'
+    >>> check_url("http://example.com")
+    Traceback (most recent call last):
+    ...
+    procore_nb._exceptions.InsecureURLError: ...
+    """
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  # reading .port validates it (raises on a bad one)
+    except (AttributeError, ValueError) as exc:
+        raise ConfigurationError(f"The {what} {url!r} is not a valid URL.") from exc
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"The {what} {url!r} is not an http(s) URL with a host: give it as https://host[:port]."
+        )
+    if parts.username or parts.password:
+        raise ConfigurationError(
+            f"The {what} contains credentials; remove them: procore_nb sends credentials "
+            "only in request bodies and headers."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"The {what} {url!r} must not have a query or fragment.")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InsecureURLError(
+            f"Refusing the {what} {url!r}: Procore requires HTTPS (TLS 1.2+) for every call. "
+            "Use https://; plain http:// is allowed only for a loopback host such as the "
+            "embedded sandbox on 127.0.0.1."
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def parse_company_id(value: object) -> int | None:
+    """Return a company id as a positive ``int`` (``None`` stays ``None``), or refuse it.
+
+    Examples
+    --------
+    >>> parse_company_id("4264807")
+    4264807
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise ConfigurationError(
+            f"company_id must be a positive integer (or its digits as text), not {value!r}."
+        )
+    if number <= 0:
+        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
+    return number
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Settings most people never change, grouped so that ``Client()`` stays short.
+
+    Parameters
+    ----------
+    max_workers:
+        Pages fetched at the same time by one list call.
+    max_wait:
+        Longest rate-limit wait (seconds) the client sits out; a longer announced wait
+        raises :class:`~procore_nb.RateLimitError` naming the reset time instead.
+    retries:
+        Retries of a failed idempotent request (5xx, dropped connection, timeout, 429).
+    backoff_factor, backoff_jitter:
+        Exponential backoff between retries, plus up to ``backoff_jitter`` random seconds.
+    refresh_margin:
+        Refresh an access token this many seconds before it expires (at most a quarter
+        of its lifetime).
+    redirect_uri:
+        The registered redirect URI of the app; the default is Procore's out-of-band one.
+    clock:
+        Returns the current unix time; replaceable in tests.
+    lock_timeout:
+        Longest wait (seconds) for another process holding the token cache lock.
+
+    Examples
+    --------
+    >>> from procore_nb import Client, ClientConfig
+    >>> client = Client("sandbox", config=ClientConfig(max_workers=4))
+    """
+
+    max_workers: int = 8
+    max_wait: float = 120.0
+    retries: int = 5
+    backoff_factor: float = 0.5
+    backoff_jitter: float = 0.5
+    refresh_margin: float = 120.0
+    redirect_uri: str = OOB_REDIRECT_URI
+    clock: Callable[[], float] = field(default=time.time, repr=False)
+    lock_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_workers < 1:
+            raise ConfigurationError("ClientConfig.max_workers must be at least 1.")
+        if self.retries < 0 or self.max_wait < 0:
+            raise ConfigurationError("ClientConfig.retries and max_wait must not be negative.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where to connect and as which app: the resolved result of every source."""
+
+    env: str
+    api_url: str
+    login_url: str
+    client_id: str | None
+    client_secret: str | None = field(repr=False)
+    company_id: int | None
+    grant: str
+    ca_file: str | None
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from exc
+
+
+def _first(*values: object) -> Any:
+    for value in values:
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _resolve_env(env: str | None, api_url: str | None, file_env: object) -> str:
+    environ = os.environ
+    if env is not None:
+        name = env
+    elif api_url is not None:
+        name = CUSTOM_ENV
+    elif environ.get("PROCORE_ENV"):
+        name = environ["PROCORE_ENV"]
+        if environ.get("PROCORE_API_URL") and name != CUSTOM_ENV:
+            raise ConfigurationError(
+                f"Both PROCORE_ENV={name!r} and PROCORE_API_URL are set: unset one of them "
+                "(or set PROCORE_ENV=custom to use PROCORE_API_URL)."
+            )
+    elif environ.get("PROCORE_API_URL"):
+        name = CUSTOM_ENV
+    else:
+        name = str(file_env) if file_env else DEFAULT_ENV
+    name = name.strip().lower()
+    if name not in ENVIRONMENTS and name != CUSTOM_ENV:
+        known = ", ".join([*ENVIRONMENTS, CUSTOM_ENV])
+        raise ConfigurationError(f"Unknown Procore environment {name!r}; use one of: {known}.")
+    return name
+
+
+def resolve_settings(
+    env: str | None = None,
+    *,
+    explicit: Mapping[str, Any],
+) -> Settings:
+    """Combine ``explicit`` arguments, ``PROCORE_*`` variables and ``config.toml``.
+
+    ``explicit`` maps the names ``api_url``, ``login_url``, ``client_id``,
+    ``client_secret``, ``company_id``, ``grant`` and ``ca_file`` to the values given to
+    the client (``None`` for not given). No network I/O happens here.
+    """
+    path = config_file()
+    file = _read_config_file(path)
+    name = _resolve_env(env, explicit.get("api_url"), file.get("env"))
+    table = file.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigurationError(f"[{name}] in {path} must be a table of settings.")
+
+    def pick(key: str) -> Any:
+        return _first(explicit.get(key), os.environ.get(f"PROCORE_{key.upper()}"), table.get(key))
+
+    if name == CUSTOM_ENV:
+        api_url = pick("api_url")
+        if api_url is None:
+            raise ConfigurationError(
+                "The custom environment needs an API URL: pass api_url=..., set "
+                f"PROCORE_API_URL, or put api_url under [custom] in {path}."
+            )
+        default_login = api_url
+    elif explicit.get("api_url") is not None:
+        raise ConfigurationError(
+            f"Give either env={name!r} or api_url=..., not both (use env='custom' "
+            "with api_url for a server of your own)."
+        )
+    else:
+        # PROCORE_API_URL never reaches a named environment (see _resolve_env).
+        api_url = table.get("api_url") or ENVIRONMENTS[name][1]
+        default_login = api_url if table.get("api_url") else ENVIRONMENTS[name][0]
+    api_url = check_url(str(api_url), what="API URL")
+    login_url = check_url(str(_first(pick("login_url"), default_login)), what="login URL")
+
+    grant = str(_first(pick("grant"), "authorization_code")).strip().lower()
+    if grant not in GRANTS:
+        raise ConfigurationError(f"Unknown grant {grant!r}; use one of: {', '.join(GRANTS)}.")
+    ca_file = pick("ca_file")
+    if ca_file is not None and not Path(str(ca_file)).is_file():
+        raise ConfigurationError(f"The CA file {ca_file!r} does not exist; give a PEM file.")
+    client_id = pick("client_id")
+    secret = pick("client_secret")
+    return Settings(
+        env=name,
+        api_url=api_url,
+        login_url=login_url,
+        client_id=str(client_id).strip() if client_id is not None else None,
+        client_secret=str(secret).strip() if secret is not None else None,
+        company_id=parse_company_id(pick("company_id")),
+        grant=grant,
+        ca_file=str(ca_file) if ca_file is not None else None,
+    )
+
+
+def missing_credentials_message(settings: Settings, *, need_secret: bool) -> str:
+    """Say which app credential is missing and every way to provide it."""
+    what = "client id and secret" if need_secret else "client id"
+    return (
+        f"No Procore {what} for the {settings.env} environment. Set PROCORE_CLIENT_ID "
+        "and PROCORE_CLIENT_SECRET, pass client_id=... and client_secret=... to Client(), "
+        f"or put them under [{settings.env}] in {config_file()}. They come from your app's "
+        "page on the Procore Developer Portal (sandbox and production credentials differ)."
+    )

@@ -1,0 +1,155 @@
+"""Pacing by Procore's ``X-Rate-Limit-*`` headers, so that a large pull meets no 429.
+
+Every REST response says how many requests are left in the window closest to running out
+(``X-Rate-Limit-Remaining``) and when it resets (``X-Rate-Limit-Reset``, unix seconds in
+the server's clock). :class:`RateGate` keeps the latest of these and lets a request start
+only while the budget, less the requests already in flight, is positive; otherwise it
+waits for the reset. A ``Retry-After`` seen on a 429 or 503 pauses every thread.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
+
+__all__ = ["RateGate", "format_reset", "seconds_until_reset"]
+
+log = logging.getLogger(__name__)
+
+
+def _number(headers: Mapping[str, str], name: str) -> float | None:
+    value = headers.get(name)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _server_now(headers: Mapping[str, str]) -> float:
+    """The server's clock as its ``Date`` header shows it, else ours."""
+    date = headers.get("Date")
+    if date:
+        try:
+            return email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            pass
+    return time.time()
+
+
+def seconds_until_reset(headers: Mapping[str, str]) -> float | None:
+    """Seconds until ``X-Rate-Limit-Reset``, measured against the server's own clock."""
+    reset = _number(headers, RATE_RESET_HEADER)
+    if reset is None:
+        return None
+    return max(0.0, reset - _server_now(headers))
+
+
+def format_reset(seconds: float) -> str:
+    """``'14:05:03 UTC (in 35 s)'`` for a wait of ``seconds`` from now."""
+    at = datetime.fromtimestamp(time.time() + seconds, tz=UTC)
+    return f"{at:%H:%M:%S} UTC (in {seconds:.0f} s)"
+
+
+class RateGate:
+    """Admit requests while Procore's announced budget lasts; wait for the reset otherwise.
+
+    Parameters
+    ----------
+    max_wait:
+        Longest wait, in seconds, sat out before asking Procore with a probe request.
+    clock:
+        A monotonic clock (seconds); replaceable in tests.
+    """
+
+    def __init__(self, *, max_wait: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_wait = max_wait
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._limit: int | None = None
+        self._remaining: int | None = None
+        self._reset_at: float | None = None  # monotonic time the current window ends
+        self._paused_until = 0.0
+        self._in_flight = 0
+        self._probing = False
+
+    def acquire(self, *, method: str = "", url: str = "") -> bool:
+        """Block until a request may start, count it as in flight, and say if it is a probe.
+
+        When the announced reset is further away than ``max_wait`` (or the server's reset
+        time cannot be trusted: clocks differ), one request goes ahead as a probe: Procore
+        then either answers it (the window renewed) or says how long to wait with a 429's
+        ``Retry-After``, which the retry policy honours or turns into a
+        :class:`~procore_nb.RateLimitError`. Pass the result to :meth:`release`.
+        """
+        with self._cond:
+            while True:
+                now = self._clock()
+                wait = self._wait_needed(now)
+                if wait <= 0:
+                    self._in_flight += 1
+                    return False
+                if wait > self.max_wait and not self._probing:
+                    self._probing = True
+                    self._in_flight += 1
+                    log.debug(
+                        "Pacing: reset %.0f s away; sending %s %s as a probe.", wait, method, url
+                    )
+                    return True
+                log.debug("Pacing: waiting up to %.2f s for the rate limit to reset.", wait)
+                self._cond.wait(min(wait, 1.0))
+
+    def _wait_needed(self, now: float) -> float:
+        if now < self._paused_until:
+            return self._paused_until - now
+        if self._remaining is None or self._remaining - self._in_flight > 0:
+            return 0.0
+        if self._reset_at is not None and now < self._reset_at:
+            return self._reset_at - now
+        if self._in_flight:
+            # The budget is spent by requests still running: their answers will say more.
+            return 0.05
+        # The window has reset since we last heard: start afresh.
+        self._remaining, self._reset_at = self._limit, None
+        return 0.0
+
+    def release(self, headers: Mapping[str, str] | None, *, probe: bool = False) -> None:
+        """Count a request as finished and learn from its response ``headers``, if any."""
+        with self._cond:
+            self._in_flight -= 1
+            if probe:
+                self._probing = False
+                # A probe's answer starts the bookkeeping afresh, whatever came before.
+                self._reset_at = None
+            if headers is not None:
+                self._learn(headers)
+            self._cond.notify_all()
+
+    def _learn(self, headers: Mapping[str, str]) -> None:
+        remaining = _number(headers, RATE_REMAINING_HEADER)
+        wait = seconds_until_reset(headers)
+        if remaining is None or wait is None:
+            return
+        limit = _number(headers, RATE_LIMIT_HEADER)
+        if limit is not None:
+            self._limit = int(limit)
+        reset_at = self._clock() + wait
+        # Answers arrive out of order: within one window the lowest count is the latest;
+        # a reset more than a second later means a new window.
+        same_window = self._reset_at is not None and abs(reset_at - self._reset_at) <= 1.0
+        if same_window and self._remaining is not None:
+            self._remaining = min(self._remaining, int(remaining))
+        elif self._reset_at is None or reset_at > self._reset_at:
+            self._remaining = int(remaining)
+            self._reset_at = reset_at
+
+    def pause(self, seconds: float) -> None:
+        """Hold every new request for ``seconds`` (a ``Retry-After`` was announced)."""
+        with self._cond:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            self._cond.notify_all()

@@ -1,0 +1,497 @@
+"""HTTP to Procore: one ``requests`` session, retries, pacing, and answers turned into errors.
+
+- :class:`ProcoreRetry` is urllib3's ``Retry`` taught Procore's rules: 5xx, dropped
+  connections and timeouts on idempotent requests retry with exponential backoff and
+  jitter; 429 and 503 wait ``Retry-After``, else until ``X-Rate-Limit-Reset``; an
+  announced wait longer than ``max_wait`` is not sat out but answered with
+  :class:`~procore_nb.RateLimitError`.
+- :class:`Transport` sends requests through it, paced by :class:`~procore_nb._pacing.RateGate`,
+  and reads each body inside the retry policy, so that a connection dropped mid-body is
+  retried like one dropped before the headers.
+- :func:`error_for_response` is the one table from status code to exception class.
+
+Nothing here logs or formats a header or a token: log lines and messages carry the
+method, the URL (with secret-looking query values redacted), the status and Procore's
+request id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import logging
+import platform
+import re
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+import requests.adapters
+from urllib3.exceptions import MaxRetryError, ProtocolError
+from urllib3.exceptions import ResponseError as UrllibResponseError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from procore_nb._config import is_testing
+from procore_nb._constants import RATE_RESET_HEADER, REQUEST_ID_HEADER
+from procore_nb._exceptions import (
+    AuthenticationError,
+    InvalidRequestError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProcoreTimeout,
+    RateLimitError,
+    ResponseError,
+    ServerError,
+    TransportError,
+)
+from procore_nb._pacing import RateGate, format_reset, seconds_until_reset
+
+__all__ = [
+    "ProcoreRetry",
+    "Reply",
+    "Transport",
+    "error_for_response",
+    "procore_detail",
+    "redact_url",
+    "user_agent",
+]
+
+log = logging.getLogger(__name__)
+
+_SECRET_PARAMS = re.compile(r"(token|secret|password|code|assertion)", re.IGNORECASE)
+
+#: Status code -> exception class; 5xx map to ServerError.
+STATUS_ERRORS: dict[int, type[ResponseError]] = {
+    400: InvalidRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: InvalidRequestError,
+    429: RateLimitError,
+}
+
+_NEXT_STEP: dict[type[ResponseError], str] = {
+    InvalidRequestError: "Check the parameters named above and try again.",
+    AuthenticationError: "Sign in again (client.authorization_url() and exchange_code(), "
+    "or procore_nb.login()).",
+    PermissionDeniedError: "Ask a company admin to connect the app to this company or to "
+    "grant your user access to this tool.",
+    NotFoundError: "Check the path, the company id (Procore-Company-Id header) and the "
+    "environment: ids of one company or environment do not exist in another.",
+    RateLimitError: "Wait until the limit resets, then try again.",
+    ServerError: "Procore failed; try again in a few minutes (the request was already retried).",
+    ResponseError: "See Procore's answer above.",
+}
+
+
+def user_agent() -> str:
+    """``procore_nb/<version> requests/<version> Python/<version>``."""
+    try:
+        version = importlib.metadata.version("procore_nb")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0+unknown"
+    return (
+        f"procore_nb/{version} requests/{requests.__version__} Python/{platform.python_version()}"
+    )
+
+
+def redact_url(url: str) -> str:
+    """``url`` with the values of secret-looking query parameters replaced by ``***``."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [
+        (k, "***" if _SECRET_PARAMS.search(k) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:,.")))
+
+
+class ProcoreRetry(Retry):
+    """urllib3's ``Retry`` with Procore's rate-limit rules and a testing switch.
+
+    Parameters beyond ``Retry``'s
+    -----------------------------
+    max_wait:
+        Longest announced wait to sit out; longer ones return the 429/503 to the caller.
+    gate:
+        Told of every announced wait, so that other threads pause too.
+    """
+
+    def __init__(
+        self, *args: Any, max_wait: float = 120.0, gate: RateGate | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.max_wait = max_wait
+        self.gate = gate
+
+    def new(self, **kw: Any) -> Self:
+        """Copy the policy, keeping ``max_wait`` and ``gate`` (``Retry.new`` drops them)."""
+        retry = super().new(**kw)
+        retry.max_wait = self.max_wait
+        retry.gate = self.gate
+        return retry
+
+    def get_backoff_time(self) -> float:
+        """Exponential backoff with jitter, or nothing under :func:`set_testing`."""
+        return 0.0 if is_testing() else super().get_backoff_time()
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        """``Retry-After`` if present, else the time until ``X-Rate-Limit-Reset`` (429/503)."""
+        seconds = super().get_retry_after(response)
+        if seconds is None and response.status in {429, 503}:
+            seconds = seconds_until_reset(response.headers)
+        return seconds
+
+    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
+        """Sit out the announced wait, pausing the other threads' requests as well."""
+        seconds = self.get_retry_after(response)
+        if not seconds:
+            return False
+        if self.gate is not None:
+            self.gate.pause(seconds)
+        log.debug("Waiting %.1f s as Procore announced (status %s).", seconds, response.status)
+        time.sleep(seconds)
+        return True
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Self:
+        """Count a retry; give the response back when its announced wait is too long."""
+        if response is not None and response.status in {429, 503}:
+            wait = self.get_retry_after(response)
+            if wait is not None and wait > self.max_wait:
+                # With raise_on_status=False, urllib3 hands this response to the caller.
+                reason = UrllibResponseError(f"announced wait {wait:.0f} s > max_wait")
+                raise MaxRetryError(_pool, url, reason)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response and its decoded body (JSON, or text when it was not JSON)."""
+
+    response: requests.Response
+    data: Any
+
+    @property
+    def status(self) -> int:
+        """The HTTP status code."""
+        return self.response.status_code
+
+
+class _BodyError(Exception):
+    """A body that broke off, or a 2xx body that is not JSON: retried like a read error."""
+
+    def __init__(self, message: str, reply: Reply | None = None) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+
+class Transport:
+    """A thread-safe HTTP sender for one client.
+
+    Parameters
+    ----------
+    ca_file:
+        PEM file of an extra certificate authority to trust (the sandbox's ``--tls`` CA);
+        ``None`` trusts the usual ones.
+    timeout:
+        Seconds to wait for a connection and for each read.
+    retries, backoff_factor, backoff_jitter, max_wait:
+        The retry policy (see :class:`ProcoreRetry`).
+    pool_size:
+        Connections kept per host, at least the number of concurrent page fetches.
+    """
+
+    def __init__(
+        self,
+        *,
+        ca_file: str | None = None,
+        timeout: float = 30.0,
+        retries: int = 5,
+        backoff: tuple[float, float] = (0.5, 0.5),
+        max_wait: float = 120.0,
+        pool_size: int = 10,
+    ) -> None:
+        self.timeout = timeout
+        self.gate = RateGate(max_wait=max_wait)
+        self.retry = ProcoreRetry(
+            total=retries,
+            status_forcelist={429, 500, 502, 503, 504},
+            backoff_factor=backoff[0],
+            backoff_jitter=backoff[1],
+            raise_on_status=False,
+            max_wait=max_wait,
+            gate=self.gate,
+        )
+        self.session = self.new_session(ca_file=ca_file, pool_size=pool_size)
+
+    def new_session(self, *, ca_file: str | None, pool_size: int = 10) -> requests.Session:
+        """A session with this transport's TLS trust, User-Agent and retry policy."""
+        self.ca_file = ca_file
+        session = requests.Session()
+        self.prepare(session, pool_size=pool_size)
+        return session
+
+    def prepare(self, session: requests.Session, *, pool_size: int = 2) -> None:
+        """Give ``session`` (such as an ``OAuth2Session``) this transport's TLS trust,
+        User-Agent and retry policy (which never retries a POST that reached Procore)."""
+        adapter = requests.adapters.HTTPAdapter(
+            max_retries=self.retry, pool_connections=4, pool_maxsize=pool_size
+        )
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.verify = self.ca_file or True
+        session.headers["User-Agent"] = user_agent()
+        session.headers["Accept"] = "application/json"
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Mapping[str, Any] | None = None,
+        bearer: str | None = None,
+    ) -> Reply:
+        """Send one request (retried and paced) and return its reply, whatever the status.
+
+        Raises :class:`~procore_nb.TransportError` when nothing usable came back, and
+        :class:`~procore_nb.RateLimitError` when pacing would wait longer than allowed.
+        """
+        all_headers = dict(headers or {})
+        if bearer is not None:
+            all_headers["Authorization"] = f"Bearer {bearer}"
+        retry: Retry = self.retry
+        shown = redact_url(url)
+        while True:
+            probe = self.gate.acquire(method=method, url=shown)
+            response: requests.Response | None = None
+            started = time.perf_counter()
+            try:
+                with translate_errors(method, shown):
+                    response = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        headers=all_headers,
+                        data=data,
+                        timeout=self.timeout,
+                    )
+                return self._read(response, started)
+            except _BodyError as exc:
+                error = exc
+            finally:
+                self.gate.release(response.headers if response is not None else None, probe=probe)
+            try:
+                retry = retry.increment(method, url, error=ProtocolError(str(error)))
+            except (MaxRetryError, ProtocolError) as exc:
+                if error.reply is not None:
+                    raise _malformed(error.reply, attempts=self.retry.total) from exc
+                raise TransportError(
+                    f"{method} {shown}: the answer broke off or was not JSON, "
+                    f"{self.retry.total} times in a row ({error}). Procore or the network is "
+                    "failing; try again in a minute.",
+                    method=method,
+                    url=shown,
+                ) from exc
+            log.debug("Retrying %s %s after a broken body: %s", method, shown, error)
+            retry.sleep()
+
+    def _read(self, response: requests.Response, started: float) -> Reply:
+        method = response.request.method or "GET"
+        try:
+            body = response.content
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
+        log.debug(
+            "%s %s -> %s in %.0f ms (request id %s, rate limit remaining %s)",
+            method,
+            redact_url(response.url),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            response.headers.get(REQUEST_ID_HEADER),
+            response.headers.get("X-Rate-Limit-Remaining"),
+        )
+        if not body.strip():
+            return Reply(response, None)
+        try:
+            return Reply(response, json.loads(body))
+        except ValueError as exc:
+            allowed = self.retry.allowed_methods
+            if response.ok and (allowed is None or method in allowed):
+                reply = Reply(response, response.text)
+                raise _BodyError("a successful answer whose body is not JSON", reply) from exc
+            return Reply(response, response.text)
+
+
+def _malformed(reply: Reply, *, attempts: object) -> MalformedResponseError:
+    response = reply.response
+    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+    request_id = response.headers.get(REQUEST_ID_HEADER)
+    where = f" (request id {request_id})" if request_id else ""
+    return MalformedResponseError(
+        f"{response.request.method} {redact_url(response.url)} answered {response.status_code} "
+        f"with a body that is not JSON ({kind}, {len(response.content)} bytes), {attempts} "
+        f"times in a row{where}. Check that the URL points at Procore's API; if it does, "
+        "Procore or a proxy is failing: try again later.",
+        method=response.request.method or "GET",
+        url=redact_url(response.url),
+        status=response.status_code,
+        request_id=request_id,
+        body=procore_detail(reply.data)[0],
+    )
+
+
+@contextlib.contextmanager
+def translate_errors(method: str, url: str) -> Iterator[None]:
+    """Turn ``requests``' connection-level exceptions into :class:`TransportError`."""
+    try:
+        yield
+    except requests.exceptions.SSLError as exc:
+        raise TransportError(
+            f"{method} {url}: the TLS certificate could not be verified. For a server with "
+            "its own certificate authority (the sandbox's --tls), pass ca_file= or set "
+            "PROCORE_CA_FILE to its CA file.",
+            method=method,
+            url=url,
+        ) from exc
+    except requests.exceptions.Timeout as exc:
+        raise ProcoreTimeout(
+            f"{method} {url}: no answer in time (after retries). Procore may be slow or "
+            "unreachable; try again, or allow longer with Client(timeout=...).",
+            method=method,
+            url=url,
+        ) from exc
+    except requests.exceptions.RetryError as exc:
+        raise TransportError(
+            f"{method} {url}: still failing after retries ({exc}). Try again later.",
+            method=method,
+            url=url,
+        ) from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise TransportError(
+            f"{method} {url}: could not reach the server ({_root_cause(exc)}). Check the "
+            "network and the URL; it is safe to try again.",
+            method=method,
+            url=url,
+        ) from exc
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]  # loop ends at a non-None
+    reason = getattr(exc, "reason", None)
+    text = str(reason if reason is not None else exc)
+    return re.sub(r"<[^>]*>", "", text).strip(" :") or type(exc).__name__
+
+
+def procore_detail(body: Any) -> tuple[str, dict[str, list[str]]]:
+    """Procore's explanation in an error ``body`` and its field errors, whatever its shape.
+
+    ``errors`` may be a string, a list or a field map; v2 nests ``error.message`` and
+    ``error.details``; Doorkeeper sends ``error`` and ``error_description``; a body that
+    is not JSON is summarised, never quoted at length.
+    """
+    fields: dict[str, list[str]] = {}
+    if isinstance(body, str):
+        text = re.sub(r"<[^>]*>", " ", body)
+        text = re.sub(r"\s+", " ", text).strip()
+        return (text[:200] + ("…" if len(text) > 200 else "")), fields
+    if not isinstance(body, dict):
+        return ("" if body is None else json.dumps(body)[:200]), fields
+    parts: list[str] = []
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        for name, messages in errors.items():
+            items = messages if isinstance(messages, list) else [messages]
+            fields[str(name)] = [str(m) for m in items]
+            parts.append(f"{name}: {'; '.join(fields[str(name)])}")
+    elif isinstance(errors, list):
+        parts.extend(str(e) for e in errors)
+    elif errors:
+        parts.append(str(errors))
+    error = body.get("error")
+    if isinstance(error, dict):
+        parts.append(str(error.get("message") or error.get("code") or ""))
+        for detail in error.get("details") or []:
+            if isinstance(detail, dict) and detail.get("field"):
+                fields.setdefault(str(detail["field"]), []).append(str(detail.get("message", "")))
+            parts.append(json.dumps(detail) if not isinstance(detail, str) else detail)
+    elif error:
+        parts.append(str(error))
+    for key in ("error_description", "message"):
+        if body.get(key):
+            parts.append(str(body[key]))
+    return "; ".join(p for p in parts if p), fields
+
+
+def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseError:
+    """The exception for an error ``reply``: class by status, message with what to do next."""
+    response = reply.response
+    status = response.status_code
+    cls = STATUS_ERRORS.get(status, ServerError if status >= 500 else ResponseError)
+    method = response.request.method or "GET"
+    url = redact_url(response.url)
+    request_id = response.headers.get(REQUEST_ID_HEADER)
+    detail, fields = procore_detail(reply.data)
+    said = f": {detail}" if detail else ""
+    where = f" (request id {request_id})" if request_id else ""
+    message = f"{method} {url} answered {status} {response.reason or ''}".rstrip() + said + where
+    common: dict[str, Any] = {
+        "method": method,
+        "url": url,
+        "status": status,
+        "request_id": request_id,
+        "body": reply.data,
+    }
+    next_step = hint or _NEXT_STEP[cls]
+    if cls is RateLimitError:
+        wait = _retry_after(response.headers)
+        reset = _reset_at(response.headers)
+        when = format_reset(wait) if wait is not None else "the time in X-Rate-Limit-Reset"
+        return RateLimitError(
+            f"{message}. Procore's rate limit is used up until {when}. {next_step}",
+            retry_after=wait,
+            reset_at=reset,
+            **common,
+        )
+    if cls is InvalidRequestError:
+        return InvalidRequestError(f"{message}. {next_step}", field_errors=fields, **common)
+    return cls(f"{message}. {next_step}", **common)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After")
+    if value is not None and value.strip().isdigit():
+        return float(value)
+    return seconds_until_reset(headers)
+
+
+def _reset_at(headers: Mapping[str, str]) -> float | None:
+    wait = seconds_until_reset(headers)
+    if wait is None or headers.get(RATE_RESET_HEADER) is None:
+        return None
+    return time.time() + wait
