@@ -37,6 +37,7 @@ from procore_nb._exceptions import (
     TokenCacheError,
     TransportError,
 )
+from procore_nb._login import login
 from procore_nb._paging import DataIntegrityWarning
 from procore_nb._tokens import (
     NOOP,
@@ -80,5 +81,6 @@ __all__ = [
     "TokenCacheError",
     "TransportError",
     "config_file",
+    "login",
     "set_testing",
 ]
