@@ -24,7 +24,7 @@ Layer = Literal["states", "nation", "countries"]
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds arrays
 class Outline:
     """One state or country: its rings as ``(n, 2)`` arrays of longitude, latitude.
 

@@ -1,0 +1,165 @@
+"""The interactive map's layers and controls (ipyleaflet is imported only here).
+
+Each stage is one ``GeoJSON`` layer of circle markers rather than one widget per project:
+ten thousand ``CircleMarker`` widgets take seconds to build and swamp the browser, while a
+GeoJSON layer is one widget whatever its size. Hover and click events carry the feature's
+properties back to Python, which fills the info box and the popup.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import ipyleaflet
+import ipywidgets
+import pandas as pd
+
+from . import _boundaries
+from ._located import Located
+from ._stages import stage_colours
+
+__all__ = ["build_map", "project_html"]
+
+#: Fields shown for a project, in order: (property, label).
+_FIELDS = (("project_number", "Number"), ("stage", "Stage"), ("city", "City"))
+#: The assumed size of the map in pixels, to choose a zoom that fits the projects.
+_VIEWPORT = (900.0, 450.0)
+_BASEMAP = "Esri.WorldGrayCanvas"
+
+
+def project_html(properties: dict[str, Any]) -> str:
+    """The info-box and popup text of one project, HTML-escaped."""
+    name = html.escape(str(properties.get("name") or "(unnamed project)"))
+    rows = [
+        f"<tr><td>{label}</td><td>{html.escape(str(properties.get(key) or '-'))}</td></tr>"
+        for key, label in _FIELDS
+    ]
+    return f"<b>{name}</b><table>{''.join(rows)}</table>"
+
+
+def _text(value: Any) -> str:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _features(projects: pd.DataFrame, located: Located, stage: str) -> dict[str, Any]:
+    chosen = (located.stage_of == stage).to_numpy()
+    rows = projects.iloc[located.index[chosen]]
+    columns = {
+        key: rows[key] if key in rows.columns else None
+        for key in ("id", "name", "project_number", "city", "state_code")
+    }
+    features = []
+    for i, (lon, lat) in enumerate(zip(located.lon[chosen], located.lat[chosen], strict=True)):
+        properties = {
+            key: _text(col.iloc[i]) if col is not None else "" for key, col in columns.items()
+        }
+        properties["stage"] = stage
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _outline_layer() -> ipyleaflet.GeoJSON:
+    countries = _boundaries.as_geojson("countries")
+    states = _boundaries.as_geojson("states")
+    data = {
+        "type": "FeatureCollection",
+        "features": [f for f in countries["features"] if f["id"] != "840"] + states["features"],
+    }
+    return ipyleaflet.GeoJSON(
+        data=data,
+        name="Outlines (offline)",
+        style={"color": "#8f8f8f", "weight": 0.7, "fillColor": "#fbfaf7", "fillOpacity": 1.0},
+    )
+
+
+def _view(located: Located) -> tuple[tuple[float, float], int]:
+    """A centre and zoom that fit the projects in the assumed viewport."""
+    if located.shown == 0:
+        return (39.5, -98.35), 4  # the contiguous U.S.
+    west, east = float(located.lon.min()), float(located.lon.max())
+    south, north = float(located.lat.min()), float(located.lat.max())
+
+    def mercator(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(east - west, 1e-6) / 360.0
+    span_y = max(mercator(north) - mercator(south), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(_VIEWPORT[0] / 256 / span_x), math.log2(_VIEWPORT[1] / 256 / span_y))
+    middle_y = (mercator(north) + mercator(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(middle_y)) - math.pi / 2)
+    return (centre_lat, (west + east) / 2), int(max(1, min(math.floor(zoom), 11)))
+
+
+def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ipyleaflet.Map:
+    """Build the map: a base layer, a layer per stage, a legend and an info box."""
+    colours = stage_colours(located.order)
+    info = ipywidgets.HTML(value=f"Hover over a project for details.<br><i>{located.note()}</i>")
+    popup = ipywidgets.HTML()
+
+    def on_hover(**event: Any) -> None:
+        info.value = project_html(event.get("properties") or {})
+
+    def on_click(**event: Any) -> None:
+        popup.value = project_html(event.get("properties") or {})
+
+    if tiles:
+        base: ipyleaflet.Layer = ipyleaflet.basemap_to_tiles(
+            ipyleaflet.basemaps.query_name(_BASEMAP)
+        )
+    else:
+        base = _outline_layer()
+    base.base = True
+    radius = 6 if located.shown <= 500 else 4 if located.shown <= 3000 else 3
+    layers = []
+    legend = {}
+    for stage in located.order:
+        count = located.count(stage)
+        if count == 0:
+            continue
+        label = f"{stage} ({count:,})"
+        layer = ipyleaflet.GeoJSON(
+            data=_features(projects, located, stage),
+            name=label,
+            point_style={"radius": radius},
+            style={
+                "color": "#ffffff",
+                "weight": 1,
+                "fillColor": colours[stage],
+                "fillOpacity": 0.85,
+                "opacity": 0.9,
+            },
+            hover_style={"color": "#222222", "weight": 2, "fillOpacity": 1.0},
+            popup=popup,
+        )
+        layer.on_hover(on_hover)
+        layer.on_click(on_click)
+        layers.append(layer)
+        legend[label] = colours[stage]
+    centre, zoom = _view(located)
+    leaflet_map = ipyleaflet.Map(
+        center=centre,
+        zoom=zoom,
+        layers=(base, *layers),
+        scroll_wheel_zoom=True,
+        attribution_control=tiles,
+        layout=ipywidgets.Layout(height="520px"),
+    )
+    leaflet_map.add(ipyleaflet.LayersControl(position="topright"))
+    leaflet_map.add(ipyleaflet.WidgetControl(widget=info, position="topright"))
+    if legend:
+        leaflet_map.add(
+            ipyleaflet.LegendControl(legend, title="Stage (projects)", position="bottomright")
+        )
+    leaflet_map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=True))
+    return leaflet_map
