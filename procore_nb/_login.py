@@ -17,12 +17,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_dir
 from procore_nb._client import Client
-
+from procore_nb._config import config_file
 from procore_nb._exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -148,7 +146,7 @@ def sign_in(client: Client) -> Client:
 
         widget = LoginWidget(client)
         widget.restore_or_ask()
-        display(widget)
+        display(widget)  # type: ignore[no-untyped-call]  # IPython ships no annotations here
         return client
     from procore_nb._terminal import restore_or_ask  # noqa: PLC0415  # it imports this module
 
@@ -167,11 +165,6 @@ def signed_in_text(client: Client) -> str:
     name = me.get("name") or "an unnamed user"
     who = f"{name} ({me['login']})" if me.get("login") else name
     return f"Signed in as {who} · {env_label(client)}"
-
-
-def config_file() -> Path:
-    """Where the client reads per-environment settings (``client_id``, ``client_secret``)."""
-    return Path(user_config_dir("procore_nb")) / "config.toml"
 
 
 def missing_credentials(client: Client) -> str | None:

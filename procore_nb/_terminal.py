@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from procore_nb._client import Client
-
 from procore_nb._exceptions import ConfigurationError, ProcoreError
 from procore_nb._login import (
     EMPTY_CODE,

@@ -170,12 +170,12 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
     def _show_form_quietly(self) -> None:
         """After a failed start, offer the form if it can be drawn; the status keeps the error."""
         if self._view == "new":
-            status, tone = self._status_text, "error"
+            status = self._status_text
             try:
                 self._show_form()
             except Exception:  # the failure is already on the status line
                 self._switch_to("form")
-            self._say(status, tone)
+            self._say(status, "error")
 
     def _show_card(self) -> None:
         """Say who is signed in, then fill the company picker from ``client.companies()``."""
@@ -205,7 +205,7 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         if wanted not in ids:
             # Procore marks at most one company as the user's own; else take the first.
             own = [company for company, flag in zip(ids, mine, strict=True) if flag]
-            wanted = (own or ids or [None])[0]
+            wanted = (own or ids)[0] if ids else None
         self._filling_companies = True
         try:
             self.company_picker.options = list(zip(labels, ids, strict=True))

@@ -41,7 +41,9 @@ def test_signed_in_notebook_keeps_no_secret(
     monkeypatch.setenv("PROCORE_CLIENT_ID", sb.client_id)
     monkeypatch.setenv("PROCORE_CLIENT_SECRET", sb.client_secret)
     monkeypatch.setenv("PROCORE_NB_TEST_CODE", code)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
     notebook = nbformat.read(NOTEBOOK, as_version=4)
 
     NotebookClient(
@@ -55,14 +57,16 @@ def test_signed_in_notebook_keeps_no_secret(
     nbformat.write(notebook, saved)
 
     text = saved.read_text()
-    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
     assert f"Signed in as Joe Builder (joe.builder@acme.com) · custom ({sb.url})" in outputs
     assert f"company: {sb.company_id}" in outputs
     assert "Joe Builder True" in outputs
     widget_state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
     models = widget_state["state"].values()
     assert any(model["model_name"] == "PasswordModel" for model in models)
-    assert any("Signed in as Joe Builder" in json.dumps(model) for model in models)
+    assert any(
+        "Signed in as Joe Builder" in json.dumps(model, ensure_ascii=False) for model in models
+    )
     [token_file] = (tmp_path / "config").rglob("tokens/*.json")
     token = json.loads(token_file.read_text())
     leaks = {

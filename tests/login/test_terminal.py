@@ -1,4 +1,4 @@
-"""Signing in without widgets: ``login()`` outside a notebook and ``procore-nb login|whoami|logout``.
+"""Signing in without widgets: ``login()`` outside a notebook, ``procore-nb login|whoami|logout``.
 
 ``getpass`` needs a terminal the tests do not have, so it is replaced by a function that
 returns the code (or fails the test when the flow must not ask).
@@ -122,7 +122,9 @@ def test_reauth_cache_asks_again_despite_a_cached_token(
     """cache='reauth' skips the cached token and asks for a new code."""
     answer_with(monkeypatch, sb.authorize())
     procore_nb.login()
-    prompts = answer_with(monkeypatch, sb.authorize(login=sb.other_login, password=sb.other_password))
+    prompts = answer_with(
+        monkeypatch, sb.authorize(login=sb.other_login, password=sb.other_password)
+    )
 
     client = procore_nb.login(cache="reauth")
 
@@ -131,7 +133,9 @@ def test_reauth_cache_asks_again_despite_a_cached_token(
 
 
 @pytest.mark.usefixtures("sandbox_env")
-def test_login_raises_when_the_code_is_rejected(sb: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_raises_when_the_code_is_rejected(
+    sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Outside a notebook a rejected code raises AuthenticationError naming invalid_grant."""
     code = sb.authorize()
     answer_with(monkeypatch, code)
@@ -210,7 +214,9 @@ def test_cli_rejected_code(
 
 
 @pytest.mark.usefixtures("sandbox_env")
-def test_cli_empty_code(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_empty_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An empty answer exits 1 saying the code is missing."""
     answer_with(monkeypatch, "")
 
@@ -244,7 +250,9 @@ def test_cli_network_unreachable(
 
 
 @pytest.mark.usefixtures("sandbox_env")
-def test_cli_interrupted_prompt(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_interrupted_prompt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ctrl-D at the prompt exits 130 without a traceback."""
 
     def end_of_input(prompt: str = "", stream: object = None) -> str:

@@ -61,7 +61,9 @@ def test_code_signs_in_caches_token_and_sets_company(
 
     sign_in(widget, sb.authorize())
 
-    assert widget.status_text == f"Signed in as Joe Builder (joe.builder@acme.com) · custom ({sb.url})"
+    assert (
+        widget.status_text == f"Signed in as Joe Builder (joe.builder@acme.com) · custom ({sb.url})"
+    )
     assert widget.code_box.value == ""
     assert widget.signed_in
     [path] = token_files()
@@ -85,9 +87,7 @@ def test_company_picker_sets_the_company_header(sb: Sandbox, make_client: MakeCl
     assert client.company_id == others[0]
 
 
-def test_cached_token_shows_the_card_without_asking(
-    sb: Sandbox, make_client: MakeClient
-) -> None:
+def test_cached_token_shows_the_card_without_asking(sb: Sandbox, make_client: MakeClient) -> None:
     """Re-running the cell restores the cached sign-in: no new code is exchanged."""
     sign_in(start(make_client()), sb.authorize())
     before = sb.counters()["grants"].get("authorization_code", 0)
@@ -161,7 +161,9 @@ def test_network_unreachable(sb: Sandbox, make_client: MakeClient, closed_port: 
 
     sign_in(widget, sb.authorize())
 
-    assert widget.status_text.startswith(f"Could not reach Procore at http://127.0.0.1:{closed_port}")
+    assert widget.status_text.startswith(
+        f"Could not reach Procore at http://127.0.0.1:{closed_port}"
+    )
     assert "safe to retry" in widget.status_text
 
 
@@ -208,7 +210,9 @@ def test_unexpected_error_shows_type_and_text_without_secrets(
     sb: Sandbox, make_client: MakeClient
 ) -> None:
     """Anything else is named with its type and text, secret-looking fields blanked."""
-    widget = start(_BrokenDirectory(api_url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret))
+    widget = start(
+        _BrokenDirectory(api_url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret)
+    )
 
     sign_in(widget, sb.authorize())
 
@@ -235,7 +239,7 @@ def test_second_sign_in_while_one_runs_is_refused(sb: Sandbox, make_client: Make
     """While one sign-in waits for Procore, another click is turned away politely."""
     first, second = start(make_client()), start(make_client())
     first_code, second_code = sb.authorize(), sb.authorize()
-    sb.configure(latency=2.0, fault_oauth=True)
+    sb.configure(latency=0.5)
     first.code_box.value = first_code
     worker = threading.Thread(target=first.sign_in_button.click)
     worker.start()
