@@ -16,8 +16,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "login": ("procore_nb._terminal", "login_main", "sign in from a terminal (out-of-band code)"),
     "whoami": ("procore_nb._terminal", "whoami_main", "show who the cached sign-in belongs to"),
     "logout": ("procore_nb._terminal", "logout_main", "revoke the cached token and forget it"),
-    "demo": ("procore_nb._demo", "demo_main", "run the example notebooks against the sandbox"),
-    "lab": ("procore_nb._demo", "lab_main", "open JupyterLab signed in against the sandbox"),
+    "demo": ("procore_nb.demo", "demo_main", "run the example notebooks against the sandbox"),
+    "lab": ("procore_nb.demo", "lab_main", "open JupyterLab signed in against the sandbox"),
 }
 
 

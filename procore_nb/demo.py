@@ -1,0 +1,200 @@
+"""Run the example notebooks against the embedded sandbox (``make demo``, ``make lab``).
+
+This optional module is not imported by ``import procore_nb``. It starts the sandbox, points
+the notebooks' kernels at it through the ``PROCORE_*`` variables, executes the notebooks and
+writes HTML reports; or it opens JupyterLab with the same settings.
+
+Examples
+--------
+In a notebook, use real Procore when it is configured and the sandbox otherwise:
+
+>>> from procore_nb.demo import use_sandbox_unless_configured
+>>> use_sandbox_unless_configured()  # doctest: +SKIP
+No Procore credentials are configured: using the embedded sandbox at http://127.0.0.1:...
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+__all__ = ["run_examples", "sandbox_environment", "use_sandbox_unless_configured"]
+
+#: The example notebooks, in the order they are meant to be read.
+EXAMPLES = ("01_first_call.ipynb", "02_project_map.ipynb", "03_stage_summary.ipynb")
+#: Where the notebooks write files (the map image, the Excel export).
+REPORTS_VARIABLE = "PROCORE_NB_REPORTS"
+
+_embedded: list[Any] = []  # the sandbox a kernel started for itself, kept alive until exit
+
+
+def _default_notebooks_dir() -> Path:
+    # An editable install or a checkout: notebooks/ sits beside the package.
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def sandbox_environment(sandbox: Any, *, service_account: bool) -> dict[str, str]:
+    """Return the ``PROCORE_*`` variables that point a client at ``sandbox``.
+
+    With ``service_account=True`` the client signs in with client credentials and no
+    widget; otherwise it runs the out-of-band code flow against the sandbox's authorize page.
+    """
+    env = {
+        "PROCORE_API_URL": sandbox.url,
+        "PROCORE_COMPANY_ID": str(sandbox.company_id),
+    }
+    if sandbox.ca_file:
+        env["PROCORE_CA_FILE"] = sandbox.ca_file
+    if service_account:
+        env |= {
+            "PROCORE_CLIENT_ID": sandbox.service_client_id,
+            "PROCORE_CLIENT_SECRET": sandbox.service_client_secret,
+            "PROCORE_GRANT": "client_credentials",
+        }
+    else:
+        env |= {
+            "PROCORE_CLIENT_ID": sandbox.client_id,
+            "PROCORE_CLIENT_SECRET": sandbox.client_secret,
+            "PROCORE_GRANT": "authorization_code",
+        }
+    return env
+
+
+def use_sandbox_unless_configured() -> None:
+    """Say which Procore this notebook talks to, starting the embedded sandbox if none is set.
+
+    When a client id is configured (``PROCORE_CLIENT_ID`` or the config file), nothing
+    changes. Otherwise a sandbox with demo data starts inside this kernel and the
+    ``PROCORE_*`` variables of this process point at it, so that ``procore_nb.login()``
+    shows the out-of-band sign-in against the sandbox's own authorize page.
+    """
+    from procore_nb import Client
+
+    client = Client()
+    if client.client_id is not None:
+        print(f"Using Procore ({client.env}) at {client.api_url}.")
+        return
+    if not _embedded:
+        from procore_nb.sandbox import Sandbox
+
+        sandbox = Sandbox()
+        sandbox.start()
+        atexit.register(sandbox.stop)
+        _embedded.append(sandbox)
+        os.environ.update(sandbox_environment(sandbox, service_account=False))
+    print(
+        "No Procore credentials are configured: using the embedded sandbox at "
+        f"{_embedded[0].url} with demo data (sign in as the demo user shown on its "
+        "authorize page)."
+    )
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_examples(
+    out: Path,
+    *,
+    notebooks: Path | None = None,
+    names: Sequence[str] = EXAMPLES,
+    sandbox_options: Mapping[str, Any] | None = None,
+    timeout: int = 600,
+) -> list[Path]:
+    """Execute the example notebooks against a fresh sandbox and write HTML reports to ``out``.
+
+    Returns the paths written: one HTML report per notebook, plus what the notebooks
+    themselves write to ``out`` (the map image, the Excel export).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    from procore_nb.sandbox import Sandbox
+
+    source = notebooks or _default_notebooks_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with (
+        Sandbox(**dict(sandbox_options or {})) as sandbox,
+        tempfile.TemporaryDirectory(prefix="procore-nb-demo-") as config_home,
+    ):
+        env = sandbox_environment(sandbox, service_account=True)
+        # Service-account tokens of the demo stay out of the user's own token cache.
+        env |= {REPORTS_VARIABLE: str(out.resolve()), "XDG_CONFIG_HOME": config_home}
+        with _environment(env):
+            for name in names:
+                started = time.perf_counter()
+                notebook = nbformat.read(source / name, as_version=4)
+                NotebookClient(
+                    notebook,
+                    timeout=timeout,
+                    kernel_name="python3",
+                    resources={"metadata": {"path": str(source)}},
+                    store_widget_state=False,
+                ).execute()
+                html, _ = HTMLExporter().from_notebook_node(notebook)
+                report = out / (Path(name).stem + ".html")
+                report.write_text(html, encoding="utf-8")
+                written.append(report)
+                print(f"  ran {name} in {time.perf_counter() - started:.1f} s -> {report}")
+    written += sorted(p for p in out.iterdir() if p.suffix in {".png", ".xlsx"})
+    return written
+
+
+def demo_main(argv: Sequence[str]) -> int:
+    """``procore-nb demo``: run the examples against the sandbox and say where the reports are."""
+    parser = argparse.ArgumentParser(prog="procore-nb demo", description=run_examples.__doc__)
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
+    parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
+    parser.add_argument("--projects", type=int, default=400, help="projects in the main company")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sandbox's demo data")
+    args = parser.parse_args(argv)
+    print("Running the example notebooks against the embedded sandbox...")
+    paths = run_examples(
+        args.out,
+        notebooks=args.notebooks,
+        sandbox_options={"projects": args.projects, "seed": args.seed},
+    )
+    print("\nReports written:")
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
+def lab_main(argv: Sequence[str]) -> int:
+    """``procore-nb lab``: JupyterLab on the notebooks, signed in against a sandbox it starts."""
+    parser = argparse.ArgumentParser(prog="procore-nb lab", description=lab_main.__doc__)
+    parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
+    parser.add_argument("--port", type=int, default=0, help="sandbox port (default: a free one)")
+    args, lab_args = parser.parse_known_args(argv)
+    from procore_nb.sandbox import Sandbox
+
+    with Sandbox(port=args.port) as sandbox:
+        env = os.environ | sandbox_environment(sandbox, service_account=False)
+        print(f"Sandbox at {sandbox.url}; sign in on its authorize page as {sandbox.login}.")
+        command = [sys.executable, "-m", "jupyter", "lab", *lab_args]
+        cwd = args.notebooks or _default_notebooks_dir()
+        try:
+            return subprocess.call(command, cwd=cwd, env=env)  # noqa: S603 (our own interpreter)
+        except KeyboardInterrupt:
+            return 130
