@@ -366,7 +366,7 @@ class Client:
         if limit is not None and limit < 1:
             raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-        size = self._page_size(version, limit)
+        size = self._page_size(version, limit, params.pop("per_page", None))
         records = fetch_all(
             lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
             per_page=size,
@@ -400,7 +400,7 @@ class Client:
         params = self._with_company_param(full, version, params, company)
         yield from iter_pages(
             lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
-            per_page=self._page_size(version, None),
+            per_page=self._page_size(version, None, params.pop("per_page", None)),
         )
 
     def get(
@@ -481,9 +481,12 @@ class Client:
             merged.setdefault("company_id", company)
         return merged
 
-    def _page_size(self, version: str, limit: int | None) -> int:
-        largest = MAX_PER_PAGE.get(version, MAX_PER_PAGE.get("v2.0", 100))
-        return min(largest, limit) if limit is not None else largest
+    def _page_size(self, version: str, limit: int | None, asked: object) -> int:
+        """The endpoint's largest page, or less when the caller asked for less."""
+        size = MAX_PER_PAGE.get(version, MAX_PER_PAGE.get("v2.0", 100))
+        if asked is not None:
+            size = min(size, max(1, int(str(asked))))
+        return min(size, limit) if limit is not None else size
 
     def _resource(self, full: str, params: Mapping[str, Any]) -> str | None:
         if params.get("serializer_view") == "compact" or params.get("view") == "compact":

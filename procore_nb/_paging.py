@@ -64,7 +64,7 @@ def _progress_bar(show: bool, *, total: int, label: str) -> _Bar:
         return _NoBar()
     from tqdm.auto import tqdm  # noqa: PLC0415  # tqdm.auto may import ipywidgets: only when shown
 
-    bar: _Bar = tqdm(total=total, unit="rows", desc=label or None, leave=False)
+    bar: _Bar = tqdm(total=total, unit="rows", desc=label or None, leave=True)
     return bar
 
 
