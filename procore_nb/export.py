@@ -1,0 +1,258 @@
+"""Save tables for people who do not use Python: Excel (a sheet per table), CSV, Parquet.
+
+An optional module (``import procore_nb`` does not load it). What each format cannot
+hold is converted, the same way every time:
+
+- Nested values (``custom_fields``, lists, dicts) become JSON text.
+- Excel has no time zones: timezone-aware times are written as UTC without the zone.
+  CSV and Parquet keep the zone.
+- Quarters and other periods become text such as ``2024Q3``.
+- A meaningful index (not just 0, 1, 2, ...) is written as the first column(s).
+
+Examples
+--------
+>>> from procore_nb import export, summaries
+>>> tables = {"Projects": projects, "By stage": summaries.stage_summary(projects)}
+>>> export.to_excel(tables, "projects.xlsx")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import warnings
+from collections.abc import Mapping
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._exceptions import ConfigurationError
+
+__all__ = ["excel_sheet_names", "to_csv", "to_excel", "to_parquet"]
+
+#: Excel's limits: characters in a sheet name, rows in a sheet, characters in a cell.
+SHEET_NAME_MAX = 31
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_CELL_MAX = 32_767
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+#: Control characters the XLSX format cannot store (tab, newline and return are fine).
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+PathArg = str | PathLike[str]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _to_json_text(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _has_nested(column: pd.Series) -> bool:
+    return bool(column.map(lambda v: isinstance(v, (dict, list, tuple, set, frozenset))).any())
+
+
+def _flat_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Index into columns (when it means something), string column names, nested -> JSON."""
+    if not isinstance(table, pd.DataFrame):
+        raise ConfigurationError(
+            f"expected a pandas DataFrame, got {type(table).__name__}; "
+            "convert it with pandas.DataFrame(...) first"
+        )
+    out = table.copy()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" / ".join(map(str, parts)) for parts in out.columns]
+    default_index = isinstance(out.index, pd.RangeIndex) and out.index.name is None
+    if not default_index:
+        if isinstance(out.index, pd.PeriodIndex):
+            out.index = out.index.astype(str)
+        out = out.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    out.columns.name = None
+    for name in out.columns:
+        column = out[name]
+        if isinstance(column.dtype, pd.PeriodDtype):
+            out[name] = column.astype("string")
+        elif column.dtype == object and _has_nested(column):
+            out[name] = column.map(_to_json_text).astype("string")
+    return out
+
+
+def _for_excel(table: pd.DataFrame, sheet: str) -> pd.DataFrame:
+    out = _flat_table(table)
+    if len(out) >= EXCEL_MAX_ROWS:
+        raise ConfigurationError(
+            f"table {sheet!r} has {len(out):,} rows; an Excel sheet holds at most "
+            f"{EXCEL_MAX_ROWS - 1:,} below its header: use to_csv or to_parquet instead"
+        )
+    for name in out.columns:
+        column = out[name]
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            out[name] = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif column.dtype == object:
+            out[name] = column.map(_excel_object)
+        elif pd.api.types.is_string_dtype(column):
+            out[name] = column.map(_excel_text, na_action="ignore").astype(column.dtype)
+    return out
+
+
+def _excel_object(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return pd.Timestamp(value).tz_convert("UTC").tz_localize(None)
+    return _excel_text(value) if isinstance(value, str) else value
+
+
+def _excel_text(value: str) -> str:
+    cleaned = _ILLEGAL_XML.sub("", value)
+    if len(cleaned) > EXCEL_CELL_MAX:
+        warnings.warn(
+            f"a text cell of {len(cleaned):,} characters was cut to Excel's limit of "
+            f"{EXCEL_CELL_MAX:,}; use to_csv or to_parquet to keep it whole",
+            stacklevel=4,
+        )
+        cleaned = cleaned[:EXCEL_CELL_MAX]
+    return cleaned
+
+
+def excel_sheet_names(names: list[str]) -> list[str]:
+    """Valid, distinct Excel sheet names for ``names``, in the same order.
+
+    Characters Excel forbids (``[ ] : * ? / \\``) become ``_``, names are cut to 31
+    characters, blank names become ``Sheet``, the reserved ``History`` gets a ``_``, and
+    names that clash (Excel ignores case) get `` (2)``, `` (3)``, ...
+
+    Examples
+    --------
+    >>> excel_sheet_names(["By stage / state", "by STAGE / state", ""])
+    ['By stage _ state', 'by STAGE _ state (2)', 'Sheet']
+    """
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        clean = _SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip()
+        clean = clean[:SHEET_NAME_MAX] or "Sheet"
+        if clean.casefold() == "history":
+            clean += "_"
+        candidate, n = clean, 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f" ({n})"
+            candidate = clean[: SHEET_NAME_MAX - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def to_excel(tables: Mapping[str, pd.DataFrame] | pd.DataFrame, path: PathArg) -> Path:
+    """Write each table to its own sheet of an Excel workbook, and return the path.
+
+    Parameters
+    ----------
+    tables:
+        ``{sheet name: DataFrame}`` (names are made valid by :func:`excel_sheet_names`),
+        or one DataFrame for a single sheet named ``Sheet``.
+    path:
+        Where to write the ``.xlsx`` file (replaced if it exists).
+
+    Raises
+    ------
+    ConfigurationError
+        ``openpyxl`` is not installed, there is no table, or a table has more rows than
+        an Excel sheet holds.
+
+    Examples
+    --------
+    >>> to_excel({"Projects": projects, "By stage": summary}, "report.xlsx")  # doctest: +SKIP
+    PosixPath('report.xlsx')
+    """
+    if isinstance(tables, pd.DataFrame):
+        tables = {"Sheet": tables}
+    if not tables:
+        raise ConfigurationError("to_excel needs at least one table: pass {'name': dataframe}")
+    _require("openpyxl", "writing Excel files")
+    target = Path(path)
+    names = excel_sheet_names(list(tables))
+    prepared = [
+        (sheet, _for_excel(table, sheet))
+        for sheet, table in zip(names, tables.values(), strict=True)
+    ]
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for sheet, table in prepared:
+            table.to_excel(writer, sheet_name=sheet, index=False)
+            _tidy_sheet(writer.sheets[sheet], table)
+    return target
+
+
+def _require(module: str, purpose: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise ConfigurationError(
+            f"{purpose} needs {module}, which is not installed: "
+            f"pip install 'procore_nb[maps]' (or just {module})"
+        )
+
+
+def _column_letter(number: int) -> str:
+    """Excel's name of the 1-based column ``number``: A, ..., Z, AA, AB, ..."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _tidy_sheet(sheet: Any, table: pd.DataFrame) -> None:
+    """Freeze the header row and size columns to their content (up to 60 characters)."""
+    sheet.freeze_panes = "A2"
+    sample = table.head(200)
+    for i, name in enumerate(table.columns, start=1):
+        lengths = sample[name].map(lambda v: len(str(v)) if v is not None else 0)
+        width = max([len(str(name)), *lengths.tolist()]) if len(sample) else len(str(name))
+        sheet.column_dimensions[_column_letter(i)].width = min(max(width + 2, 8), 60)
+
+
+def to_csv(table: pd.DataFrame, path: PathArg) -> Path:
+    """Write one table as UTF-8 CSV, and return the path.
+
+    Times keep their zone (ISO 8601), nested values become JSON text, and a meaningful
+    index is written as the first column(s).
+
+    Examples
+    --------
+    >>> to_csv(projects, "projects.csv")  # doctest: +SKIP
+    PosixPath('projects.csv')
+    """
+    target = Path(path)
+    _flat_table(table).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
+
+
+def to_parquet(table: pd.DataFrame, path: PathArg) -> Path:
+    """Write one table as Parquet (pyarrow), keeping dtypes and time zones; return the path.
+
+    Nested values become JSON text, since their shapes differ from row to row.
+
+    Raises
+    ------
+    ConfigurationError
+        ``pyarrow`` is not installed.
+
+    Examples
+    --------
+    >>> to_parquet(projects, "projects.parquet")  # doctest: +SKIP
+    PosixPath('projects.parquet')
+    """
+    _require("pyarrow", "writing Parquet files")
+    target = Path(path)
+    _flat_table(table).to_parquet(target, engine="pyarrow", index=False)
+    return target
