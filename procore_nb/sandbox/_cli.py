@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+from types import FrameType
 
 from ._options import add_arguments, from_namespace
 from ._server import Running, write_ready_file
@@ -44,13 +46,20 @@ def main(argv: list[str]) -> int:
         _announce(description)
 
     running = Running(options, ready)
+    # uvicorn shuts down gracefully on SIGTERM and then raises it again; turn that second
+    # delivery into a normal exit so the temporary CA and certificate are removed.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         running.serve()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         running.cleanup()
     return 0
+
+
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _announce(d: dict[str, object]) -> None:

@@ -169,6 +169,9 @@ def coerce(name: str, value: Any) -> Any:
 
 def updated(options: Options, changes: Mapping[str, Any]) -> Options:
     """A copy of ``options`` with runtime ``changes`` applied and checked."""
+    unknown = set(changes) - set(_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))}")
     fixed = set(changes) - RUNTIME
     if fixed:
         raise ValueError(
