@@ -1,0 +1,590 @@
+"""Procore records -> typed pandas DataFrames.
+
+:func:`to_frame` turns the JSON objects of a list endpoint into a DataFrame an analyst can use
+at once: nested objects flattened to dotted columns, each known column in the dtype that
+:mod:`procore_nb._schema` names for it, and nothing lost on the way.
+
+The rules, in short (``docs/dtypes.md`` has the tables):
+
+- Every record becomes one row, in order, whatever its values hold.
+- Known nested objects (``company``, ``project_stage``, ``project_template``) become dotted
+  columns; free-form fields (``custom_fields``, ``origin_data``) stay Python objects in one
+  column. Unknown fields pass through with pandas' inference: objects are flattened the same
+  way (recursively), lists are kept.
+- A known resource always has all of its schema's columns with their dtypes, even when empty.
+  Columns come in schema order, then unknown fields in the order they were first seen.
+- A value that does not fit its column's kind becomes NA and a :class:`CoercionWarning` names
+  the column, the count and an example. Ids are the exception: one id that is not an integer
+  keeps the whole id column as ``string``, so that no id is ever lost. Empty strings count as
+  missing in non-text columns.
+
+The conversion is column-wise: records are cut into columns in one C-level pass, then each
+column is converted with one vectorised call; the per-value Python path runs only for columns
+whose values do not all have the expected JSON type.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from itertools import chain
+from typing import Any, Final, TypeAlias, cast
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pandas._libs import lib as _pandas_lib
+from pandas.api.types import infer_dtype
+
+from procore_nb._exceptions import ConfigurationError, MalformedResponseError
+from procore_nb._schema import SCHEMAS, Kind
+
+__all__ = ["CoercionWarning", "to_frame"]
+
+_Objects: TypeAlias = npt.NDArray[np.object_]
+_Record: TypeAlias = dict[Any, Any]
+
+#: pandas' own C loop from list-of-dicts to a 2-D object array (what ``DataFrame(records)``
+#: uses). Private, hence looked up softly, with a pure-Python fallback of the same meaning.
+_DICTS_TO_ARRAY: Final[Callable[[list[_Record], list[Any]], _Objects] | None] = getattr(
+    _pandas_lib, "dicts_to_array", None
+)
+#: What ``dicts_to_array`` puts where a key is missing; told apart from data by identity.
+_ABSENT: Final = np.nan
+_EMPTY: Final[_Record] = {}
+_NONE_TYPE: Final = type(None)
+_TIMESTAMP_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
+_DATE_FORMAT: Final = "%Y-%m-%d"
+_INT64: Final = range(-(2**63), 2**63)
+#: The span a nanosecond timestamp can hold, as naive UTC datetimes (whole microseconds).
+_NS_SPAN: Final = (
+    pd.Timestamp.min.ceil("us").to_pydatetime(),
+    pd.Timestamp.max.floor("us").to_pydatetime(),
+)
+_EXAMPLE_WIDTH: Final = 40
+
+
+class _Unfit:
+    """The marker for a value that does not fit its column's kind."""
+
+
+_UNFIT: Final = _Unfit()
+
+
+class CoercionWarning(UserWarning):
+    """Some values did not fit their column's type; every record is still in the frame.
+
+    ``counts`` maps each column to the number of values that became NA (or, for id columns
+    kept as text, the number of ids that are not integers).
+    """
+
+    def __init__(self, message: str, counts: Mapping[str, int]) -> None:
+        super().__init__(message)
+        self.counts = dict(counts)
+
+
+class _Notes:
+    """What conversion had to give up on, per column, reported as one warning at the end."""
+
+    def __init__(self) -> None:
+        self.unfit: dict[str, list[Any]] = {}
+        self.as_text: dict[str, list[Any]] = {}
+
+    def add_unfit(self, column: str, values: list[Any]) -> None:
+        if values:
+            self.unfit.setdefault(column, []).extend(values)
+
+    def warn(self) -> None:
+        if not (self.unfit or self.as_text):
+            return
+        parts = [
+            f"{col!r} kept as text: {len(vals)} id(s) are not integers (e.g. {_example(vals)})"
+            for col, vals in self.as_text.items()
+        ]
+        parts += [
+            f"{col!r}: {len(vals)} value(s) became NA (e.g. {_example(vals)})"
+            for col, vals in self.unfit.items()
+        ]
+        counts: dict[str, int] = {}
+        for col, vals in chain(self.as_text.items(), self.unfit.items()):
+            counts[col] = counts.get(col, 0) + len(vals)
+        message = (
+            "some values did not fit their column's type; every record is kept. "
+            + "; ".join(parts)
+            + ". See docs/dtypes.md for what each column accepts."
+        )
+        # stacklevel 3: the caller of to_frame, not this helper.
+        warnings.warn(CoercionWarning(message, counts), stacklevel=3)
+
+
+def _example(values: list[Any]) -> str:
+    text = repr(values[0])
+    return text if len(text) <= _EXAMPLE_WIDTH else text[: _EXAMPLE_WIDTH - 3] + "..."
+
+
+# --- records in, columns out ---------------------------------------------------------------
+
+
+def _checked(records: object) -> list[_Record]:
+    """``records`` as a list of dicts, or :class:`MalformedResponseError` naming the culprit."""
+    if isinstance(records, Mapping | str | bytes | bytearray) or not isinstance(records, Iterable):
+        raise MalformedResponseError(
+            f"expected a list of records (JSON objects), got a {type(records).__name__}: "
+            "check that the path names a list endpoint (a v2 body is unwrapped from 'data')"
+        )
+    rows: list[Any] = records if type(records) is list else list(records)
+    if all(type(row) is dict for row in rows):
+        return rows
+    checked: list[_Record] = []
+    for index, row in enumerate(rows):
+        if isinstance(row, dict):
+            checked.append(row)
+        elif isinstance(row, Mapping):
+            checked.append(dict(row))
+        else:
+            raise MalformedResponseError(
+                f"record {index} of {len(rows)} is a {type(row).__name__}, not a JSON object: "
+                "a list endpoint answers with a list of objects; check the path, and report "
+                "the response if it is right"
+            )
+    return checked
+
+
+def _keys_in_order(dicts: list[_Record]) -> list[Any]:
+    """Every key of ``dicts``, in first-seen order."""
+    reference = next((d for d in dicts if d), _EMPTY).keys()
+    # Most records share one set of keys: a set union (in C) shows whether any differ, and
+    # only the records holding other keys are walked for their order.
+    extra = set().union(*dicts).difference(reference)
+    if not extra:
+        return list(reference)
+    holders = (d for d in dicts if not extra.isdisjoint(d))
+    return list(dict.fromkeys(chain(reference, chain.from_iterable(holders))))
+
+
+def _columns(dicts: list[_Record], keys: list[Any]) -> list[_Objects]:
+    """One object array per key (``_ABSENT`` where a dict lacks the key)."""
+    if not keys:
+        return []
+    if _DICTS_TO_ARRAY is not None:
+        table = _DICTS_TO_ARRAY(dicts, keys)
+        return [table[:, j] for j in range(len(keys))]
+    return [_object_array([d.get(key, _ABSENT) for d in dicts]) for key in keys]
+
+
+def _object_array(values: Sequence[Any]) -> _Objects:
+    """A 1-D object array of ``values`` (never a 2-D one, even when they are lists)."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
+def _split_objects(column: _Objects) -> tuple[list[_Record], list[int]]:
+    """The column's values as dicts (``{}`` where not one) and the positions of non-dicts."""
+    types = set(map(type, column))
+    if types == {dict}:
+        return column.tolist(), []
+    dicts = [v if type(v) is dict else _EMPTY for v in column]
+    others: list[int] = []
+    if not types <= {dict, _NONE_TYPE}:
+        for i, value in enumerate(column):
+            if isinstance(value, Mapping):
+                dicts[i] = dict(value)
+            elif not _missing(value):
+                others.append(i)
+    return dicts, others
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (type(value) is float and math.isnan(value))
+
+
+# --- one column, one kind ------------------------------------------------------------------
+
+
+def _each(column: _Objects, fit: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
+    """``fit`` applied to each present value: the results (None for NA) and the misfits."""
+    out: list[Any] = []
+    unfit: list[Any] = []
+    for value in column:
+        if _missing(value):
+            out.append(None)
+            continue
+        fitted = fit(value)
+        if fitted is _UNFIT:
+            unfit.append(value)
+            out.append(None)
+        else:
+            out.append(fitted)
+    return out, unfit
+
+
+def _fit_id(value: Any) -> Any:
+    kind = type(value)
+    if kind is int:
+        return value if value in _INT64 else _UNFIT
+    if kind is str:
+        if not value.strip():
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            return _UNFIT
+        # Only the canonical spelling is the same id: "007" and "7" are not.
+        return number if str(number) == value and number in _INT64 else _UNFIT
+    if kind is float and value.is_integer() and int(value) in _INT64:
+        return int(value)
+    return _UNFIT
+
+
+def _fit_id_text(value: Any) -> Any:
+    """An id as text: integers in their canonical spelling (5.0 -> "5"), the rest as text."""
+    number = _fit_id(value)
+    return _fit_text(value) if number is _UNFIT else (None if number is None else str(number))
+
+
+def _fit_text(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    if kind in (int, float):
+        try:
+            return str(value)
+        except ValueError:  # an int beyond Python's digit limit for str()
+            return _UNFIT
+    return _UNFIT
+
+
+def _fit_flag(value: Any) -> Any:
+    kind = type(value)
+    if kind is bool:
+        return value
+    if kind in (int, float) and value in (0, 1):
+        return bool(value)
+    if kind is str:
+        word = value.strip().lower()
+        if not word:
+            return None
+        return {"true": True, "false": False}.get(word, _UNFIT)
+    return _UNFIT
+
+
+def _fit_number(value: Any) -> Any:
+    kind = type(value)
+    try:
+        if kind in (int, float):
+            return float(value)
+        if kind is str:
+            return float(value) if value.strip() else None
+    except (ValueError, OverflowError):
+        return _UNFIT
+    return _UNFIT
+
+
+def _fit_moment(value: Any, *, date: bool) -> Any:
+    """An ISO 8601 string as a naive datetime: UTC for timestamps, the wall date for dates."""
+    if type(value) is not str:
+        return _UNFIT
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+        if date:
+            moment = datetime(moment.year, moment.month, moment.day)
+        elif moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return _UNFIT
+    return moment if _NS_SPAN[0] <= moment <= _NS_SPAN[1] else _UNFIT
+
+
+def _strings(values: Any) -> Any:
+    """``values`` as a ``string`` array, in pure-Python storage when Arrow refuses them."""
+    try:
+        return pd.array(values, dtype="string")
+    except UnicodeEncodeError:  # lone surrogates, which json.loads can produce, are not UTF-8
+        return pd.array(values, dtype=pd.StringDtype("python"))
+
+
+def _all_strings(column: _Objects) -> Any:
+    """A ``string`` array of ``column`` if it holds only strings and missing values, else None."""
+    dtype = pd.StringDtype()
+    if dtype.storage == "pyarrow":
+        # Arrow storage means pyarrow is installed (pandas requires it for this storage); it
+        # ships no type hints.
+        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 (optional package)
+
+        # Arrow checks the types while it converts, in one pass; pandas' own path checks, then
+        # converts, then copies into Arrow.
+        try:
+            strings = pa.array(column, type=pa.large_string(), from_pandas=True)
+        except (TypeError, ValueError):  # a non-string value, or a lone surrogate
+            return None
+        return pd.array(cast("Any", strings), dtype=dtype)
+    if infer_dtype(column, skipna=True) in {"string", "empty"}:
+        return pd.array(cast("Any", column), dtype=dtype)
+    return None
+
+
+def _masked(column: _Objects, numpy_type: type[np.generic]) -> tuple[Any, Any]:
+    """The column's values as ``numpy_type`` (0 where missing) and its missing mask."""
+    missing = pd.isna(column)
+    data = column.copy()
+    data[missing] = 0
+    return data.astype(numpy_type), missing
+
+
+def _to_id(column: _Objects, name: str, notes: _Notes) -> Any:
+    if infer_dtype(column, skipna=True) in {"integer", "empty"}:
+        try:
+            return pd.arrays.IntegerArray(*_masked(column, np.int64))
+        except OverflowError:
+            pass  # an int beyond 64 bits: the careful path below decides
+    values, unfit = _each(column, _fit_id)
+    if not unfit:
+        return pd.array(values, dtype="Int64")
+    notes.as_text[name] = unfit
+    texts, bad = _each(column, _fit_id_text)
+    notes.add_unfit(name, bad)
+    return _strings(texts)
+
+
+def _to_text(column: _Objects, name: str, notes: _Notes) -> Any:
+    strings = _all_strings(column)
+    if strings is not None:
+        return strings
+    values, unfit = _each(column, _fit_text)
+    notes.add_unfit(name, unfit)
+    return _strings(values)
+
+
+def _to_flag(column: _Objects, name: str, notes: _Notes) -> Any:
+    if infer_dtype(column, skipna=True) in {"boolean", "empty"}:
+        return pd.arrays.BooleanArray(*_masked(column, np.bool_))
+    values, unfit = _each(column, _fit_flag)
+    notes.add_unfit(name, unfit)
+    return pd.array(values, dtype="boolean")
+
+
+def _to_number(column: _Objects, name: str, notes: _Notes) -> Any:
+    numeric = {"integer", "floating", "mixed-integer-float", "string", "empty"}
+    if infer_dtype(column, skipna=True) in numeric:
+        try:
+            return column.astype(np.float64)
+        except (ValueError, TypeError, OverflowError):
+            pass  # a string that is not a number, or an int too large for a float
+    values, unfit = _each(column, _fit_number)
+    notes.add_unfit(name, unfit)
+    return np.array(values, dtype=np.float64)
+
+
+def _to_moment(column: _Objects, name: str, notes: _Notes, *, date: bool) -> Any:
+    parsed: pd.DatetimeIndex | None = None
+    if infer_dtype(column, skipna=True) in {"string", "empty"}:
+        try:
+            parsed = pd.to_datetime(
+                cast("Any", column),
+                format=_DATE_FORMAT if date else _TIMESTAMP_FORMAT,
+                utc=not date,
+            )
+        except (ValueError, TypeError, OverflowError):
+            parsed = None  # not all in Procore's one format: parse each value below
+    if parsed is not None and parsed.unit != "ns" and parsed.notna().any():
+        # pandas 3 parses to microseconds: keep what nanoseconds cannot hold out of the cast.
+        low, high = (pd.Timestamp(t, tz=parsed.tz) for t in _NS_SPAN)
+        outside = np.asarray((parsed < low) | (parsed > high))
+        if outside.any():
+            notes.add_unfit(name, list(column[outside]))
+            parsed = pd.DatetimeIndex(parsed.where(~outside))
+    if parsed is None:
+        values, unfit = _each(column, lambda v: _fit_moment(v, date=date))
+        notes.add_unfit(name, unfit)
+        parsed = pd.DatetimeIndex(np.array(values, dtype="datetime64[ns]"))
+        if not date:
+            parsed = parsed.tz_localize("UTC")
+    return parsed.as_unit("ns").array
+
+
+def _to_object(column: _Objects) -> _Objects:
+    out = column.copy()
+    out[[i for i, value in enumerate(column) if value is _ABSENT]] = None
+    return out
+
+
+def _convert(column: _Objects, kind: Kind, name: str, notes: _Notes) -> Any:
+    """``column`` in the dtype of ``kind`` (stages stay text here; see :func:`_order_stages`)."""
+    if kind is Kind.ID:
+        return _to_id(column, name, notes)
+    if kind in (Kind.TEXT, Kind.STAGE):
+        return _to_text(column, name, notes)
+    if kind is Kind.FLAG:
+        return _to_flag(column, name, notes)
+    if kind is Kind.NUMBER:
+        return _to_number(column, name, notes)
+    if kind in (Kind.TIMESTAMP, Kind.DATE):
+        return _to_moment(column, name, notes, date=kind is Kind.DATE)
+    return _to_object(column)
+
+
+def _inferred(column: _Objects) -> Any:
+    """An unknown field's column, typed by pandas' inference as ``DataFrame(records)`` would."""
+    values = [None if value is _ABSENT else value for value in column]
+    try:
+        return pd.Series(values).array
+    except UnicodeEncodeError:  # lone surrogates refused by Arrow strings: keep as objects
+        return pd.Series(values, dtype=object).array
+
+
+# --- assembly -------------------------------------------------------------------------------
+
+
+class _Frame:
+    """Columns collected in order under unique names."""
+
+    def __init__(self) -> None:
+        self.columns: dict[Any, Any] = {}
+
+    def put(self, name: Any, values: Any) -> None:
+        # A literal key can clash with a flattened name ("a.b" beside {"a": {"b": ...}}):
+        # like pandas' read_csv, suffix the later one rather than drop either.
+        unique, n = name, 0
+        while unique in self.columns:
+            n += 1
+            unique = f"{name}.{n}"
+        self.columns[unique] = values
+
+    def flatten(self, name: Any, column: _Objects) -> None:
+        """An unknown field: objects become dotted columns, everything else is kept."""
+        if not any(issubclass(kind, Mapping) for kind in set(map(type, column))):
+            self.put(name, _inferred(column))
+            return
+        dicts, others = _split_objects(column)
+        if others:
+            scalars = column.copy()
+            scalars[[i for i, d in enumerate(column) if isinstance(d, Mapping)]] = None
+            self.put(name, _inferred(scalars))
+        keys = _keys_in_order(dicts)
+        for key, sub in zip(keys, _columns(dicts, keys), strict=True):
+            self.flatten(f"{name}.{key}", sub)
+
+
+def _cut(
+    rows: list[_Record], schema: Mapping[str, Kind], notes: _Notes
+) -> tuple[dict[str, _Objects], list[tuple[Any, _Objects]]]:
+    """The schema's columns by name, and the other columns in first-seen order."""
+    nested: dict[str, list[str]] = {}
+    for name in schema:
+        parent, dot, child = name.partition(".")
+        if dot:
+            nested.setdefault(parent, []).append(child)
+    tops = dict.fromkeys(name.partition(".")[0] for name in schema)
+    top_keys = _keys_in_order(rows)
+    others = [key for key in top_keys if key not in tops]
+    wanted = [*tops, *others]
+    column_of = dict(zip(wanted, _columns(rows, wanted), strict=True))
+    known = {name: column_of[name] for name in schema if name in column_of}
+    rest: dict[Any, list[tuple[Any, _Objects]]] = {key: [(key, column_of[key])] for key in others}
+    for parent, children in nested.items():
+        dicts, others = _split_objects(column_of[parent])
+        # A known object that is something else (a string, a list) cannot fill its columns.
+        notes.add_unfit(parent, [column_of[parent][i] for i in others])
+        keys = list(dict.fromkeys(children + _keys_in_order(dicts)))
+        for key, sub in zip(keys, _columns(dicts, keys), strict=True):
+            if key in children:
+                known[f"{parent}.{key}"] = sub
+            else:
+                rest.setdefault(parent, []).append((f"{parent}.{key}", sub))
+    return known, [item for key in top_keys for item in rest.get(key, [])]
+
+
+def _stage_names(stages: Sequence[str] | None) -> list[str] | None:
+    if stages is None:
+        return None
+    if isinstance(stages, str):
+        raise ConfigurationError(
+            "stages must be a list of stage names in order, not one string: "
+            "pass e.g. client.project_stages()['name']"
+        )
+    return list(dict.fromkeys(str(s) for s in stages if not _missing(s)))
+
+
+def _order_stages(frame: _Frame, columns: list[str], stages: list[str]) -> None:
+    """Stage columns as one ordered categorical: the company's order, then unknown names."""
+    seen: set[str] = set()
+    for name in columns:
+        seen.update(frame.columns[name].dropna())
+    dtype = pd.CategoricalDtype([*stages, *sorted(seen.difference(stages))], ordered=True)
+    for name in columns:
+        frame.columns[name] = pd.Categorical(frame.columns[name], dtype=dtype)
+
+
+def to_frame(
+    records: Sequence[Mapping[str, Any]],
+    resource: str | None = None,
+    *,
+    stages: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Turn the records of a Procore list into a typed DataFrame, one row per record.
+
+    Parameters
+    ----------
+    records:
+        The JSON objects of a list endpoint, as decoded (a v2 body already unwrapped from
+        ``data``).
+    resource:
+        ``"projects"``, ``"companies"``, ``"project_stages"`` or ``"me"`` to apply that
+        resource's dtype map (see ``docs/dtypes.md``); None, or any other name, lets pandas
+        infer every column.
+    stages:
+        The company's stage names in order. When given, the stage columns are an ordered
+        categorical in that order, with any other stage names appended after them (sorted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Schema columns first, in schema order, then unknown fields in first-seen order.
+
+    Raises
+    ------
+    MalformedResponseError
+        ``records`` is not a list of JSON objects; the message names the first bad index.
+    ConfigurationError
+        ``stages`` is a single string rather than a list of names.
+
+    Warns
+    -----
+    CoercionWarning
+        Values that do not fit their column's type became NA (ids: the column stayed text).
+
+    Examples
+    --------
+    >>> df = to_frame(
+    ...     [{"id": 5000000001, "name": "Tower", "company": {"id": 8, "name": "Acme"}}],
+    ...     "projects",
+    ... )
+    >>> df[["id", "name", "company.id"]].dtypes.astype(str).tolist()
+    ['Int64', 'string', 'Int64']
+    >>> int(df.loc[0, "id"])
+    5000000001
+    """
+    rows = _checked(records)
+    order = _stage_names(stages)
+    schema = SCHEMAS.get(resource, {}) if resource is not None else {}
+    notes = _Notes()
+    frame = _Frame()
+    known, rest = _cut(rows, schema, notes)
+    for name, kind in schema.items():
+        frame.put(name, _convert(known[name], kind, name, notes))
+    for name, column in rest:
+        frame.flatten(name, column)
+    if order is not None:
+        stage_columns = [name for name, kind in schema.items() if kind is Kind.STAGE]
+        _order_stages(frame, stage_columns, order)
+    notes.warn()
+    return pd.DataFrame(frame.columns, index=pd.RangeIndex(len(rows)), copy=False)

@@ -1,0 +1,236 @@
+"""The column types of each Procore resource procore_nb knows: one explicit map, in one place.
+
+Each known resource maps its columns, in the order a DataFrame shows them, to a
+:class:`Kind`; each kind has exactly one pandas dtype (:data:`DTYPES`). Nested objects are
+written with dotted names (``company.id``), as :func:`procore_nb._frames.to_frame` flattens
+them. Fields not listed here pass through with pandas' own inference.
+
+The table in ``docs/dtypes.md`` is generated from this module, and a test keeps the two equal::
+
+    python -m procore_nb._schema docs/dtypes.md           # rewrite the generated part
+    python -m procore_nb._schema --check docs/dtypes.md   # exit 1 when it is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+
+class Kind(StrEnum):
+    """What a field holds, which decides its pandas dtype."""
+
+    ID = "id"
+    FLAG = "flag"
+    TEXT = "text"
+    TIMESTAMP = "timestamp"
+    DATE = "date"
+    NUMBER = "number"
+    STAGE = "stage"
+    OBJECT = "object"
+
+
+#: The one resolution for every timestamp and date column. pandas 3 parses strings to
+#: microseconds and pandas 2.2 to nanoseconds: we always convert, so frames look the same
+#: under both, and nanoseconds are what pandas 2 users and most existing code expect.
+TIMESTAMP_DTYPE: Final = "datetime64[ns, UTC]"
+DATE_DTYPE: Final = "datetime64[ns]"
+
+#: kind -> pandas dtype. A stage column becomes an ordered ``category`` when the company's
+#: stage list is given, and is ``string`` otherwise.
+DTYPES: Final[Mapping[Kind, str]] = {
+    Kind.ID: "Int64",
+    Kind.FLAG: "boolean",
+    Kind.TEXT: "string",
+    Kind.TIMESTAMP: TIMESTAMP_DTYPE,
+    Kind.DATE: DATE_DTYPE,
+    Kind.NUMBER: "float64",
+    Kind.STAGE: "string",
+    Kind.OBJECT: "object",
+}
+
+#: kind -> (what is accepted, what happens to a value that does not fit). Rendered in the docs.
+KIND_RULES: Final[Mapping[Kind, tuple[str, str]]] = {
+    Kind.ID: (
+        'integers; strings of an integer in canonical form (`"42"`, as API v2 sends); '
+        "integral floats",
+        "the whole column is kept as `string` (every id as its text), with a warning",
+    ),
+    Kind.FLAG: ('`true`/`false`; the strings `"true"`/`"false"`; 0 and 1', "NA, with a warning"),
+    Kind.TEXT: (
+        'strings; numbers and booleans become their JSON text (`78701` -> `"78701"`)',
+        "NA (objects and lists), with a warning",
+    ),
+    Kind.TIMESTAMP: (
+        "ISO 8601 strings (`YYYY-MM-DDTHH:MM:SSZ` fast; offsets and fractions too), "
+        "converted to UTC; strings without an offset are taken as UTC",
+        "NA, with a warning (also outside 1677-2262, the range of nanoseconds)",
+    ),
+    Kind.DATE: (
+        "`YYYY-MM-DD` and other ISO 8601 strings; the calendar date as written, "
+        "at midnight, without a time zone",
+        "NA, with a warning",
+    ),
+    Kind.NUMBER: (
+        'numbers; numeric strings (`"1234567.0"`, as Procore sends some money fields)',
+        "NA, with a warning",
+    ),
+    Kind.STAGE: (
+        "as text; with `stages=` an ordered categorical in that order, and names missing "
+        "from the list appended after it (sorted) rather than lost",
+        "as text",
+    ),
+    Kind.OBJECT: ("anything: lists and free-form objects stay Python objects, untouched", "-"),
+}
+
+_PROJECTS: Final[Mapping[str, Kind]] = {
+    "id": Kind.ID,
+    "name": Kind.TEXT,
+    "display_name": Kind.TEXT,
+    "project_number": Kind.TEXT,
+    "address": Kind.TEXT,
+    "city": Kind.TEXT,
+    "state_code": Kind.TEXT,
+    "country_code": Kind.TEXT,
+    "zip": Kind.TEXT,
+    "county": Kind.TEXT,
+    "time_zone": Kind.TEXT,
+    "latitude": Kind.NUMBER,
+    "longitude": Kind.NUMBER,
+    "stage": Kind.STAGE,
+    "project_stage.id": Kind.ID,
+    "project_stage.name": Kind.STAGE,
+    "phone": Kind.TEXT,
+    "created_at": Kind.TIMESTAMP,
+    "updated_at": Kind.TIMESTAMP,
+    "active": Kind.FLAG,
+    # origin_* link a project to an ERP; the id is the other system's, so not ours to type.
+    "origin_id": Kind.TEXT,
+    "origin_data": Kind.OBJECT,
+    "origin_code": Kind.TEXT,
+    "owners_project_id": Kind.ID,
+    "total_value": Kind.NUMBER,
+    "estimated_value": Kind.NUMBER,
+    "start_date": Kind.DATE,
+    "completion_date": Kind.DATE,
+    "store_number": Kind.TEXT,
+    "accounting_project_number": Kind.TEXT,
+    "designated_market_area": Kind.TEXT,
+    "project_region_id": Kind.ID,
+    "project_bid_type_id": Kind.ID,
+    "project_owner_type_id": Kind.ID,
+    "photo_id": Kind.ID,
+    "parent_job_id": Kind.ID,
+    "is_demo": Kind.FLAG,
+    "fax": Kind.TEXT,
+    "project_template.id": Kind.ID,
+    "project_template.name": Kind.TEXT,
+    "company.id": Kind.ID,
+    "company.name": Kind.TEXT,
+    "custom_fields": Kind.OBJECT,
+}
+
+#: resource -> {column: kind}, columns in display order.
+SCHEMAS: Final[Mapping[str, Mapping[str, Kind]]] = {
+    "projects": _PROJECTS,
+    "companies": {
+        "id": Kind.ID,
+        "name": Kind.TEXT,
+        "is_active": Kind.FLAG,
+        "logo_url": Kind.TEXT,
+        "pcn_business_experience": Kind.FLAG,
+        "my_company": Kind.FLAG,
+    },
+    "project_stages": {"id": Kind.ID, "name": Kind.TEXT, "category": Kind.TEXT},
+    "me": {"id": Kind.ID, "login": Kind.TEXT, "name": Kind.TEXT},
+}
+
+
+def dtype_of(kind: Kind, *, stages_known: bool = False) -> str:
+    """The pandas dtype of a column of ``kind`` (``category`` for stages when known).
+
+    Examples
+    --------
+    >>> dtype_of(Kind.ID)
+    'Int64'
+    >>> dtype_of(Kind.STAGE, stages_known=True)
+    'category'
+    """
+    if kind is Kind.STAGE and stages_known:
+        return "category"
+    return DTYPES[kind]
+
+
+# --- the generated documentation table ---------------------------------------------------
+
+BEGIN_MARK: Final = "<!-- BEGIN GENERATED: python -m procore_nb._schema docs/dtypes.md -->"
+END_MARK: Final = "<!-- END GENERATED -->"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _dtype_cell(kind: Kind) -> str:
+    cell = f"`{DTYPES[kind]}`"
+    return cell + " (ordered `category` with `stages=`)" if kind is Kind.STAGE else cell
+
+
+def render_markdown() -> str:
+    """The generated part of ``docs/dtypes.md``: the kinds, then one table per resource."""
+    lines = ["### Kinds", ""]
+    lines += _table(
+        ["kind", "pandas dtype", "accepted values", "a value that does not fit"],
+        [
+            [
+                f"`{kind}`",
+                f"`{DTYPES[kind]}`"
+                + (" (`category` with `stages=`)" if kind is Kind.STAGE else ""),
+                *KIND_RULES[kind],
+            ]
+            for kind in Kind
+        ],
+    )
+    for resource, fields in SCHEMAS.items():
+        lines += ["", f"### `{resource}`", ""]
+        lines += _table(
+            ["column", "kind", "pandas dtype"],
+            [[f"`{name}`", f"`{kind}`", _dtype_cell(kind)] for name, kind in fields.items()],
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _with_table(text: str) -> str:
+    """``text`` with the part between the markers replaced by :func:`render_markdown`."""
+    head, sep, rest = text.partition(BEGIN_MARK)
+    _, sep2, tail = rest.partition(END_MARK)
+    if not (sep and sep2):
+        raise ValueError(f"the markers {BEGIN_MARK!r} and {END_MARK!r} are missing")
+    return f"{head}{BEGIN_MARK}\n{render_markdown()}{END_MARK}{tail}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rewrite (or with ``--check`` verify) the generated table in a Markdown file."""
+    parser = argparse.ArgumentParser(prog="python -m procore_nb._schema", description=__doc__)
+    parser.add_argument("path", type=Path, help="the Markdown file holding the markers")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    args = parser.parse_args(argv)
+    text = args.path.read_text(encoding="utf-8")
+    fresh = _with_table(text)
+    if args.check:
+        if fresh != text:
+            print(f"{args.path} is stale: run python -m procore_nb._schema {args.path}")
+            return 1
+        return 0
+    args.path.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
