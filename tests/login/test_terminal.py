@@ -7,6 +7,7 @@ returns the code (or fails the test when the flow must not ask).
 from __future__ import annotations
 
 import getpass
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,10 +110,10 @@ def test_expired_cached_token_is_refreshed_before_asking(
     sb.advance(6000)
     answer_with(monkeypatch)
 
-    client = procore_nb.login()
+    client = procore_nb.login(config=procore_nb.ClientConfig(clock=lambda: time.time() + 6000))
 
-    assert client.me()["login"] == sb.login
     assert sb.counters()["grants"].get("refresh_token", 0) == 1
+    assert client.me()["login"] == sb.login
 
 
 @pytest.mark.usefixtures("sandbox_env")

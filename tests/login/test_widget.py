@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from procore_nb import Client, NotSignedInError
+from procore_nb import Client, ClientConfig, NotSignedInError
 from procore_nb._login import CODE_REJECTED, EMPTY_CODE
 from procore_nb.sandbox import Sandbox
 from procore_nb.widgets import LoginWidget
@@ -302,3 +303,19 @@ def test_no_secret_in_widget_state_or_repr(
 
     for secret in [code, sb.client_secret, sb.password, *cached_tokens(token_files())]:
         assert secret not in saved
+
+
+def test_failed_refresh_at_start_shows_the_form_and_the_reason(
+    sb: Sandbox, make_client: MakeClient
+) -> None:
+    """When the cached token cannot be refreshed (Procore 5xx), the steps show with the error."""
+    sign_in(start(make_client()), sb.authorize())
+    sb.advance(6000)
+    sb.configure(error_rate=1.0, fault_oauth=True)
+    later = ClientConfig(clock=lambda: time.time() + 6000)
+
+    widget = start(make_client(config=later))
+
+    assert not widget.signed_in
+    assert widget.status_text.startswith("Procore had a server error (50")
+    assert "<a href" in widget.steps.value
