@@ -141,8 +141,7 @@ STAGE_SUMMARY = [
     new_code_cell(SETUP),
     new_code_cell(LOGIN),
     new_code_cell(
-        'projects = client.projects(status="all")\n'
-        'stages = list(client.project_stages()["name"])'
+        'projects = client.projects(status="all")\nstages = list(client.project_stages()["name"])'
     ),
     new_code_cell(
         "from procore_nb import summaries\n\n"
