@@ -241,9 +241,11 @@ def _fit_id(value: Any) -> Any:
 
 
 def _fit_id_text(value: Any) -> Any:
-    """An id as text: integers in their canonical spelling (5.0 -> "5"), the rest as text."""
+    """An id as text: integers in their canonical spelling (5.0 -> "5"), other text as sent."""
     number = _fit_id(value)
-    return _fit_text(value) if number is _UNFIT else (None if number is None else str(number))
+    if number is not _UNFIT:
+        return None if number is None else str(number)
+    return _fit_text(value) if type(value) in (str, int, float) else _UNFIT
 
 
 def _fit_text(value: Any) -> Any:
@@ -318,7 +320,7 @@ def _all_strings(column: _Objects) -> Any:
     if dtype.storage == "pyarrow":
         # Arrow storage means pyarrow is installed (pandas requires it for this storage); it
         # ships no type hints.
-        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 (optional package)
+        import pyarrow as pa  # type: ignore[import-untyped]
 
         # Arrow checks the types while it converts, in one pass; pandas' own path checks, then
         # converts, then copies into Arrow.
@@ -347,9 +349,13 @@ def _to_id(column: _Objects, name: str, notes: _Notes) -> Any:
         except OverflowError:
             pass  # an int beyond 64 bits: the careful path below decides
     values, unfit = _each(column, _fit_id)
-    if not unfit:
+    # Only ids that are text or numbers are worth a text column; objects, lists and booleans
+    # are no id at all and become NA like any misfit.
+    textual = [value for value in unfit if _fit_id_text(value) is not _UNFIT]
+    if not textual:
+        notes.add_unfit(name, unfit)
         return pd.array(values, dtype="Int64")
-    notes.as_text[name] = unfit
+    notes.as_text[name] = textual
     texts, bad = _each(column, _fit_id_text)
     notes.add_unfit(name, bad)
     return _strings(texts)

@@ -58,7 +58,9 @@ KIND_RULES: Final[Mapping[Kind, tuple[str, str]]] = {
     Kind.ID: (
         'integers; strings of an integer in canonical form (`"42"`, as API v2 sends); '
         "integral floats",
-        "the whole column is kept as `string` (every id as its text), with a warning",
+        'text or a number (`"abc"`, `"007"`, beyond 64 bits): the whole column is kept as '
+        "`string`, every id as its text, with a warning; objects, lists, booleans: NA, "
+        "with a warning",
     ),
     Kind.FLAG: ('`true`/`false`; the strings `"true"`/`"false"`; 0 and 1', "NA, with a warning"),
     Kind.TEXT: (
