@@ -353,6 +353,7 @@ class Authenticator:
                         timeout=timeout,
                         client_id=self.client_id,
                         client_secret=secret,
+                        verify=self.transport.verify,
                     )
                 else:
                     payload = session.fetch_token(
@@ -361,6 +362,7 @@ class Authenticator:
                         client_secret=secret,
                         include_client_id=True,
                         timeout=timeout,
+                        verify=self.transport.verify,
                     )
         except ProcoreError:
             raise

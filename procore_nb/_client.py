@@ -61,9 +61,9 @@ def _to_frame(
 ) -> pd.DataFrame:
     # pandas is imported here, not at the top, so that `import procore_nb` stays fast.
     try:
-        from procore_nb._frames import to_frame  # noqa: PLC0415  # see the comment above
+        from procore_nb._frames import to_frame  # see the comment above
     except ImportError:
-        import pandas as pd  # noqa: PLC0415  # see the comment above
+        import pandas as pd  # see the comment above
 
         return pd.DataFrame(list(records))
     return to_frame(records, resource, stages=stages)
@@ -422,7 +422,8 @@ class Client:
     def _path(self, path: str) -> tuple[str, str]:
         """The absolute path of ``path`` and its API version (``v1.0``, ``vapid``...)."""
         text = path.strip()
-        if text.startswith(("http://", "https://")):
+        absolute = text.startswith(("http://", "https://"))
+        if absolute:
             if not text.startswith(self.api_url + "/"):
                 raise ConfigurationError(
                     f"Refusing to send the token to {text!r}: it is not on {self.api_url}. "
@@ -434,7 +435,8 @@ class Client:
         match = _VERSIONED.match(text)
         if match:
             return text, match.group(2) or "vapid"
-        return "/rest/v1.0" + text, "v1.0"
+        # A full URL is used as given; a short path is a v1.0 resource.
+        return (text, "v1.0") if absolute else ("/rest/v1.0" + text, "v1.0")
 
     def _company(self, company_id: int | str | None) -> int:
         company = parse_company_id(company_id) if company_id is not None else self._company_id

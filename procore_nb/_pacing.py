@@ -32,14 +32,21 @@ def _number(headers: Mapping[str, str], name: str) -> float | None:
 
 
 def _server_now(headers: Mapping[str, str]) -> float:
-    """The server's clock as its ``Date`` header shows it, else ours."""
+    """The server's clock: ours, unless its ``Date`` header shows a real skew.
+
+    ``Date`` has a resolution of one second, so it only corrects clocks that differ by
+    more than that; otherwise our finer clock measures the wait better.
+    """
+    now = time.time()
     date = headers.get("Date")
     if date:
         try:
-            return email.utils.parsedate_to_datetime(date).timestamp()
+            server = email.utils.parsedate_to_datetime(date).timestamp()
         except (TypeError, ValueError):
-            pass
-    return time.time()
+            return now
+        if abs(server - now) > 2.0:
+            return server
+    return now
 
 
 def seconds_until_reset(headers: Mapping[str, str]) -> float | None:

@@ -62,7 +62,7 @@ class _NoBar:
 def _progress_bar(show: bool, *, total: int, label: str) -> _Bar:
     if not show:
         return _NoBar()
-    from tqdm.auto import tqdm  # noqa: PLC0415  # tqdm.auto may import ipywidgets: only when shown
+    from tqdm.auto import tqdm  # tqdm.auto may import ipywidgets: only when shown
 
     bar: _Bar = tqdm(total=total, unit="rows", desc=label or None, leave=True)
     return bar

@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
-from urllib3.exceptions import MaxRetryError, ProtocolError
+from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import ResponseError as UrllibResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
@@ -230,6 +230,7 @@ class Transport:
         self.gate = RateGate(max_wait=max_wait)
         self.retry = ProcoreRetry(
             total=retries,
+            other=0,  # TLS verification failures and the like do not heal by retrying
             status_forcelist={429, 500, 502, 503, 504},
             backoff_factor=backoff[0],
             backoff_jitter=backoff[1],
@@ -237,14 +238,9 @@ class Transport:
             max_wait=max_wait,
             gate=self.gate,
         )
-        self.session = self.new_session(ca_file=ca_file, pool_size=pool_size)
-
-    def new_session(self, *, ca_file: str | None, pool_size: int = 10) -> requests.Session:
-        """A session with this transport's TLS trust, User-Agent and retry policy."""
         self.ca_file = ca_file
-        session = requests.Session()
-        self.prepare(session, pool_size=pool_size)
-        return session
+        self.session = requests.Session()
+        self.prepare(self.session, pool_size=pool_size)
 
     def prepare(self, session: requests.Session, *, pool_size: int = 2) -> None:
         """Give ``session`` (such as an ``OAuth2Session``) this transport's TLS trust,
@@ -254,9 +250,18 @@ class Transport:
         )
         session.mount("https://", adapter)
         session.mount("http://", adapter)
-        session.verify = self.ca_file or True
+        session.verify = self.verify
         session.headers["User-Agent"] = user_agent()
         session.headers["Accept"] = "application/json"
+
+    @property
+    def verify(self) -> str | bool:
+        """What to give ``requests`` as ``verify=`` on every call.
+
+        Passed per request because a session's ``verify`` loses to ``REQUESTS_CA_BUNDLE``
+        whenever a request leaves it unset.
+        """
+        return self.ca_file or True
 
     def close(self) -> None:
         """Close pooled connections."""
@@ -295,6 +300,8 @@ class Transport:
                         headers=all_headers,
                         data=data,
                         timeout=self.timeout,
+                        stream=True,  # the body is read below, inside this retry loop
+                        verify=self.verify,
                     )
                 return self._read(response, started)
             except _BodyError as exc:
@@ -365,11 +372,23 @@ def _malformed(reply: Reply, *, attempts: object) -> MalformedResponseError:
     )
 
 
+class _TimedOutError(Exception):
+    """A read timeout that requests reported as a connection error."""
+
+
 @contextlib.contextmanager
 def translate_errors(method: str, url: str) -> Iterator[None]:
     """Turn ``requests``' connection-level exceptions into :class:`TransportError`."""
     try:
-        yield
+        try:
+            yield
+        except requests.exceptions.ConnectionError as exc:
+            # requests reports read timeouts that exhausted the retries as ConnectionError.
+            if isinstance(
+                getattr(exc.args[0] if exc.args else None, "reason", None), ReadTimeoutError
+            ):
+                raise _TimedOutError from exc
+            raise
     except requests.exceptions.SSLError as exc:
         raise TransportError(
             f"{method} {url}: the TLS certificate could not be verified. For a server with "
@@ -378,7 +397,7 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             method=method,
             url=url,
         ) from exc
-    except requests.exceptions.Timeout as exc:
+    except (requests.exceptions.Timeout, _TimedOutError) as exc:
         raise ProcoreTimeout(
             f"{method} {url}: no answer in time (after retries). Procore may be slow or "
             "unreachable; try again, or allow longer with Client(timeout=...).",

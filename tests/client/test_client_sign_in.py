@@ -371,7 +371,7 @@ def test_two_processes_refreshing_one_cached_token_both_stay_signed_in(
     )
     env = {**os.environ, "PYTHONPATH": str(Path(procore_nb.__file__).parents[1])}
     children = [
-        subprocess.Popen(  # noqa: S603  # runs this interpreter on a fixed script
+        subprocess.Popen(  # runs this interpreter on a fixed script
             [sys.executable, "-c", script],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

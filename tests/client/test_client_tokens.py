@@ -185,7 +185,7 @@ def test_cache_names(name: str, cache: object) -> None:
 
 def test_lock_excludes_other_processes(tmp_path: Path) -> None:
     """While one process holds a key's lock, another times out with a clear error."""
-    child = subprocess.Popen(  # noqa: S603  # runs this interpreter on a fixed script
+    child = subprocess.Popen(  # runs this interpreter on a fixed script
         [
             sys.executable,
             "-c",
