@@ -16,15 +16,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure  # drawn and saved with Agg, no pyplot, on both sides
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402 -- the backend must be chosen before pyplot-adjacent imports
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from procore_nb import maps  # noqa: E402
+from procore_nb import maps
 
 SIZE = (11.0, 6.6)
 DPI = 150

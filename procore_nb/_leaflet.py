@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import cache
 from typing import Any
 
 import ipyleaflet
@@ -39,47 +40,55 @@ def project_html(properties: dict[str, Any]) -> str:
     return f"<b>{name}</b><table>{''.join(rows)}</table>"
 
 
-def _text(value: Any) -> str:
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return ""
-    return str(value)
+def _texts(rows: pd.DataFrame, column: str) -> list[str]:
+    """A column as plain strings, ``""`` where missing or absent."""
+    if column not in rows.columns:
+        return [""] * len(rows)
+    values = rows[column].astype("string")
+    return [str(v) for v in values.fillna("").tolist()]
 
 
-def _features(projects: pd.DataFrame, located: Located, stage: str) -> dict[str, Any]:
-    chosen = (located.stage_of == stage).to_numpy()
+def _features(
+    projects: pd.DataFrame, located: Located, stage: str, style: dict[str, Any]
+) -> dict[str, Any]:
+    chosen = located.stage_of == stage
     rows = projects.iloc[located.index[chosen]]
-    columns = {
-        key: rows[key] if key in rows.columns else None
-        for key in ("id", "name", "project_number", "city", "state_code")
-    }
+    keys = ("id", "name", "project_number", "city", "state_code")
+    columns = [_texts(rows, key) for key in keys]
     features = []
-    for i, (lon, lat) in enumerate(zip(located.lon[chosen], located.lat[chosen], strict=True)):
-        properties = {
-            key: _text(col.iloc[i]) if col is not None else "" for key, col in columns.items()
+    lons, lats = located.lon[chosen].tolist(), located.lat[chosen].tolist()
+    for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+        properties: dict[str, Any] = {
+            key: column[i] for key, column in zip(keys, columns, strict=True)
         }
         properties["stage"] = stage
+        properties["style"] = style  # per feature: see _outline_layer
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": properties,
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
+@cache
+def _outline_data() -> dict[str, Any]:
+    """Countries (but the U.S.) and states, styled per feature, built once per process."""
+    style = {"color": "#8f8f8f", "weight": 0.7, "fillColor": "#fbfaf7", "fillOpacity": 1.0}
+    countries = _boundaries.as_geojson("countries")["features"]
+    states = _boundaries.as_geojson("states")["features"]
+    features = [f for f in countries if f["id"] != "840"] + states
+    for feature in features:
+        feature["properties"]["style"] = style
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _outline_layer() -> ipyleaflet.GeoJSON:
-    countries = _boundaries.as_geojson("countries")
-    states = _boundaries.as_geojson("states")
-    data = {
-        "type": "FeatureCollection",
-        "features": [f for f in countries["features"] if f["id"] != "840"] + states["features"],
-    }
-    return ipyleaflet.GeoJSON(
-        data=data,
-        name="Outlines (offline)",
-        style={"color": "#8f8f8f", "weight": 0.7, "fillColor": "#fbfaf7", "fillOpacity": 1.0},
-    )
+    # the style travels in each feature: a layer-wide style would make ipyleaflet deep-copy
+    # the whole outline data on every map
+    return ipyleaflet.GeoJSON(data=_outline_data(), name="Outlines (offline)")
 
 
 def _view(located: Located) -> tuple[tuple[float, float], int]:
@@ -128,17 +137,17 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ipyle
         if count == 0:
             continue
         label = f"{stage} ({count:,})"
+        style = {
+            "color": "#ffffff",
+            "weight": 1,
+            "opacity": 0.9,
+            "fillColor": colours[stage],
+            "fillOpacity": 0.85,
+        }
         layer = ipyleaflet.GeoJSON(
-            data=_features(projects, located, stage),
+            data=_features(projects, located, stage, style),
             name=label,
             point_style={"radius": radius},
-            style={
-                "color": "#ffffff",
-                "weight": 1,
-                "fillColor": colours[stage],
-                "fillOpacity": 0.85,
-                "opacity": 0.9,
-            },
             hover_style={"color": "#222222", "weight": 2, "fillOpacity": 1.0},
             popup=popup,
         )

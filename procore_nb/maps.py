@@ -240,7 +240,7 @@ def _sizes(
     positive = values[np.isfinite(values) & (values > 0)]
     if len(positive) == 0:
         return np.full(located.shown, base), []
-    top, largest, floor = float(positive.max()), base * 7.0, base * 0.35
+    top, largest, floor = float(positive.max()), base * 7.0, base * 0.5
     # proportional symbols: marker area proportional to value, with a floor to stay visible
     areas = np.maximum(largest * np.clip(np.nan_to_num(values, nan=0.0), 0.0, None) / top, floor)
     legend = []
@@ -421,7 +421,7 @@ def interactive_map(
     >>> m  # doctest: +SKIP
     """
     # ipyleaflet and ipywidgets load only when an interactive map is asked for
-    from ._leaflet import build_map  # noqa: PLC0415 -- deliberate lazy import
+    from ._leaflet import build_map
 
     located = locate(projects, stages=stages, purpose="interactive_map", view="world")
     return build_map(projects, located, tiles=tiles)
