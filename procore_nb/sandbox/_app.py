@@ -1,4 +1,9 @@
-"""The sandbox as one ASGI application: Starlette routes wrapped in :class:`~._observe.Observe`."""
+"""The sandbox as one ASGI application.
+
+``Observe`` (request ids, counters, access log) wraps ``RestApp`` (the REST resources, served
+straight from ASGI for speed), which hands every other path to the Starlette application
+(OAuth pages and endpoints, ``/_sandbox/*``).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +31,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def build(state: State) -> ASGIApp:
     """The application serving ``state``."""
     app = Starlette(
-        routes=[*_oauth.routes(), *_rest.routes(), *_control.routes()],
+        routes=[*_oauth.routes(), *_control.routes()],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.sandbox = state
-    return Observe(app, state.counters)
+    return Observe(_rest.RestApp(state, app), state.counters)

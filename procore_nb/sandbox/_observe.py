@@ -7,6 +7,7 @@ query string or a header, so no code, token or secret can reach it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 
@@ -24,12 +25,15 @@ class Observe:
     def __init__(self, app: ASGIApp, counters: Counters) -> None:
         self.app = app
         self.counters = counters
+        # A random prefix per server and a counter: unique ids without a syscall per request.
+        self._prefix = os.urandom(8).hex()
+        self._ids = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = os.urandom(16).hex()
+        request_id = f"{self._prefix}{next(self._ids):016x}"
         status: int | None = None
 
         async def send_with_id(message: Message) -> None:

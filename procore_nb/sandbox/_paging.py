@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import urlencode
-
-from starlette.datastructures import URL, QueryParams
 
 from procore_nb._constants import DEFAULT_PER_PAGE, PER_PAGE_HEADER, TOTAL_HEADER
+
+from ._incoming import Params
 
 T = TypeVar("T")
 
@@ -31,14 +30,14 @@ class Page:
     per_page: int
 
 
-def parse_page(params: QueryParams, *, maximum: int) -> Page:
+def parse_page(params: Params, *, maximum: int) -> Page:
     """``page`` and ``per_page`` from the query; ``per_page`` is clamped to ``maximum``."""
     page = _positive(params, "page", 1)
     per_page = min(_positive(params, "per_page", DEFAULT_PER_PAGE), maximum)
     return Page(page, per_page)
 
 
-def _positive(params: QueryParams, name: str, default: int) -> int:
+def _positive(params: Params, name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
@@ -51,8 +50,13 @@ def _positive(params: QueryParams, name: str, default: int) -> int:
     return value
 
 
-def paginate(items: Sequence[T], page: Page, url: URL) -> tuple[Sequence[T], dict[str, str]]:
-    """The slice for ``page`` and the ``Total``/``Per-Page``/``Link`` headers."""
+def paginate(
+    items: Sequence[T], page: Page, link_base: Callable[[], str]
+) -> tuple[Sequence[T], dict[str, str]]:
+    """The slice for ``page`` and the ``Total``/``Per-Page``/``Link`` headers.
+
+    ``link_base()`` gives the request's absolute URL without ``page``, ending in ``?`` or ``&``.
+    """
     total = len(items)
     start = (page.page - 1) * page.per_page
     last = max(1, math.ceil(total / page.per_page))
@@ -65,12 +69,6 @@ def paginate(items: Sequence[T], page: Page, url: URL) -> tuple[Sequence[T], dic
     elif page.page > last:
         rels.append(("last", last))
     if rels:
-        headers["Link"] = ", ".join(f'<{_with_page(url, n)}>; rel="{rel}"' for rel, n in rels)
+        base = link_base()
+        headers["Link"] = ", ".join(f'<{base}page={n}>; rel="{rel}"' for rel, n in rels)
     return items[start : start + page.per_page], headers
-
-
-def _with_page(url: URL, page: int) -> str:
-    # Keep every parameter (repeated ones too, in order) and replace only ``page``.
-    pairs = [(k, v) for k, v in QueryParams(url.query).multi_items() if k != "page"]
-    pairs.append(("page", str(page)))
-    return str(url.replace(query=urlencode(pairs)))

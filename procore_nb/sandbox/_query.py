@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import QueryParams
-
 from ._data import Company, User
+from ._incoming import Params
 from ._paging import ParamError
 
 STATUSES = {"active": "Active", "inactive": "Inactive", "all": "All"}
@@ -39,16 +38,16 @@ class ProjectQuery:
     descending: bool = False
 
 
-def parse(params: QueryParams, *, version: str) -> ProjectQuery:
+def parse(params: Params, *, version: str) -> ProjectQuery:
     """A query from ``filters[...]`` and ``sort`` parameters (``ParamError`` when invalid)."""
-    raw_status = params.get("filters[by_status]", "Active")
+    raw_status = params.get("filters[by_status]") or "Active"
     status = STATUSES.get(raw_status.lower())
     if status is None:
         raise ParamError(
             "filters[by_status]", "does not have a valid value (Active, Inactive, All)", 422
         )
     name = params.get("filters[name]") or None
-    sort = params.get("sort", "id") or "id"
+    sort = params.get("sort") or "id"
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if sort not in SORTABLE:
@@ -66,7 +65,7 @@ def parse(params: QueryParams, *, version: str) -> ProjectQuery:
     )
 
 
-def _ints(params: QueryParams, name: str) -> frozenset[int] | None:
+def _ints(params: Params, name: str) -> frozenset[int] | None:
     # Arrays arrive as name[]=1&name[]=2; accept name=1,2 too.
     values = params.getlist(name + "[]") + [
         part for raw in params.getlist(name) for part in raw.split(",") if part
@@ -79,7 +78,7 @@ def _ints(params: QueryParams, name: str) -> frozenset[int] | None:
         raise ParamError(name, "must be a list of integer ids") from None
 
 
-def _range(params: QueryParams, name: str) -> tuple[str, str] | None:
+def _range(params: Params, name: str) -> tuple[str, str] | None:
     raw = params.get(name)
     if not raw:
         return None

@@ -1,8 +1,7 @@
 """The REST resources: ``/vapid/*``, ``/rest/v1.0/*`` and ``/rest/v1.1/projects``.
 
-Every call goes through :func:`endpoint`: bearer token, rate limit, company checks, injected
-faults, then the resource itself, then latency. Resources return a :class:`Reply` and raise
-:class:`RestError` for Procore's error answers.
+:class:`RestApp` serves them straight from ASGI (see ``_incoming.py`` for why). Resources
+return a :class:`Reply` and raise :class:`RestError` for Procore's error answers.
 """
 
 from __future__ import annotations
@@ -10,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from procore_nb._constants import (
     COMPANY_HEADER,
@@ -27,12 +26,14 @@ from procore_nb._constants import (
 
 from ._data import COMPACT_FIELDS, Company, User
 from ._faults import DroppedResponse, throttled
+from ._incoming import Incoming
 from ._paging import Page, ParamError, paginate, parse_page
 from ._query import parse
 from ._state import State
 from ._tokens import AccessToken
 
 _JSON = "application/json; charset=utf-8"
+_JSON_BYTES = _JSON.encode()
 NOT_CONNECTED = "App is not connected to this company."
 
 
@@ -65,7 +66,7 @@ class Reply:
 class Call:
     """One authenticated call: who, through which app, and for which company (header)."""
 
-    request: Request
+    request: Incoming
     state: State
     user: User
     token: AccessToken
@@ -96,7 +97,7 @@ def _int(raw: str, name: str) -> int:
 
 def _company_param(call: Call) -> Company:
     """The company named by ``company_id``; it must agree with the header when both are sent."""
-    raw = call.request.query_params.get("company_id")
+    raw = call.request.params.get("company_id")
     if not raw:
         raise ParamError("company_id", "is missing")
     company = _visible(call.state, call.user, _int(raw, "company_id"))
@@ -106,7 +107,7 @@ def _company_param(call: Call) -> Company:
 
 
 def _page(items: Sequence[bytes], call: Call, page: Page) -> Reply:
-    chunk, headers = paginate(items, page, call.request.url)
+    chunk, headers = paginate(items, page, call.request.link_base)
     return Reply(b"[" + b",".join(chunk) + b"]", headers, len(chunk))
 
 
@@ -120,7 +121,7 @@ def me(call: Call) -> Reply:
 def companies(call: Call) -> Reply:
     world = call.state.world
     records = [_json(world.companies[cid].record) for cid in call.user.companies]
-    return _page(records, call, parse_page(call.request.query_params, maximum=MAX_PER_PAGE["v1.0"]))
+    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
 
 
 def project_stages(call: Call) -> Reply:
@@ -130,17 +131,17 @@ def project_stages(call: Call) -> Reply:
     if call.company is not None and call.company.id != company.id:
         raise ParamError("company_id", f"does not match the {COMPANY_HEADER} header")
     records = [_json(stage) for stage in company.stages]
-    return _page(records, call, parse_page(call.request.query_params, maximum=MAX_PER_PAGE["v1.0"]))
+    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
 
 
 def projects(call: Call) -> Reply:
-    params = call.request.query_params
+    params = call.request.params
     company = _company_param(call)
     page = parse_page(params, maximum=MAX_PER_PAGE[call.version])
     query = parse(params, version=call.version)
     view = _view(call)
     found = call.state.queries.run(company, call.user, query)
-    chunk, headers = paginate(found, page, call.request.url)
+    chunk, headers = paginate(found, page, call.request.link_base)
     encode = call.state.world.encoded
     if view == "compact":
         body = [_json({key: record[key] for key in COMPACT_FIELDS}) for record in chunk]
@@ -152,9 +153,9 @@ def projects(call: Call) -> Reply:
 
 
 def _view(call: Call) -> str:
-    params = call.request.query_params
+    params = call.request.params
     if call.version == "v1.1":
-        view = params.get("view", "normal")
+        view = params.get("view") or "normal"
         if view not in ("compact", "normal", "extended"):
             raise ParamError("view", "does not have a valid value (compact, normal, extended)", 422)
         return view
@@ -198,42 +199,106 @@ def extended(record: dict[str, Any]) -> dict[str, Any]:
 Resource = Callable[[Call], Reply]
 
 
-def endpoint(
-    resource: Resource, *, version: str, header: str
-) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint running ``resource`` behind Procore's checks.
+@dataclass(frozen=True)
+class _Route:
+    resource: Resource
+    version: str
+    header: str  # how Procore-Company-Id is treated: "required", "users-exempt" or "optional"
 
-    ``header`` says how ``Procore-Company-Id`` is treated: ``"required"``, ``"users-exempt"``
-    (``/me`` and ``/companies``: users may omit it, service accounts may not) or ``"optional"``
-    (the vapid API, which predates the header).
+
+_STATIC: dict[str, _Route] = {
+    "/rest/v1.0/projects": _Route(projects, "v1.0", "required"),
+    "/rest/v1.1/projects": _Route(projects, "v1.1", "required"),
+    "/rest/v1.0/me": _Route(me, "v1.0", "users-exempt"),
+    "/rest/v1.0/companies": _Route(companies, "v1.0", "users-exempt"),
+    "/vapid/me": _Route(me, "vapid", "optional"),
+    "/vapid/companies": _Route(companies, "vapid", "optional"),
+    "/vapid/projects": _Route(projects, "vapid", "optional"),
+}
+_PATTERNS: tuple[tuple[re.Pattern[str], _Route], ...] = (
+    (
+        re.compile(r"^/rest/v1\.0/projects/(?P<project_id>[^/]+)$"),
+        _Route(project, "v1.0", "required"),
+    ),
+    (re.compile(r"^/vapid/projects/(?P<project_id>[^/]+)$"), _Route(project, "vapid", "optional")),
+    (
+        re.compile(r"^/rest/v1\.0/companies/(?P<company_id>[^/]+)/project_stages$"),
+        _Route(project_stages, "v1.0", "required"),
+    ),
+)
+
+
+class RestApp:
+    """Serves the REST resources straight from ASGI; everything else goes to ``fallback``.
+
+    Each call runs Procore's checks in order: bearer token (401), rate limits (429), company
+    header and parameters (404/403/400), injected faults, the resource, then latency.
+    ``/me`` and ``/companies`` accept a missing header from users but not from service
+    accounts; the vapid API predates the header and never requires it.
     """
 
-    async def run(request: Request) -> Response:
-        state: State = request.app.state.sandbox
+    def __init__(self, state: State, fallback: ASGIApp) -> None:
+        self.state = state
+        self.fallback = fallback
+
+    @staticmethod
+    def match(path: str) -> tuple[_Route, dict[str, str]] | None:
+        route = _STATIC.get(path)
+        if route is not None:
+            return route, {}
+        for pattern, route in _PATTERNS:
+            found = pattern.match(path)
+            if found:
+                return route, found.groupdict()
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        matched = self.match(scope["path"]) if scope["type"] == "http" else None
+        if matched is None:
+            await self.fallback(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            refusal = JSONResponse({"errors": "405 Method Not Allowed"}, status_code=405)
+            await refusal(scope, receive, send)
+            return
+        route, path_params = matched
+        incoming = Incoming.from_scope(scope, path_params)
+        answer = await self._answer(incoming, route)
+        if isinstance(answer, Response):
+            await answer(scope, receive, send)
+            return
+        status, body, headers = answer
+        raw = [(b"content-type", _JSON_BYTES), (b"content-length", str(len(body)).encode())]
+        raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _answer(
+        self, request: Incoming, route: _Route
+    ) -> Response | tuple[int, bytes, dict[str, str]]:
+        state = self.state
         options = state.options
         limits: dict[str, str] = {}
         try:
             user, token = _authenticate(request, state)
             limits = _count_against_limits(state, token, user)
-            call = Call(
-                request, state, user, token, version, _company(request, state, user, header)
-            )
+            company = _company(request, state, user, route.header)
+            call = Call(request, state, user, token, route.version, company)
             drop = _inject(state)
-            reply = resource(call)
+            reply = route.resource(call)
         except ParamError as error:
-            body = {"errors": {error.name: [error.message]}}
-            return _refusal(RestError(error.status, body), limits)
+            return error.status, _json({"errors": {error.name: [error.message]}}), limits
         except RestError as refusal:
-            return _refusal(refusal, limits)
+            if refusal.response is not None:
+                return refusal.response
+            return refusal.status, _json(refusal.body), limits | refusal.headers
         delay = options.latency + options.latency_per_record * reply.records
         if delay > 0:
             await asyncio.sleep(delay)
         headers = limits | reply.headers
         if drop:
             return DroppedResponse(reply.body, headers=headers, media_type=_JSON)
-        return Response(reply.body, headers=headers, media_type=_JSON)
-
-    return run
+        return 200, reply.body, headers
 
 
 def _count_against_limits(state: State, token: AccessToken, user: User) -> dict[str, str]:
@@ -269,13 +334,7 @@ def _inject(state: State) -> bool:
     return True
 
 
-def _refusal(refusal: RestError, headers: dict[str, str]) -> Response:
-    if refusal.response is not None:
-        return refusal.response
-    return JSONResponse(refusal.body, status_code=refusal.status, headers=headers | refusal.headers)
-
-
-def _authenticate(request: Request, state: State) -> tuple[User, AccessToken]:
+def _authenticate(request: Incoming, state: State) -> tuple[User, AccessToken]:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     token, reason = (None, "The access token is invalid")
     if scheme.lower() == "bearer" and value.strip():
@@ -288,8 +347,8 @@ def _authenticate(request: Request, state: State) -> tuple[User, AccessToken]:
     return state.world.users[token.owner_id], token
 
 
-def _company(request: Request, state: State, user: User, rule: str) -> Company | None:
-    raw = request.headers.get(COMPANY_HEADER)
+def _company(request: Incoming, state: State, user: User, rule: str) -> Company | None:
+    raw = request.headers.get(COMPANY_HEADER.lower())
     if raw is None:
         service = user.password is None
         if rule == "required" or (rule == "users-exempt" and service):
@@ -297,23 +356,3 @@ def _company(request: Request, state: State, user: User, rule: str) -> Company |
             raise RestError(404, {"errors": f"404 Not Found: send the {COMPANY_HEADER} header"})
         return None
     return _visible(state, user, _int(raw.strip(), COMPANY_HEADER))
-
-
-def routes() -> list[Route]:
-    """The REST routes, vapid and versioned."""
-    table: list[tuple[str, Resource, str, str]] = [
-        ("/vapid/me", me, "vapid", "optional"),
-        ("/vapid/companies", companies, "vapid", "optional"),
-        ("/vapid/projects", projects, "vapid", "optional"),
-        ("/vapid/projects/{project_id}", project, "vapid", "optional"),
-        ("/rest/v1.0/me", me, "v1.0", "users-exempt"),
-        ("/rest/v1.0/companies", companies, "v1.0", "users-exempt"),
-        ("/rest/v1.0/projects", projects, "v1.0", "required"),
-        ("/rest/v1.0/projects/{project_id}", project, "v1.0", "required"),
-        ("/rest/v1.1/projects", projects, "v1.1", "required"),
-        ("/rest/v1.0/companies/{company_id}/project_stages", project_stages, "v1.0", "required"),
-    ]
-    return [
-        Route(path, endpoint(resource, version=version, header=header), methods=["GET"])
-        for path, resource, version, header in table
-    ]

@@ -21,8 +21,8 @@ GUIDE_FIELDS = (
 
 
 def _curl(*args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - curl with our own arguments
-        ["curl", "--silent", "--show-error", *args],  # noqa: S607 - curl from PATH, as users run it
+    done = subprocess.run(
+        ["curl", "--silent", "--show-error", *args],
         capture_output=True,
         text=True,
         timeout=30,

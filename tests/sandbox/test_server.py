@@ -30,7 +30,7 @@ def test_tls_is_accepted_with_the_ca_and_refused_without() -> None:
             requests.get(f"{sb.url}/_sandbox/health", timeout=10)
         context = ssl.create_default_context()
         with pytest.raises(urllib.error.URLError):
-            urllib.request.urlopen(f"{sb.url}/_sandbox/health", context=context, timeout=10)  # noqa: S310 - our https URL
+            urllib.request.urlopen(f"{sb.url}/_sandbox/health", context=context, timeout=10)
         ca_file = sb.ca_file
     assert not Path(ca_file).exists()
 
@@ -75,7 +75,7 @@ def test_clock_and_health_endpoints(sb: Sandbox) -> None:
 
 
 def _cli(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    return subprocess.Popen(
         [sys.executable, "-m", "procore_nb.sandbox", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -118,7 +118,7 @@ def test_the_console_script_dispatches_to_the_sandbox() -> None:
     """`procore-nb sandbox --help` lists the options."""
     script = Path(sys.executable).with_name("procore-nb")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "procore_nb._cli"]
-    done = subprocess.run(  # noqa: S603 - our own entry point
+    done = subprocess.run(
         [*command, "sandbox", "--help"], capture_output=True, text=True, timeout=30, check=False
     )
     assert done.returncode == 0
@@ -166,7 +166,7 @@ def test_sandbox_is_not_imported_by_the_package() -> None:
         "print(any(m.startswith(names) for m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROCORE_")}
-    done = subprocess.run(  # noqa: S603 - our own interpreter
+    done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
