@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import pytest
 import requests
 from sandbox_http import getter, sign_in
 
+import procore_nb.sandbox as sandbox_package
 from procore_nb.sandbox import Sandbox, SandboxError
 
 
@@ -175,3 +177,30 @@ def test_sandbox_is_not_imported_by_the_package() -> None:
         check=True,
     )
     assert done.stdout.strip() == "False"
+
+
+def test_sandbox_modules_import_only_the_server_stack() -> None:
+    """The sandbox imports the stdlib, starlette, uvicorn, trustme and _constants, nothing else."""
+    allowed = {"starlette", "uvicorn", "trustme"}
+    for source in sorted(Path(sandbox_package.__file__).parent.glob("*.py")):
+        tree = ast.parse(source.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "procore_nb":
+                    assert name == "procore_nb._constants", (source.name, name)
+                else:
+                    assert top in allowed or top in sys.stdlib_module_names, (source.name, name)
+
+
+def test_rest_paths_refuse_other_methods(shared: Sandbox) -> None:
+    """POST to a REST resource answers 405 JSON."""
+    response = requests.post(f"{shared.url}/rest/v1.0/projects", timeout=10)
+    assert response.status_code == 405
+    assert "errors" in response.json()
