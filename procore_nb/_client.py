@@ -59,13 +59,9 @@ _RESOURCES = frozenset({"projects", "companies", "project_stages"})
 def _to_frame(
     records: Sequence[Mapping[str, Any]], resource: str | None, stages: Sequence[str] | None
 ) -> pd.DataFrame:
-    # pandas is imported here, not at the top, so that `import procore_nb` stays fast.
-    try:
-        from procore_nb._frames import to_frame  # see the comment above
-    except ImportError:
-        import pandas as pd  # see the comment above
+    # Imported on first use: _frames imports pandas, which `import procore_nb` must not.
+    from procore_nb._frames import to_frame
 
-        return pd.DataFrame(list(records))
     return to_frame(records, resource, stages=stages)
 
 
