@@ -36,6 +36,11 @@ LEFT_OFF_LABELS = {
 _US_SHARE = 0.5
 #: ... and at least this share fits the U.S. panels (the rest are left off with a note).
 _FRAMED_SHARE = 0.9
+#: Projects spanning at most this share of the contiguous U.S. get a regional map.
+_REGION_SHARE = 0.35
+#: The narrowest regional and world maps, in metres.
+_REGION_MIN_WIDTH = 600_000.0
+_WORLD_MIN_WIDTH = 1_500_000.0
 #: At most this many points decide the view.
 _SAMPLE = 2000
 
@@ -60,7 +65,7 @@ class Located:
     """
 
     total: int
-    view: Literal["us", "world"]
+    view: Literal["us", "region", "world"]
     order: list[str]
     index: IntArray
     lon: FloatArray
@@ -84,6 +89,8 @@ class Located:
         """The panels drawn, main panel first."""
         if self.view == "world":
             return [frames.WORLD]
+        if self.view == "region":
+            return [frames.CONUS]
         return [f for f in frames.US_FRAMES if f.key == "conus" or f.key in self.insets]
 
     def count(self, stage: str) -> int:
@@ -95,7 +102,7 @@ class Located:
         if self.total == 0:
             return "No projects to show."
         if not self.left_off:
-            return f"All {self.total:,} projects shown."
+            return "1 project shown." if self.total == 1 else f"All {self.total:,} projects shown."
         reasons = ", ".join(
             f"{count:,} {LEFT_OFF_LABELS[reason]}" for reason, count in self.left_off.items()
         )
@@ -134,6 +141,34 @@ def _choose_view(lon: FloatArray, lat: FloatArray) -> Literal["us", "world"]:
     if (framed >= 0).mean() < _FRAMED_SHARE:
         return "world"
     return "us" if frames.in_us(lon, lat).mean() >= _US_SHARE else "world"
+
+
+def _regional(lon: FloatArray, lat: FloatArray) -> bool:
+    """Whether the projects sit in one part of the contiguous U.S. (a state or two)."""
+    if len(lon) == 0:
+        return False
+    which, x, y = frames.assign_us_frames(lon, lat)
+    if (which != 0).any():
+        return False  # Alaska, Hawaii or abroad: the national map with insets shows them
+    x0, x1, y0, y1 = frames.frame_extent(frames.CONUS)
+    return bool(np.ptp(x) <= _REGION_SHARE * (x1 - x0) and np.ptp(y) <= _REGION_SHARE * (y1 - y0))
+
+
+def _region_extent(
+    lon: FloatArray, lat: FloatArray, x: FloatArray, y: FloatArray, *, aspect: float
+) -> frames.Extent:
+    """The states the projects are in, whole, with the projects: a state map, not a dot."""
+    boxes = [frames.state_extent(frames.CONUS, code) for code in _states_of(lon, lat)]
+    xs = np.concatenate([x, [b[0] for b in boxes], [b[1] for b in boxes]])
+    ys = np.concatenate([y, [b[2] for b in boxes], [b[3] for b in boxes]])
+    return frames.fit_extent(xs, ys, aspect=aspect, min_width=_REGION_MIN_WIDTH)
+
+
+def _states_of(lon: FloatArray, lat: FloatArray) -> list[str]:
+    if len(lon) > _SAMPLE:
+        pick = np.linspace(0, len(lon) - 1, _SAMPLE).astype(np.intp)
+        lon, lat = lon[pick], lat[pick]
+    return frames.states_containing(lon, lat)
 
 
 def _inset_box(main: frames.Extent, fraction: Box, inner: frames.Extent) -> frames.Extent:
@@ -183,7 +218,7 @@ def locate(
     *,
     stages: Iterable[str] | None,
     purpose: str,
-    view: Literal["auto", "us", "world"],
+    view: Literal["auto", "us", "region", "world"],
     aspect: float = 1.5,
 ) -> Located:
     """Check coordinates, choose the view and place each drawable project.
@@ -196,6 +231,8 @@ def locate(
     reason = _reasons(lon, lat)
     ok = np.flatnonzero(reason == "")
     chosen = _choose_view(lon[ok], lat[ok]) if view == "auto" else view
+    if chosen == "us" and view == "auto" and _regional(lon[ok], lat[ok]):
+        chosen = "region"
     insets: dict[str, frames.Extent] = {}
     if chosen == "us":
         keys, x, y, insets, placements = _place_us(lon[ok], lat[ok])
@@ -204,10 +241,16 @@ def locate(
         ok, keys, x, y = ok[keep], keys[keep], x[keep], y[keep]
         extent = frames.frame_extent(frames.CONUS)
     else:
-        x, y = frames.project(frames.WORLD, lon[ok], lat[ok])
-        keys = np.full(len(ok), "world", dtype=object)
-        extent = frames.fit_world_extent(x, y, aspect=aspect)
-        placements = {"world": (1.0, 0.0, 0.0)}
+        frame = frames.CONUS if chosen == "region" else frames.WORLD
+        x, y = frames.project(frame, lon[ok], lat[ok])
+        keys = np.full(len(ok), frame.key, dtype=object)
+        if chosen == "region":
+            extent = _region_extent(lon[ok], lat[ok], x, y, aspect=aspect)
+        else:
+            extent = frames.fit_extent(
+                x, y, aspect=aspect, min_width=_WORLD_MIN_WIDTH, limits=frames.WORLD_LIMITS
+            )
+        placements = {frame.key: (1.0, 0.0, 0.0)}
     reasons, counts = np.unique(reason[reason != ""], return_counts=True)
     found = dict(zip(reasons.tolist(), counts.tolist(), strict=True))
     return Located(

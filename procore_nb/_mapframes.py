@@ -23,12 +23,16 @@ __all__ = [
     "CONUS",
     "US_FRAMES",
     "WORLD",
+    "WORLD_LIMITS",
     "Frame",
     "assign_us_frames",
-    "fit_world_extent",
+    "fit_extent",
     "in_us",
     "outlines",
     "project",
+    "state_extent",
+    "state_labels",
+    "states_containing",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -110,8 +114,8 @@ WORLD = Frame(
     windows=((-180.0, -90.0, 180.0, 90.0),),
 )
 
-#: Half-width of the Equal Earth world in metres, for clamping fitted extents.
-_WORLD_HALF = (17_243_959.0, 8_392_928.0)
+#: The whole Equal Earth world in metres, for bounding fitted extents.
+WORLD_LIMITS: Extent = (-17_243_959.0, 17_243_959.0, -8_392_928.0, 8_392_928.0)
 
 
 @cache
@@ -278,25 +282,83 @@ def in_us(lon: FloatArray, lat: FloatArray) -> BoolArray:
     return inside
 
 
+def states_containing(lon: FloatArray, lat: FloatArray) -> list[str]:
+    """USPS codes of the states holding at least one of the points.
+
+    A point just off a simplified coast (in the bay, on a pier) counts for the states
+    whose bounding box holds it.
+    """
+    codes: list[str] = []
+    matched = np.zeros(len(lon), dtype=np.bool_)
+    for state in _boundaries.states():
+        inside = _contains(state, lon, lat)
+        if inside.any():
+            codes.append(state.code)
+            matched |= inside
+    if not matched.all():
+        rest_lon, rest_lat = lon[~matched], lat[~matched]
+        for state in _boundaries.states():
+            west, south, east, north = state.bounds
+            near = (rest_lon >= west) & (rest_lon <= east) & (rest_lat >= south)
+            if state.code not in codes and (near & (rest_lat <= north)).any():
+                codes.append(state.code)
+    return codes
+
+
+@cache
+def state_extent(frame: Frame, code: str) -> Extent:
+    """The projected bounding box of one state in ``frame``'s projection."""
+    state = next(s for s in _boundaries.states() if s.code == code)
+    stacked = np.concatenate(state.rings)
+    x, y = project(frame, stacked[:, 0], stacked[:, 1])
+    return float(x.min()), float(x.max()), float(y.min()), float(y.max())
+
+
+@cache
+def state_labels(frame: Frame) -> tuple[tuple[str, float, float], ...]:
+    """``(USPS code, x, y)`` at the area centroid of each state's largest ring, projected."""
+    labels = []
+    for state in _boundaries.states():
+        ring = max(state.rings, key=len)
+        x, y = project(frame, ring[:, 0], ring[:, 1])
+        x, y = x - x.mean(), y - y.mean()  # centred, for precision in the products below
+        cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+        area = cross.sum() / 2
+        cx = ((x + np.roll(x, -1)) * cross).sum() / (6 * area)
+        cy = ((y + np.roll(y, -1)) * cross).sum() / (6 * area)
+        mx, my = project(frame, ring[:, 0], ring[:, 1])
+        labels.append((state.code, float(cx + mx.mean()), float(cy + my.mean())))
+    return tuple(labels)
+
+
 def _in_any_frame(lon: FloatArray, lat: FloatArray) -> BoolArray:
     which, _, _ = assign_us_frames(lon, lat)
     return which >= 0
 
 
-def fit_world_extent(x: FloatArray, y: FloatArray, *, aspect: float) -> Extent:
-    """An extent around projected points, at least 1,500 km wide, shaped ``aspect`` (w/h)."""
+def fit_extent(
+    x: FloatArray, y: FloatArray, *, aspect: float, min_width: float, limits: Extent | None = None
+) -> Extent:
+    """An extent around projected points, at least ``min_width`` wide, shaped ``aspect`` (w/h).
+
+    ``limits`` (the whole map) bounds the result; with no points the result is ``limits``.
+    """
     if len(x) == 0:
-        return -_WORLD_HALF[0], _WORLD_HALF[0], -_WORLD_HALF[1], _WORLD_HALF[1]
+        if limits is None:
+            raise ValueError("fit_extent needs points or limits")
+        return limits
     x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w = max((x1 - x0) * 0.56, 750_000.0)
-    half_h = max((y1 - y0) * 0.56, 750_000.0 / aspect)
+    half_w = max((x1 - x0) * 0.56, min_width / 2)
+    half_h = max((y1 - y0) * 0.56, min_width / 2 / aspect)
     # widen whichever side is short so the equal-aspect map fills the panel
     if half_w / half_h < aspect:
         half_w = half_h * aspect
     else:
         half_h = half_w / aspect
-    half_w, half_h = min(half_w, _WORLD_HALF[0]), min(half_h, _WORLD_HALF[1])
-    cx = float(np.clip(cx, -_WORLD_HALF[0] + half_w, _WORLD_HALF[0] - half_w))
-    cy = float(np.clip(cy, -_WORLD_HALF[1] + half_h, _WORLD_HALF[1] - half_h))
+    if limits is not None:
+        lx0, lx1, ly0, ly1 = limits
+        half_w, half_h = min(half_w, (lx1 - lx0) / 2), min(half_h, (ly1 - ly0) / 2)
+        cx = float(np.clip(cx, lx0 + half_w, lx1 - half_w))
+        cy = float(np.clip(cy, ly0 + half_h, ly1 - half_h))
     return cx - half_w, cx + half_w, cy - half_h, cy + half_h

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["MapInfo", "interactive_map", "project_map"]
 
 FloatArray = npt.NDArray[np.float64]
-View = Literal["auto", "us", "world"]
+View = Literal["auto", "us", "region", "world"]
 
 _WATER = "#dfe9f1"
 _LAND = "#fbfaf7"
@@ -61,14 +61,15 @@ class MapInfo:
     Attributes
     ----------
     view:
-        ``"us"`` (contiguous U.S. with insets) or ``"world"`` (extent fitted to the points).
+        ``"us"`` (contiguous U.S. with insets), ``"region"`` (part of the U.S., fitted to
+        the points) or ``"world"`` (Equal Earth, fitted to the points).
     total:
         Projects in the input.
     plotted:
         Projects drawn, per stage in legend order.
     frames:
         Projects drawn per panel: ``"conus"``, ``"alaska"``, ``"hawaii"`` and
-        ``"puerto_rico"`` on the U.S. map, ``"world"`` otherwise.
+        ``"puerto_rico"`` on the U.S. and regional maps, ``"world"`` otherwise.
     left_off:
         Projects not drawn, per reason: ``"missing"`` (no coordinates), ``"zero"`` (at
         (0, 0)), ``"range"`` (latitude or longitude out of range) and ``"outside"``
@@ -81,7 +82,7 @@ class MapInfo:
         The axes the map is drawn in.
     """
 
-    view: Literal["us", "world"]
+    view: Literal["us", "region", "world"]
     total: int
     plotted: dict[str, int]
     frames: dict[str, int]
@@ -109,7 +110,8 @@ def project_map(
 
     When most projects are in the United States the map is the contiguous U.S. in an
     Albers equal-area projection, with Alaska and Hawaii insets (and Puerto Rico when a
-    project is there); otherwise it is an Equal Earth world map zoomed to the projects.
+    project is there), zoomed to the projects when they all sit in one region (a state or
+    two); otherwise it is an Equal Earth world map zoomed to the projects.
     A footnote says how many projects were left off and why (no coordinates, at (0, 0),
     out of range, outside the U.S. map).
 
@@ -129,7 +131,8 @@ def project_map(
     title:
         The map's title (default: "Projects by stage").
     view:
-        ``"auto"``, ``"us"`` or ``"world"`` to choose the map instead of guessing.
+        ``"auto"`` (default) guesses; ``"us"`` (the whole U.S. with insets), ``"region"``
+        (the U.S. projection zoomed to the projects) or ``"world"`` choose.
 
     Returns
     -------
@@ -147,8 +150,8 @@ def project_map(
     >>> fig.procore_nb_map.left_off  # doctest: +SKIP
     {'missing': 3}
     """
-    if view not in ("auto", "us", "world"):
-        raise ConfigurationError(f"view must be 'auto', 'us' or 'world', not {view!r}")
+    if view not in ("auto", "us", "region", "world"):
+        raise ConfigurationError(f"view must be 'auto', 'us', 'region' or 'world', not {view!r}")
     if size_by is not None:
         _size_values(projects, size_by)  # fail on a bad column before drawing anything
     fig, main, created = new_figure(ax, size=(11.0, 6.6))
@@ -158,6 +161,8 @@ def project_map(
         projects, stages=stages, purpose="project_map", view=view, aspect=_aspect(main)
     )
     _draw_base(main, located)
+    if located.view == "region":
+        _label_states(main, located)
     colours = stage_colours(located.order)
     sizes, size_legend = _sizes(projects, located, size_by)
     plotted = _draw_points(main, located, colours, sizes)
@@ -327,8 +332,27 @@ def _draw_base(ax: Axes, located: Located) -> None:
                 collection.set_clip_path(clip)
 
 
+def _label_states(ax: Axes, located: Located) -> None:
+    """USPS codes on the states of a regional map, for orientation."""
+    x0, x1, y0, y1 = located.extent
+    mx, my = 0.04 * (x1 - x0), 0.04 * (y1 - y0)  # no label cut by the frame
+    for code, x, y in frames.state_labels(frames.CONUS):
+        if x0 + mx < x < x1 - mx and y0 + my < y < y1 - my:
+            ax.text(
+                x,
+                y,
+                code,
+                fontsize=8,
+                color="#9a9a9a",
+                ha="center",
+                va="center",
+                zorder=5,
+                gid=f"procore_nb:label:{code}",
+            )
+
+
 def _layer_styles(view: str) -> dict[str, dict[str, Any]]:
-    us_view = view == "us"
+    us_view = view in ("us", "region")
     return {
         "countries": {
             "facecolors": _FOREIGN_LAND if us_view else _LAND,
@@ -370,7 +394,8 @@ def _legends(
             title_fontsize=9,
             alignment="left",
         )
-        main.add_artist(legend)
+        if sizes_legend:  # a second legend replaces the first unless the first is kept
+            main.add_artist(legend)
     if sizes_legend:
         size_handles = [
             Line2D([], [], ls="", marker="o", ms=float(np.sqrt(area)), mfc="none", mec="#555555")

@@ -179,6 +179,62 @@ def _area(ring: list[tuple[int, int]]) -> float:
     return abs(twice) / 2 / PRECISION**2
 
 
+def _clip_half(
+    ring: list[tuple[float, float]], edge: float, *, keep_below: bool
+) -> list[tuple[float, float]]:
+    """Sutherland-Hodgman against the meridian ``x = edge``, keeping one side."""
+
+    def inside(p: tuple[float, float]) -> bool:
+        return p[0] <= edge if keep_below else p[0] >= edge
+
+    out: list[tuple[float, float]] = []
+    for i, current in enumerate(ring):
+        previous = ring[i - 1]
+        if inside(current) != inside(previous):
+            t = (edge - previous[0]) / (current[0] - previous[0])
+            out.append((edge, previous[1] + t * (current[1] - previous[1])))
+        if inside(current):
+            out.append(current)
+    return out
+
+
+def _split_at_antimeridian(ring: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Cut a ring that crosses 180 degrees into pieces that stay within -180..180.
+
+    world-atlas stitches polygons across the antimeridian (Russia, Fiji, Antarctica) for
+    spherical rendering; flat maps need them cut, or they draw lines across the world.
+    """
+    half, full = 180 * PRECISION, 360 * PRECISION
+    unwrapped: list[tuple[float, float]] = [(float(ring[0][0]), float(ring[0][1]))]
+    shifted = False
+    for x, y in ring[1:]:
+        step = x - ring[len(unwrapped) - 1][0]
+        if abs(step) > half:
+            step -= full if step > 0 else -full
+            shifted = True
+        unwrapped.append((unwrapped[-1][0] + step, float(y)))
+    if not shifted:
+        return [ring]
+    closing = ring[0][0] - ring[-1][0]
+    if abs(closing) > half:
+        closing -= full if closing > 0 else -full
+    if abs(unwrapped[-1][0] + closing - unwrapped[0][0]) > half:
+        # the ring goes once around the globe (Antarctica): close it along the pole
+        pole = -90.0 * PRECISION if sum(y for _, y in ring) < 0 else 90.0 * PRECISION
+        end_x = unwrapped[-1][0] + closing
+        unwrapped += [(end_x, float(ring[0][1])), (end_x, pole), (unwrapped[0][0], pole)]
+    pieces = []
+    for shift in (-full, 0, full):
+        moved = [(x + shift, y) for x, y in unwrapped]
+        piece = _clip_half(_clip_half(moved, half, keep_below=True), -half, keep_below=False)
+        rounded = _quantise([(x / PRECISION, y / PRECISION) for x, y in piece])
+        if len(rounded) > 1 and rounded[0] == rounded[-1]:
+            rounded = rounded[:-1]
+        if len(rounded) >= 3:
+            pieces.append(rounded)
+    return pieces
+
+
 def _delta(ring: list[tuple[int, int]]) -> list[int]:
     """Flatten a ring to ``[x0, y0, dx1, dy1, ...]`` (small numbers compress well)."""
     flat = [ring[0][0], ring[0][1]]
@@ -206,8 +262,9 @@ def _features(topology: dict[str, Any], obj: str) -> list[dict[str, Any]]:
                 # holes (j > 0) follow the same rule
                 if len(ring) > 1 and ring[0] == ring[-1]:
                     ring = ring[:-1]
-                if len(ring) >= 3 and _area(ring) >= MIN_RING_AREA[obj] / (4 if j else 1):
-                    rings.append(_delta(ring))
+                for piece in _split_at_antimeridian(ring):
+                    if len(piece) >= 3 and _area(piece) >= MIN_RING_AREA[obj] / (4 if j else 1):
+                        rings.append(_delta(piece))
         if not rings:
             continue
         name = geometry.get("properties", {}).get("name", "")

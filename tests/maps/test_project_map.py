@@ -86,16 +86,25 @@ def test_one_project_is_one_point_in_its_stage() -> None:
     assert _legend_labels(info.ax) == [f"{stage} (1)"]
 
 
-def test_all_in_one_state_stay_on_the_us_map() -> None:
-    """Projects all in Texas: the contiguous U.S. panel holds them all."""
+def test_all_in_one_state_zoom_to_that_region() -> None:
+    """Projects all in Texas: a regional Albers map around them, without insets."""
     texas = [("Austin", "TX", "US", 30.27, -97.74, 1)]
-    info = maps.project_map(make_projects(25, cities=texas, jitter=0.2)).procore_nb_map
-    assert info.view == "us"
-    assert info.frames["conus"] == 25
-    x0, x1, y0, y1 = info.ax.get_xlim() + info.ax.get_ylim()
+    projects = make_projects(25, cities=texas, jitter=0.2)
+    info = maps.project_map(projects).procore_nb_map
+    assert info.view == "region"
+    assert info.frames == {"conus": 25}
+    assert _insets(info.ax) == set()
+    (x0, x1), (y0, y1) = info.ax.get_xlim(), info.ax.get_ylim()
     offsets = np.concatenate([c.get_offsets() for c in _points(info.ax).values()])
     assert ((offsets[:, 0] > x0) & (offsets[:, 0] < x1)).all()
     assert ((offsets[:, 1] > y0) & (offsets[:, 1] < y1)).all()
+    assert x1 - x0 < 2_500_000  # Texas and its neighbours, not the 4,600 km of the country
+    labels = {t.get_text() for t in info.ax.texts if (t.get_gid() or "").startswith("procore_nb:")}
+    assert "TX" in labels
+    national = maps.project_map(projects, view="us").procore_nb_map
+    assert national.view == "us"
+    assert {"alaska", "hawaii"} <= _insets(national.ax)
+    assert national.ax.get_xlim()[1] - national.ax.get_xlim()[0] > 4_000_000
 
 
 def test_all_outside_the_us_fit_a_world_map_to_the_points() -> None:
