@@ -12,8 +12,8 @@ code exchange, the refresh and the client-credentials grant. Around it:
   :class:`~procore_nb.ReauthenticationRequired`;
 - every token endpoint answer passes through :func:`_check_token_response`, which turns
   Doorkeeper errors into the error tree before requests-oauthlib parses anything;
-- requests-oauthlib logs request and response bodies at DEBUG: a filter on its loggers
-  redacts tokens, codes and secrets from those records.
+- requests-oauthlib logs request and response bodies at DEBUG: its loggers are guarded
+  by :func:`procore_nb._redaction.guard_oauth_logs`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -38,58 +37,19 @@ from procore_nb._exceptions import (
     ReauthenticationRequired,
     ResponseError,
 )
+from procore_nb._redaction import guard_oauth_logs
+from procore_nb._responses import Reply, error_for_response
 from procore_nb._tokens import Token, TokenCache
-from procore_nb._transport import Reply, Transport, error_for_response, translate_errors
+from procore_nb._transport import Transport, translate_errors
 
-__all__ = ["Authenticator", "redact_secrets"]
+__all__ = ["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "Authenticator"]
 
 log = logging.getLogger(__name__)
 
 AUTHORIZATION_CODE = "authorization_code"
 CLIENT_CREDENTIALS = "client_credentials"
 
-_SECRET_VALUE = re.compile(
-    r"""((?:access_token|refresh_token|client_secret|id_token|password|code|token)"""
-    r"""['"]?\s*[:=]\s*['"]?)[^'"&\s,}]+""",
-    re.IGNORECASE,
-)
-_CREDENTIAL_HEADER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-
-
-def redact_secrets(text: str) -> str:
-    """``text`` with token, code, secret and password values and auth headers replaced.
-
-    Examples
-    --------
-    >>> redact_secrets("code=abc&client_secret=xyz")
-    'code=***&client_secret=***'
-    """
-    text = _CREDENTIAL_HEADER.sub(r"\1 ***", text)
-    return _SECRET_VALUE.sub(r"\1***", text)
-
-
-class _RedactSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact_secrets(record.getMessage()), ()
-        return True
-
-
-def _guard_oauth_logs() -> None:
-    # A logger's filters apply only to records logged on that very logger, so attach
-    # the filter to each of the OAuth libraries' module loggers (they exist once imported).
-    guard = _RedactSecrets()
-    names = [
-        name
-        for name in list(logging.root.manager.loggerDict)
-        if name.split(".")[0] in {"requests_oauthlib", "oauthlib"}
-    ]
-    for name in [*names, "requests_oauthlib.oauth2_session", "oauthlib"]:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
-            logger.addFilter(guard)
-
-
-_guard_oauth_logs()
+guard_oauth_logs()
 
 _insecure_lock = threading.Lock()
 _insecure_users = 0

@@ -10,7 +10,6 @@ knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -26,8 +25,6 @@ from procore_nb._config import (
 )
 from procore_nb._constants import (
     COMPANY_HEADER,
-    COMPANY_HEADER_EXEMPT,
-    MAX_PER_PAGE,
     PER_PAGE_HEADER,
     TOTAL_HEADER,
 )
@@ -40,20 +37,15 @@ from procore_nb._exceptions import (
     PermissionDeniedError,
 )
 from procore_nb._paging import Page, fetch_all, iter_pages
+from procore_nb._paths import Endpoint, endpoint, is_compact, project_params
+from procore_nb._responses import Reply, error_for_response
 from procore_nb._tokens import Token, TokenCache, cache_from_name
-from procore_nb._transport import Reply, Transport, error_for_response
+from procore_nb._transport import Transport
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Client"]
-
-_VERSIONED = re.compile(r"^/(rest/(v\d+(?:\.\d+)?)|vapid)(/[^?]*)?")
-_COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
-_STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
-#: Project list parameters that are not filters.
-_PROJECT_PARAMS = frozenset({"sort", "serializer_view", "view", "page", "per_page"})
-_RESOURCES = frozenset({"projects", "companies", "project_stages"})
 
 
 def _to_frame(
@@ -322,23 +314,7 @@ class Client:
         >>> df = client.projects(status="all", name="tower")   # doctest: +SKIP
         """
         company = self._company(company_id)
-        try:
-            by_status = _STATUS_FILTER[status.lower()]
-        except KeyError:
-            raise ConfigurationError(
-                f"status must be 'active', 'inactive' or 'all', not {status!r}."
-            ) from None
-        params: dict[str, Any] = {"company_id": company, "filters[by_status]": by_status}
-        for key, value in filters.items():
-            if key in _PROJECT_PARAMS:
-                params[key] = value
-            elif isinstance(value, list | set | frozenset):
-                params[f"filters[{key}][]"] = list(value)
-            elif isinstance(value, tuple) and len(value) == 2:
-                start, end = (v.isoformat() if hasattr(v, "isoformat") else v for v in value)
-                params[f"filters[{key}]"] = f"{start}...{end}"
-            else:
-                params[f"filters[{key}]"] = value
+        params = project_params(company, status, filters)
         return self.frame("projects", params, company_id=company)
 
     def frame(
@@ -356,27 +332,24 @@ class Client:
         ``/vapid/...`` or short (``"projects"`` means ``/rest/v1.0/projects``).
         ``df.attrs`` records the environment, path, company, fetch time and row count.
         """
-        full, version = self._path(path)
-        company = self._company_for(full, version, company_id)
-        params = self._with_company_param(full, version, params, company)
+        where, params, company = self._prepare(path, params, company_id)
         if limit is not None and limit < 1:
             raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-        size = self._page_size(version, limit, params.pop("per_page", None))
         records = fetch_all(
-            lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
-            per_page=size,
+            lambda number, per_page: self._page(where, params, company, (number, per_page)),
+            per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
             limit=limit,
             workers=self._config.max_workers,
             progress=self.progress if progress is None else progress,
-            label=full.rsplit("/", 1)[-1],
+            label=where.resource or where.path.rsplit("/", 1)[-1],
         )
-        resource = self._resource(full, params)
+        resource = None if is_compact(params) else where.resource
         stages = self._stage_names(company) if resource == "projects" and company else None
         df = _to_frame(records, resource, stages)
         df.attrs.update(
             environment=self.env,
-            path=full,
+            path=where.path,
             company_id=company,
             fetched_at=fetched_at,
             rows=len(df),
@@ -391,12 +364,10 @@ class Client:
         company_id: int | str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Yield a list endpoint's records page by page, for streaming large lists."""
-        full, version = self._path(path)
-        company = self._company_for(full, version, company_id)
-        params = self._with_company_param(full, version, params, company)
+        where, params, company = self._prepare(path, params, company_id)
         yield from iter_pages(
-            lambda number, per_page: self._page(full, version, params, company, (number, per_page)),
-            per_page=self._page_size(version, None, params.pop("per_page", None)),
+            lambda number, per_page: self._page(where, params, company, (number, per_page)),
+            per_page=where.page_size(limit=None, asked=params.pop("per_page", None)),
         )
 
     def get(
@@ -407,32 +378,11 @@ class Client:
         company_id: int | str | None = None,
     ) -> Any:
         """The decoded JSON of any GET endpoint (``/rest/v2.x`` bodies unwrapped from ``data``)."""
-        full, version = self._path(path)
-        company = self._company_for(full, version, company_id)
-        params = self._with_company_param(full, version, params, company)
-        reply = self._call("GET", self.api_url + full, params=params, company=company)
-        return _unwrap(reply.data, version)
+        where, params, company = self._prepare(path, params, company_id)
+        reply = self._call("GET", self.api_url + where.path, params=params, company=company)
+        return where.unwrap(reply.data)
 
     # -- plumbing ----------------------------------------------------------------------
-
-    def _path(self, path: str) -> tuple[str, str]:
-        """The absolute path of ``path`` and its API version (``v1.0``, ``vapid``...)."""
-        text = path.strip()
-        absolute = text.startswith(("http://", "https://"))
-        if absolute:
-            if not text.startswith(self.api_url + "/"):
-                raise ConfigurationError(
-                    f"Refusing to send the token to {text!r}: it is not on {self.api_url}. "
-                    "Give a path such as /rest/v1.0/projects."
-                )
-            text = text[len(self.api_url) :]
-        if not text.startswith("/"):
-            text = "/" + text
-        match = _VERSIONED.match(text)
-        if match:
-            return text, match.group(2) or "vapid"
-        # A full URL is used as given; a short path is a v1.0 resource.
-        return (text, "v1.0") if absolute else ("/rest/v1.0" + text, "v1.0")
 
     def _company(self, company_id: int | str | None) -> int:
         company = parse_company_id(company_id) if company_id is not None else self._company_id
@@ -443,54 +393,27 @@ class Client:
             )
         return company
 
-    def _company_for(self, full: str, version: str, company_id: int | str | None) -> int | None:
+    def _company_for(self, where: Endpoint, company_id: int | str | None) -> int | None:
         """The company to send, or a CompanyRequiredError if the endpoint needs one."""
         if company_id is not None:
             return parse_company_id(company_id)
-        in_path = _COMPANY_IN_PATH.search(full)
-        company = self._company_id or (int(in_path.group(1)) if in_path else None)
-        if company is not None or not self._needs_company(full, version):
+        company = self._company_id or where.company_in_path
+        if company is not None or not where.needs_company(
+            service_account=self.grant == CLIENT_CREDENTIALS
+        ):
             return company
         raise CompanyRequiredError(
-            f"{full} needs a company (the {COMPANY_HEADER} header) and none is set: pass "
+            f"{where.path} needs a company (the {COMPANY_HEADER} header) and none is set: pass "
             "company_id=... to this call, or set client.company_id (client.companies() lists "
             "the ids), or set PROCORE_COMPANY_ID. Nothing was sent."
         )
 
-    def _needs_company(self, full: str, version: str) -> bool:
-        if version == "vapid":
-            return False
-        match = _VERSIONED.match(full)
-        rest = (match.group(3) if match else "") or ""
-        first = rest.strip("/").split("/")[0]
-        if first in COMPANY_HEADER_EXEMPT and rest.strip("/") == first:
-            # Users may list companies without the header; service accounts may not.
-            return first == "companies" and self.grant == CLIENT_CREDENTIALS
-        return True
-
-    def _with_company_param(
-        self, full: str, version: str, params: Mapping[str, Any] | None, company: int | None
-    ) -> dict[str, Any]:
-        merged = dict(params or {})
-        match = _VERSIONED.match(full)
-        first = ((match.group(3) if match else "") or "").strip("/").split("/")[0]
-        # Procore still wants the company_id query parameter where the endpoint names it.
-        if first == "projects" and company is not None and version != "v2.0":
-            merged.setdefault("company_id", company)
-        return merged
-
-    def _page_size(self, version: str, limit: int | None, asked: object) -> int:
-        """The endpoint's largest page, or less when the caller asked for less."""
-        size = MAX_PER_PAGE.get(version, MAX_PER_PAGE.get("v2.0", 100))
-        if asked is not None:
-            size = min(size, max(1, int(str(asked))))
-        return min(size, limit) if limit is not None else size
-
-    def _resource(self, full: str, params: Mapping[str, Any]) -> str | None:
-        if params.get("serializer_view") == "compact" or params.get("view") == "compact":
-            return None
-        last = full.split("?", maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
-        return last if last in _RESOURCES else None
+    def _prepare(
+        self, path: str, params: Mapping[str, Any] | None, company_id: int | str | None
+    ) -> tuple[Endpoint, dict[str, Any], int | None]:
+        where = endpoint(path, api_url=self.api_url)
+        company = self._company_for(where, company_id)
+        return where, where.with_company_param(params, company), company
 
     def _stage_names(self, company: int) -> list[str] | None:
         if company not in self._stages:
@@ -505,16 +428,15 @@ class Client:
 
     def _page(
         self,
-        full: str,
-        version: str,
+        where: Endpoint,
         params: Mapping[str, Any],
         company: int | None,
         page: tuple[int, int],
     ) -> Page:
         number, size = page
         query = {**params, "page": number, "per_page": size}
-        reply = self._call("GET", self.api_url + full, params=query, company=company)
-        rows = _unwrap(reply.data, version)
+        reply = self._call("GET", self.api_url + where.path, params=query, company=company)
+        rows = where.unwrap(reply.data)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise MalformedResponseError(
                 f"GET {reply.response.url} answered a {type(rows).__name__} where a list of "
@@ -578,12 +500,6 @@ class Client:
                 )
             raise error_for_response(reply, hint=hint)
         return reply
-
-
-def _unwrap(data: Any, version: str) -> Any:
-    if version.startswith("v2") and isinstance(data, dict) and "data" in data:
-        return data["data"]
-    return data
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:

@@ -8,7 +8,8 @@
 - :class:`Transport` sends requests through it, paced by :class:`~procore_nb._pacing.RateGate`,
   and reads each body inside the retry policy, so that a connection dropped mid-body is
   retried like one dropped before the headers.
-- :func:`error_for_response` is the one table from status code to exception class.
+- :func:`translate_errors` turns ``requests``' connection failures into the error tree
+  (answers are turned into errors by :mod:`procore_nb._responses`).
 
 Nothing here logs or formats a header or a token: log lines and messages carry the
 method, the URL (with secret-looking query values redacted), the status and Procore's
@@ -25,9 +26,7 @@ import platform
 import re
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
@@ -37,57 +36,18 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from procore_nb._config import is_testing
-from procore_nb._constants import RATE_RESET_HEADER, REQUEST_ID_HEADER
+from procore_nb._constants import REQUEST_ID_HEADER
 from procore_nb._exceptions import (
-    AuthenticationError,
-    InvalidRequestError,
-    MalformedResponseError,
-    NotFoundError,
-    PermissionDeniedError,
     ProcoreTimeout,
-    RateLimitError,
-    ResponseError,
-    ServerError,
     TransportError,
 )
-from procore_nb._pacing import RateGate, format_reset, seconds_until_reset
+from procore_nb._pacing import RateGate, seconds_until_reset
+from procore_nb._redaction import redact_url
+from procore_nb._responses import Reply, malformed_response
 
-__all__ = [
-    "ProcoreRetry",
-    "Reply",
-    "Transport",
-    "error_for_response",
-    "procore_detail",
-    "redact_url",
-    "user_agent",
-]
+__all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
 log = logging.getLogger(__name__)
-
-_SECRET_PARAMS = re.compile(r"(token|secret|password|code|assertion)", re.IGNORECASE)
-
-#: Status code -> exception class; 5xx map to ServerError.
-STATUS_ERRORS: dict[int, type[ResponseError]] = {
-    400: InvalidRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    422: InvalidRequestError,
-    429: RateLimitError,
-}
-
-_NEXT_STEP: dict[type[ResponseError], str] = {
-    InvalidRequestError: "Check the parameters named above and try again.",
-    AuthenticationError: "Sign in again (client.authorization_url() and exchange_code(), "
-    "or procore_nb.login()).",
-    PermissionDeniedError: "Ask a company admin to connect the app to this company or to "
-    "grant your user access to this tool.",
-    NotFoundError: "Check the path, the company id (Procore-Company-Id header) and the "
-    "environment: ids of one company or environment do not exist in another.",
-    RateLimitError: "Wait until the limit resets, then try again.",
-    ServerError: "Procore failed; try again in a few minutes (the request was already retried).",
-    ResponseError: "See Procore's answer above.",
-}
 
 
 def user_agent() -> str:
@@ -99,18 +59,6 @@ def user_agent() -> str:
     return (
         f"procore_nb/{version} requests/{requests.__version__} Python/{platform.python_version()}"
     )
-
-
-def redact_url(url: str) -> str:
-    """``url`` with the values of secret-looking query parameters replaced by ``***``."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    query = [
-        (k, "***" if _SECRET_PARAMS.search(k) else v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:,.")))
 
 
 class ProcoreRetry(Retry):
@@ -177,19 +125,6 @@ class ProcoreRetry(Retry):
                 reason = UrllibResponseError(f"announced wait {wait:.0f} s > max_wait")
                 raise MaxRetryError(_pool, url, reason)
         return super().increment(method, url, response, error, _pool, _stacktrace)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A response and its decoded body (JSON, or text when it was not JSON)."""
-
-    response: requests.Response
-    data: Any
-
-    @property
-    def status(self) -> int:
-        """The HTTP status code."""
-        return self.response.status_code
 
 
 class _BodyError(Exception):
@@ -312,7 +247,7 @@ class Transport:
                 retry = retry.increment(method, url, error=ProtocolError(str(error)))
             except (MaxRetryError, ProtocolError) as exc:
                 if error.reply is not None:
-                    raise _malformed(error.reply, attempts=self.retry.total) from exc
+                    raise malformed_response(error.reply, attempts=self.retry.total) from exc
                 raise TransportError(
                     f"{method} {shown}: the answer broke off or was not JSON, "
                     f"{self.retry.total} times in a row ({error}). Procore or the network is "
@@ -352,24 +287,6 @@ class Transport:
                 reply = Reply(response, response.text)
                 raise _BodyError("a successful answer whose body is not JSON", reply) from exc
             return Reply(response, response.text)
-
-
-def _malformed(reply: Reply, *, attempts: object) -> MalformedResponseError:
-    response = reply.response
-    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-    request_id = response.headers.get(REQUEST_ID_HEADER)
-    where = f" (request id {request_id})" if request_id else ""
-    return MalformedResponseError(
-        f"{response.request.method} {redact_url(response.url)} answered {response.status_code} "
-        f"with a body that is not JSON ({kind}, {len(response.content)} bytes), {attempts} "
-        f"times in a row{where}. Check that the URL points at Procore's API; if it does, "
-        "Procore or a proxy is failing: try again later.",
-        method=response.request.method or "GET",
-        url=redact_url(response.url),
-        status=response.status_code,
-        request_id=request_id,
-        body=procore_detail(reply.data)[0],
-    )
 
 
 class _TimedOutError(Exception):
@@ -425,92 +342,3 @@ def _root_cause(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None)
     text = str(reason if reason is not None else exc)
     return re.sub(r"<[^>]*>", "", text).strip(" :") or type(exc).__name__
-
-
-def procore_detail(body: Any) -> tuple[str, dict[str, list[str]]]:
-    """Procore's explanation in an error ``body`` and its field errors, whatever its shape.
-
-    ``errors`` may be a string, a list or a field map; v2 nests ``error.message`` and
-    ``error.details``; Doorkeeper sends ``error`` and ``error_description``; a body that
-    is not JSON is summarised, never quoted at length.
-    """
-    fields: dict[str, list[str]] = {}
-    if isinstance(body, str):
-        text = re.sub(r"<[^>]*>", " ", body)
-        text = re.sub(r"\s+", " ", text).strip()
-        return (text[:200] + ("…" if len(text) > 200 else "")), fields
-    if not isinstance(body, dict):
-        return ("" if body is None else json.dumps(body)[:200]), fields
-    parts: list[str] = []
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        for name, messages in errors.items():
-            items = messages if isinstance(messages, list) else [messages]
-            fields[str(name)] = [str(m) for m in items]
-            parts.append(f"{name}: {'; '.join(fields[str(name)])}")
-    elif isinstance(errors, list):
-        parts.extend(str(e) for e in errors)
-    elif errors:
-        parts.append(str(errors))
-    error = body.get("error")
-    if isinstance(error, dict):
-        parts.append(str(error.get("message") or error.get("code") or ""))
-        for detail in error.get("details") or []:
-            if isinstance(detail, dict) and detail.get("field"):
-                fields.setdefault(str(detail["field"]), []).append(str(detail.get("message", "")))
-            parts.append(json.dumps(detail) if not isinstance(detail, str) else detail)
-    elif error:
-        parts.append(str(error))
-    for key in ("error_description", "message"):
-        if body.get(key):
-            parts.append(str(body[key]))
-    return "; ".join(p for p in parts if p), fields
-
-
-def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseError:
-    """The exception for an error ``reply``: class by status, message with what to do next."""
-    response = reply.response
-    status = response.status_code
-    cls = STATUS_ERRORS.get(status, ServerError if status >= 500 else ResponseError)
-    method = response.request.method or "GET"
-    url = redact_url(response.url)
-    request_id = response.headers.get(REQUEST_ID_HEADER)
-    detail, fields = procore_detail(reply.data)
-    said = f": {detail}" if detail else ""
-    where = f" (request id {request_id})" if request_id else ""
-    message = f"{method} {url} answered {status} {response.reason or ''}".rstrip() + said + where
-    common: dict[str, Any] = {
-        "method": method,
-        "url": url,
-        "status": status,
-        "request_id": request_id,
-        "body": reply.data,
-    }
-    next_step = hint or _NEXT_STEP[cls]
-    if cls is RateLimitError:
-        wait = _retry_after(response.headers)
-        reset = _reset_at(response.headers)
-        when = format_reset(wait) if wait is not None else "the time in X-Rate-Limit-Reset"
-        return RateLimitError(
-            f"{message}. Procore's rate limit is used up until {when}. {next_step}",
-            retry_after=wait,
-            reset_at=reset,
-            **common,
-        )
-    if cls is InvalidRequestError:
-        return InvalidRequestError(f"{message}. {next_step}", field_errors=fields, **common)
-    return cls(f"{message}. {next_step}", **common)
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After")
-    if value is not None and value.strip().isdigit():
-        return float(value)
-    return seconds_until_reset(headers)
-
-
-def _reset_at(headers: Mapping[str, str]) -> float | None:
-    wait = seconds_until_reset(headers)
-    if wait is None or headers.get(RATE_RESET_HEADER) is None:
-        return None
-    return time.time() + wait

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import procore_nb
-from procore_nb._client import _unwrap
+from procore_nb._paths import endpoint
 
 
 def test_all_is_sorted_and_exported() -> None:
@@ -55,5 +55,7 @@ def test_import_is_light() -> None:
 
 def test_v2_bodies_are_unwrapped_from_data() -> None:
     """/rest/v2.x answers wrap records in `data`; the client hands back what is inside."""
-    assert _unwrap({"data": [{"id": "1"}]}, "v2.0") == [{"id": "1"}]
-    assert _unwrap({"data": [1]}, "v1.0") == {"data": [1]}
+    v2 = endpoint("/rest/v2.0/companies/1/projects", api_url="https://api.procore.com")
+    assert v2.unwrap({"data": [{"id": "1"}]}) == [{"id": "1"}]
+    v1 = endpoint("projects", api_url="https://api.procore.com")
+    assert v1.unwrap({"data": [1]}) == {"data": [1]}

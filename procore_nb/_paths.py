@@ -1,0 +1,153 @@
+"""What a path means to Procore: its version, its page size, and whether it needs a company.
+
+Paths may be given as ``/rest/v1.0/...``, ``/rest/v1.1/...``, ``/rest/v2.0/...``,
+``/vapid/...``, a full URL on the API host, or short (``"projects"`` means
+``/rest/v1.0/projects``). :class:`Endpoint` holds the normalised path and answers the
+questions the client asks before sending anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from procore_nb._constants import COMPANY_HEADER_EXEMPT, MAX_PER_PAGE
+from procore_nb._exceptions import ConfigurationError
+
+__all__ = ["Endpoint", "endpoint", "project_params"]
+
+_VERSIONED = re.compile(r"^/(rest/(v\d+(?:\.\d+)?)|vapid)(/[^?]*)?")
+_COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
+_STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
+#: Project list parameters that are not filters.
+_PROJECT_PARAMS = frozenset({"sort", "serializer_view", "view", "page", "per_page"})
+#: Resources whose records procore_nb._frames has a dtype map for.
+_RESOURCES = frozenset({"projects", "companies", "project_stages"})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A normalised API path (``path``, possibly with a query) and its ``version``."""
+
+    path: str
+    version: str
+
+    @property
+    def _rest(self) -> str:
+        match = _VERSIONED.match(self.path)
+        rest = (match.group(3) if match else self.path.split("?", 1)[0]) or ""
+        return rest.strip("/")
+
+    @property
+    def resource(self) -> str | None:
+        """The known resource this path lists, if any (``projects``...)."""
+        last = self._rest.rsplit("/", 1)[-1]
+        return last if last in _RESOURCES else None
+
+    @property
+    def company_in_path(self) -> int | None:
+        """The company id named in the path (``/companies/{id}/...``), if any."""
+        match = _COMPANY_IN_PATH.search(self.path)
+        return int(match.group(1)) if match else None
+
+    def needs_company(self, *, service_account: bool) -> bool:
+        """Whether Procore requires the ``Procore-Company-Id`` header on this path."""
+        if self.version == "vapid":
+            return False  # the first API took company_id as a parameter only
+        rest = self._rest
+        if rest in COMPANY_HEADER_EXEMPT:
+            # Users may list companies without the header; service accounts may not.
+            return rest == "companies" and service_account
+        return True
+
+    def with_company_param(
+        self, params: Mapping[str, Any] | None, company: int | None
+    ) -> dict[str, Any]:
+        """``params`` plus ``company_id`` where the endpoint still names that parameter."""
+        merged = dict(params or {})
+        first = self._rest.split("/")[0]
+        if first == "projects" and company is not None and not self.version.startswith("v2"):
+            merged.setdefault("company_id", company)
+        return merged
+
+    def page_size(self, *, limit: int | None, asked: object) -> int:
+        """The endpoint's largest page, or less when the caller asked for less."""
+        size = MAX_PER_PAGE.get(self.version, MAX_PER_PAGE["v2.0"])
+        if asked is not None:
+            try:
+                size = min(size, max(1, int(str(asked))))
+            except ValueError:
+                raise ConfigurationError(f"per_page must be a number, not {asked!r}.") from None
+        return min(size, limit) if limit is not None else size
+
+    def unwrap(self, data: Any) -> Any:
+        """The body without v2's ``{"data": ...}`` envelope."""
+        if self.version.startswith("v2") and isinstance(data, dict) and "data" in data:
+            return data["data"]
+        return data
+
+
+def endpoint(path: str, *, api_url: str) -> Endpoint:
+    """Normalise ``path``; a full URL must be on ``api_url`` (the token goes nowhere else).
+
+    Examples
+    --------
+    >>> endpoint("projects", api_url="https://api.procore.com")
+    Endpoint(path='/rest/v1.0/projects', version='v1.0')
+    >>> endpoint("/rest/v1.1/projects", api_url="https://api.procore.com").version
+    'v1.1'
+    """
+    text = path.strip()
+    absolute = text.startswith(("http://", "https://"))
+    if absolute:
+        if not text.startswith(api_url + "/"):
+            raise ConfigurationError(
+                f"Refusing to send the token to {text!r}: it is not on {api_url}. "
+                "Give a path such as /rest/v1.0/projects."
+            )
+        text = text[len(api_url) :]
+    if not text.startswith("/"):
+        text = "/" + text
+    match = _VERSIONED.match(text)
+    if match:
+        return Endpoint(text, match.group(2) or "vapid")
+    # A full URL is used as given; a short path is a v1.0 resource.
+    return Endpoint(text if absolute else "/rest/v1.0" + text, "v1.0")
+
+
+def project_params(company: int, status: str, filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The query of a project list: status, then ``filters[...]`` from keyword filters.
+
+    Lists become arrays (``filters[id][]``), pairs become ranges (``A...B``), and
+    ``sort``, ``serializer_view``, ``view`` and ``per_page`` pass through.
+
+    Examples
+    --------
+    >>> project_params(7, "all", {"id": [1, 2], "sort": "name"})
+    {'company_id': 7, 'filters[by_status]': 'All', 'filters[id][]': [1, 2], 'sort': 'name'}
+    """
+    try:
+        by_status = _STATUS_FILTER[status.lower()]
+    except (KeyError, AttributeError):
+        raise ConfigurationError(
+            f"status must be 'active', 'inactive' or 'all', not {status!r}."
+        ) from None
+    params: dict[str, Any] = {"company_id": company, "filters[by_status]": by_status}
+    for key, value in filters.items():
+        if key in _PROJECT_PARAMS:
+            params[key] = value
+        elif isinstance(value, list | set | frozenset):
+            params[f"filters[{key}][]"] = list(value)
+        elif isinstance(value, tuple) and len(value) == 2:
+            start, end = (v.isoformat() if hasattr(v, "isoformat") else v for v in value)
+            params[f"filters[{key}]"] = f"{start}...{end}"
+        else:
+            params[f"filters[{key}]"] = value
+    return params
+
+
+def is_compact(params: Mapping[str, Any]) -> bool:
+    """Whether the query asks for a compact view (fewer fields than the resource's map)."""
+    return params.get("serializer_view") == "compact" or params.get("view") == "compact"
