@@ -329,8 +329,15 @@ class Client:
         """Every row of any list endpoint as a DataFrame (or the first ``limit`` rows).
 
         ``path`` is ``/rest/v1.0/...``, ``/rest/v1.1/...``, ``/rest/v2.0/...``,
-        ``/vapid/...`` or short (``"projects"`` means ``/rest/v1.0/projects``).
+        ``/vapid/...`` or short (``"projects"`` means ``/rest/v1.0/projects``). Pages are
+        the largest the endpoint allows unless ``params`` names a smaller ``per_page``;
+        ``progress`` (default: the client's) shows a bar for pulls of several pages.
         ``df.attrs`` records the environment, path, company, fetch time and row count.
+
+        Examples
+        --------
+        >>> client.frame("/rest/v1.1/projects", {"filters[by_status]": "All"})  # doctest: +SKIP
+        >>> client.frame("projects", limit=50)       # a sample  # doctest: +SKIP
         """
         where, params, company = self._prepare(path, params, company_id)
         if limit is not None and limit < 1:

@@ -150,8 +150,9 @@ def _read_all(
     if first.total is None:
         # Without Total the page count is unknown: walk the pages one after another.
         rows = list(first.rows)
-        if _more_after(first, size):
-            for more in iter_pages(lambda n, s: fetch(n + 1, s), per_page=size):
+        left = None if limit is None else limit - len(rows)
+        if _more_after(first, size) and (left is None or left > 0):
+            for more in iter_pages(lambda n, s: fetch(n + 1, s), per_page=size, limit=left):
                 rows.extend(more)
         return _Pass(rows[:limit] if limit is not None else rows, None)
     want = first.total if limit is None else min(first.total, limit)

@@ -203,3 +203,16 @@ def test_iter_pages_honours_a_limit() -> None:
     """iter_pages stops after limit rows."""
     pages = list(iter_pages(_pager(ROWS), per_page=300, limit=350))
     assert [len(p) for p in pages] == [300, 50]
+
+
+def test_limit_without_total_stops_early() -> None:
+    """Without Total, limit= still stops asking once it has enough rows."""
+    numbers: list[int] = []
+    inner = _pager(ROWS, links=True, total=False)
+
+    def fetch(number: int, size: int) -> Page:
+        numbers.append(number)
+        return inner(number, size)
+
+    assert fetch_all(fetch, per_page=100, limit=150) == ROWS[:150]
+    assert numbers == [1, 2]
