@@ -47,6 +47,11 @@ _COLOURS: dict[Tone, str] = {"info": "#555", "ok": "#1b7a1b", "error": "#b00020"
 #: One sign-in at a time in this kernel, across every login widget.
 _SIGN_IN_LOCK = threading.Lock()
 
+# Notebook front ends restyle links inside widgets; keep this one looking like a link.
+_LINK_STYLE = "color: var(--jp-content-link-color, #1976d2); text-decoration: underline"
+# Click once to select the whole URL (for copying into another browser).
+_URL_STYLE = "user-select: all; word-break: break-all; font-size: 0.85em"
+
 _SIGNED_OUT = "Signed out: the token was revoked at Procore and removed from this computer."
 _SWITCHING = (
     "Signed out. To sign in as someone else, sign out of Procore in the browser first "
@@ -148,9 +153,9 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         else:
             url = html.escape(self.client.authorization_url(), quote=True)
             link = (
-                f'<a href="{url}" target="_blank" rel="noopener"><b>Procore\'s sign-in page</b></a>'
-                "<br>or copy this address into a browser:<br>"
-                f'<code style="user-select: all; word-break: break-all">{url}</code>'
+                f'<a href="{url}" target="_blank" rel="noopener" style="{_LINK_STYLE}">'
+                "<b>Procore's sign-in page</b></a><br>or copy this address into a browser:<br>"
+                f'<code style="{_URL_STYLE}">{url}</code>'
             )
         self.steps.value = (
             "<ol>"
@@ -217,13 +222,19 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
 
     def _switch_to(self, view: Literal["form", "card"]) -> None:
         self._view = view
-        self.children = (self.header, self._form if view == "form" else self._card, self.status)
+        # The status reads best under the Sign in button, and above the company picker.
+        if view == "form":
+            self.children = (self.header, self._form, self.status)
+        else:
+            self.children = (self.header, self.status, self._card)
         self._set_header()
 
     def _set_header(self) -> None:
-        where = html.escape(env_label(self.client))
+        where = env_label(self.client)
+        if self.client.env != "custom":
+            where += f" ({self.client.login_url})"
         title = "Procore" if self._view == "card" else "Sign in to Procore"
-        self.header.value = f"<b>{title}</b> · environment: <code>{where}</code>"
+        self.header.value = f"<b>{title}</b> · environment: <code>{html.escape(where)}</code>"
 
     def _say(self, message: str, tone: Tone = "info") -> None:
         self._status_text = message
