@@ -7,7 +7,6 @@ and projected coordinates. What was left off, and why, becomes the map's footnot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _mapframes as frames
-from ._stages import require_columns, stage_order
+from ._stages import Stages, require_columns, stage_order
 
 __all__ = ["INSET_PLACES", "LEFT_OFF_LABELS", "Located", "locate"]
 
@@ -216,7 +215,7 @@ def _place_us(
 def locate(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None,
+    stages: Stages,
     purpose: str,
     view: Literal["auto", "us", "region", "world"],
     aspect: float = 1.5,

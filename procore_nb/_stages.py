@@ -16,6 +16,7 @@ from ._exceptions import ConfigurationError
 __all__ = [
     "NO_STAGE",
     "StageOrder",
+    "Stages",
     "require_columns",
     "stage_colours",
     "stage_order",
@@ -51,6 +52,7 @@ PALETTE = (
 NO_STAGE_COLOUR = "#9E9E9E"
 
 StageOrder = list[str]
+Stages = Iterable[str] | pd.DataFrame | None
 
 
 def require_columns(projects: pd.DataFrame, columns: Iterable[str], *, purpose: str) -> None:
@@ -93,11 +95,12 @@ def stage_values(projects: pd.DataFrame, *, purpose: str) -> pd.Series:
 
 
 def stage_order(
-    projects: pd.DataFrame, *, stages: Iterable[str] | None = None, purpose: str
+    projects: pd.DataFrame, *, stages: Stages = None, purpose: str
 ) -> tuple[pd.Series, StageOrder]:
     """Return each project's stage and the order to show stages in.
 
-    The order is ``stages`` when given (for example ``client.project_stages()["name"]``),
+    The order is ``stages`` when given (for example ``client.project_stages()["name"]``,
+    or the DataFrame ``client.project_stages()`` itself),
     else the order of an ordered categorical stage column, else Procore's default stages;
     stages found in the data but missing from that list follow in alphabetical order, and
     :data:`NO_STAGE` comes last. Stages from ``stages`` or the categories are kept even
@@ -105,6 +108,14 @@ def stage_order(
     """
     values = stage_values(projects, purpose=purpose)
     present = set(values.dropna())
+    if isinstance(stages, pd.DataFrame):
+        # client.project_stages() itself: its names are what is meant
+        if "name" not in stages.columns:
+            raise ConfigurationError(
+                "stages takes stage names, such as client.project_stages()['name']; "
+                "the DataFrame given has no 'name' column"
+            )
+        stages = stages["name"]
     if stages is not None:
         if isinstance(stages, str):
             raise ConfigurationError(

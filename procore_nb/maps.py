@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -27,7 +26,7 @@ from . import _mapdraw as draw
 from ._exceptions import ConfigurationError
 from ._figures import new_figure
 from ._located import locate
-from ._stages import stage_colours
+from ._stages import Stages, stage_colours
 
 if TYPE_CHECKING:
     import ipyleaflet
@@ -85,7 +84,7 @@ class MapInfo:
 def project_map(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     size_by: str | None = None,
     ax: Axes | None = None,
     title: str | None = None,
@@ -106,8 +105,8 @@ def project_map(
         Projects as ``client.projects()`` returns them; needs ``latitude``, ``longitude``
         and ``project_stage.name`` (or the legacy ``stage``).
     stages:
-        Stage names in the company's order, such as ``client.project_stages()["name"]``;
-        stages in the data but not in the list follow it.
+        Stage names in the company's order, such as ``client.project_stages()["name"]``
+        (or that DataFrame itself); stages in the data but not in the list follow it.
     size_by:
         A numeric column (such as ``"total_value"``) to size points by, area proportional
         to value; missing or non-positive values get the smallest size.
@@ -192,7 +191,7 @@ def project_map(
 def interactive_map(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     tiles: bool = True,
 ) -> ipyleaflet.Map:
     """An ipyleaflet map of the projects, one toggleable layer per stage.

@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
@@ -24,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._figures import new_figure
-from ._stages import require_columns, stage_colours, stage_order
+from ._stages import Stages, require_columns, stage_colours, stage_order
 
 __all__ = [
     "plot_stages",
@@ -61,7 +60,7 @@ def _as_of(as_of: datetime | str | None) -> pd.Timestamp:
 
 def stage_summary(
     projects: pd.DataFrame,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     *,
     as_of: datetime | str | None = None,
 ) -> pd.DataFrame:
@@ -74,8 +73,8 @@ def stage_summary(
         ``stage`` is needed; other columns are used when present, else the figures
         that need them are missing).
     stages:
-        Stage names in the company's order, e.g. ``client.project_stages()["name"]``.
-        Listed stages with no project get a row of zeros.
+        Stage names in the company's order, e.g. ``client.project_stages()["name"]`` (or
+        that DataFrame itself). Listed stages with no project get a row of zeros.
     as_of:
         The date ages are measured to (default: now).
 
@@ -141,7 +140,7 @@ def _regions(projects: pd.DataFrame) -> pd.Series:
     return labelled.fillna(NO_STATE)
 
 
-def state_by_stage(projects: pd.DataFrame, stages: Iterable[str] | None = None) -> pd.DataFrame:
+def state_by_stage(projects: pd.DataFrame, stages: Stages = None) -> pd.DataFrame:
     """Projects per state (rows, most projects first) and stage (columns, in stage order).
 
     States outside the U.S. are prefixed with their country (``"AU-WA"``), and projects
@@ -163,7 +162,7 @@ def state_by_stage(projects: pd.DataFrame, stages: Iterable[str] | None = None) 
     return table
 
 
-def starts_per_quarter(projects: pd.DataFrame, stages: Iterable[str] | None = None) -> pd.DataFrame:
+def starts_per_quarter(projects: pd.DataFrame, stages: Stages = None) -> pd.DataFrame:
     """Projects started per quarter (rows, every quarter in the range) by stage (columns).
 
     Projects without a ``start_date`` are not counted; how many there were is in
@@ -203,7 +202,7 @@ def _style(ax: Axes, *, title: str, value_axis: Literal["x", "y"]) -> None:
 def plot_stages(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:
@@ -236,7 +235,7 @@ def plot_stages(
 def plot_state_by_stage(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     top: int = 15,
     ax: Axes | None = None,
     title: str | None = None,
@@ -265,7 +264,7 @@ def plot_state_by_stage(
 def plot_timeline(
     projects: pd.DataFrame,
     *,
-    stages: Iterable[str] | None = None,
+    stages: Stages = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:

@@ -50,3 +50,13 @@ def test_colours_are_distinct_and_no_stage_is_grey() -> None:
     assert len(set(colours.values())) == len(order)
     assert colours[NO_STAGE] == "#9E9E9E"
     assert colours["Stage 0"] == "#0072B2"
+
+
+def test_stage_list_dataframe_is_read_by_its_name_column() -> None:
+    """Passing client.project_stages() itself uses its 'name' column, in order."""
+    projects = pd.DataFrame({"stage": ["Completed", "Bidding"]})
+    listed = pd.DataFrame({"id": [2, 1], "name": ["Completed", "Bidding"]})
+    _, order = stage_order(projects, stages=listed, purpose="test")
+    assert order == ["Completed", "Bidding"]
+    with pytest.raises(ConfigurationError, match="no 'name' column"):
+        stage_order(projects, stages=listed[["id"]], purpose="test")

@@ -163,3 +163,14 @@ def test_charts_draw_into_given_axes(small: pd.DataFrame) -> None:
     assert summaries.plot_state_by_stage(small, ax=axes[1]) is figure
     assert summaries.plot_timeline(small, ax=axes[2]) is figure
     assert all(ax.patches for ax in axes)
+
+
+def test_no_projects_give_empty_tables_and_empty_charts(small: pd.DataFrame) -> None:
+    """An empty projects table gives empty summaries and charts with nothing drawn."""
+    empty = small.iloc[:0]
+    assert summaries.stage_summary(empty).empty
+    assert summaries.state_by_stage(empty).empty
+    assert summaries.starts_per_quarter(empty).empty
+    assert len(summaries.plot_stages(empty).axes[0].patches) == 0
+    assert len(summaries.plot_state_by_stage(empty).axes[0].containers) == 0
+    assert len(summaries.plot_timeline(empty).axes[0].containers) == 0
