@@ -30,6 +30,7 @@ from procore_nb._exceptions import (
     TransportError,
 )
 from procore_nb._notebook import in_notebook, widgets_available
+from procore_nb._tokens import TokenCache
 
 __all__ = ["login"]
 
@@ -79,7 +80,7 @@ def login(
     client_secret: str | None = None,
     company_id: int | str | None = None,
     grant: str | None = None,
-    cache: Any = "read_write",
+    cache: str | TokenCache = "read_write",
     **options: Any,
 ) -> Client:
     """Return a :class:`Client` and sign it in the cheapest way that works.
@@ -140,15 +141,16 @@ def sign_in(client: Client) -> Client:
         return client
     if in_notebook() and widgets_available():
         # Only a notebook pays for IPython and ipywidgets: `import procore_nb` stays fast.
-        from IPython.display import display  # noqa: PLC0415
+        from IPython.display import display
 
-        from procore_nb.widgets import LoginWidget  # noqa: PLC0415
+        from procore_nb.widgets import LoginWidget
 
         widget = LoginWidget(client)
         widget.restore_or_ask()
         display(widget)  # type: ignore[no-untyped-call]  # IPython ships no annotations here
         return client
-    from procore_nb._terminal import restore_or_ask  # noqa: PLC0415  # it imports this module
+    # Imported here because _terminal imports this module.
+    from procore_nb._terminal import restore_or_ask
 
     restore_or_ask(client)
     return client

@@ -106,7 +106,7 @@ def test_import_stays_free_of_widgets() -> None:
     code = "import sys, procore_nb; print(sorted({'ipywidgets', 'IPython'} & set(sys.modules)))"
     root = str(Path(procore_nb.__file__).parent.parent)
     env = {**os.environ, "PYTHONPATH": root}
-    out = subprocess.run(  # noqa: S603  # our own interpreter running a fixed snippet
+    out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
 
