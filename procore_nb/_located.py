@@ -55,7 +55,8 @@ INSET_PLACES: dict[str, Box] = {
 class Located:
     """The projects a map can draw, and where.
 
-    ``index`` holds the row positions (in the input) of the drawn projects; ``lon``,
+    ``reasons`` holds, for every input row, ``""`` or why it is not drawn (a key of
+    :data:`LEFT_OFF_LABELS`). ``index`` holds the row positions of the drawn projects; ``lon``,
     ``lat``, ``stage_of`` and ``frame_of`` describe those rows in order, and ``x``, ``y``
     are where they go in the main panel's coordinates (inset points already moved into
     their inset's box). ``insets`` maps each drawn inset to its box ``(x0, x1, y0, y1)``
@@ -74,6 +75,7 @@ class Located:
     stage_of: npt.NDArray[np.object_]
     frame_of: npt.NDArray[np.object_]
     left_off: dict[str, int]
+    reasons: npt.NDArray[np.object_]
     extent: frames.Extent
     insets: dict[str, frames.Extent]
     placements: dict[str, tuple[float, float, float]]
@@ -264,6 +266,7 @@ def locate(
         stage_of=stage_all.to_numpy(dtype=object, na_value="")[ok],
         frame_of=keys,
         left_off={key: int(found[key]) for key in LEFT_OFF_LABELS if key in found},
+        reasons=reason,
         extent=extent,
         insets=insets,
         placements=placements,

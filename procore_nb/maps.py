@@ -25,13 +25,13 @@ from matplotlib.figure import Figure
 from . import _mapdraw as draw
 from ._exceptions import ConfigurationError
 from ._figures import new_figure
-from ._located import locate
+from ._located import LEFT_OFF_LABELS, locate
 from ._stages import Stages, stage_colours
 
 if TYPE_CHECKING:
     import ipyleaflet
 
-__all__ = ["MapInfo", "interactive_map", "project_map"]
+__all__ = ["MapInfo", "interactive_map", "project_map", "unplaced"]
 
 View = Literal["auto", "us", "region", "world"]
 
@@ -186,6 +186,25 @@ def project_map(
     # matplotlib figures take attributes; MapInfo is how callers and tests see what was drawn
     fig.procore_nb_map = info  # type: ignore[attr-defined]
     return fig
+
+
+def unplaced(projects: pd.DataFrame, *, view: View = "auto") -> pd.DataFrame:
+    """The projects :func:`project_map` leaves off, with a ``reason`` column first.
+
+    Reasons read as in the map's footnote: "without coordinates", "at (0, 0)", "with
+    latitude or longitude out of range", "outside the U.S. map (...)". Use it to find
+    the projects whose addresses need fixing in Procore.
+
+    Examples
+    --------
+    >>> unplaced(projects)[["reason", "name", "city", "latitude", "longitude"]]  # doctest: +SKIP
+    """
+    located = locate(projects, stages=None, purpose="unplaced", view=view)
+    rows = located.reasons != ""
+    table = projects.iloc[np.flatnonzero(rows)].copy()
+    labels = [LEFT_OFF_LABELS[reason] for reason in located.reasons[rows]]
+    table.insert(0, "reason", pd.Series(labels, index=table.index, dtype="string"))
+    return table
 
 
 def interactive_map(

@@ -277,3 +277,20 @@ def test_stage_falls_back_to_legacy_column() -> None:
     info = maps.project_map(projects).procore_nb_map
     assert sum(info.plotted.values()) == 15
     assert set(info.plotted) <= set(STAGES)
+
+
+def test_unplaced_lists_the_projects_left_off_with_their_reason() -> None:
+    """unplaced() returns exactly the rows the map left off, each with its reason."""
+    projects = make_projects(20)
+    projects.loc[0, "latitude"] = np.nan
+    projects.loc[1, ["latitude", "longitude"]] = 0.0
+    projects.loc[2, ["latitude", "longitude"]] = [51.5, -0.12]
+    table = maps.unplaced(projects)
+    assert table.columns[0] == "reason"
+    assert table["name"].tolist() == projects["name"].iloc[:3].tolist()
+    assert table["reason"].tolist() == [
+        "without coordinates",
+        "at (0, 0)",
+        "outside the U.S. map (view='world' shows them)",
+    ]
+    assert len(maps.unplaced(projects, view="world")) == 2
