@@ -116,13 +116,13 @@ PROJECT_MAP = [
         "fig"
     ),
     new_markdown_cell(
-        "## Projects the map left off\n\nNo coordinates, or coordinates that cannot be right."
+        "## Projects the map left off\n\n"
+        "No coordinates, coordinates that cannot be right, or places outside the map: the "
+        "addresses to fix in Procore."
     ),
     new_code_cell(
-        'lat, lon = projects["latitude"], projects["longitude"]\n'
-        "unplaced = projects[lat.isna() | lon.isna() | ((lat == 0) & (lon == 0))]\n"
-        'unplaced[["id", "name", "address", "city", "state_code", "country_code", '
-        '"latitude", "longitude"]]'
+        'maps.unplaced(projects)[["reason", "id", "name", "address", "city", "state_code", '
+        '"country_code", "latitude", "longitude"]]'
     ),
     new_markdown_cell(
         "## The interactive map\n\n"
