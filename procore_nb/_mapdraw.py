@@ -245,6 +245,9 @@ def legends(
         )
         if sizes_legend:  # a second legend replaces the first unless the first is kept
             main.add_artist(legend)
+            # add_artist clips to the axes, and bbox_inches="tight" would then cut the
+            # legend (it sits outside the axes, on the right)
+            legend.set_clip_on(False)
     if sizes_legend:
         size_handles = [
             Line2D([], [], ls="", marker="o", ms=float(np.sqrt(area)), mfc="none", mec="#555555")

@@ -11,6 +11,7 @@ from mapdata import STAGES, WORLD_CITIES, make_projects
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 
 from procore_nb import ConfigurationError, maps
@@ -294,3 +295,16 @@ def test_unplaced_lists_the_projects_left_off_with_their_reason() -> None:
         "outside the U.S. map (view='world' shows them)",
     ]
     assert len(maps.unplaced(projects, view="world")) == 2
+
+
+@pytest.mark.parametrize("size_by", [None, "total_value"])
+def test_tight_saving_keeps_the_legends_whole(projects: pd.DataFrame, size_by: str | None) -> None:
+    """bbox_inches='tight' (notebooks, reports) keeps every legend inside the image."""
+    fig = maps.project_map(projects, size_by=size_by)
+    tight = fig.get_tightbbox()
+    legends = [a for a in fig.procore_nb_map.ax.get_children() if isinstance(a, Legend)]
+    assert len(legends) == (2 if size_by else 1)
+    for legend in legends:
+        extent = legend.get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+        assert extent.x1 <= tight.x1 + 1e-6
+        assert extent.y0 >= tight.y0 - 1e-6
