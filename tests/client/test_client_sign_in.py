@@ -198,10 +198,11 @@ def test_concurrent_401s_cost_exactly_one_refresh(client: Client, sb: Sandbox) -
 def test_token_expiring_mid_pull_costs_one_refresh(client: Client, sb: Sandbox) -> None:
     """The sandbox clock jumps past expiry during a concurrent pull: one refresh, all rows."""
     sb.configure(latency=0.05)
-    timer = threading.Timer(0.12, sb.advance, args=(5401,))
+    # 40 pages, 8 at a time: at least 0.3 s of requests, so the jump lands mid-pull.
+    timer = threading.Timer(0.1, sb.advance, args=(5401,))
     timer.start()
     try:
-        df = client.projects(status="all", per_page=25)
+        df = client.projects(status="all", per_page=10)
     finally:
         timer.join()
     assert len(df) == 400
