@@ -94,7 +94,7 @@ def sizes(
     positive = values[np.isfinite(values) & (values > 0)]
     if len(positive) == 0:
         return np.full(located.shown, base), []
-    top, largest, floor = float(positive.max()), base * 7.0, base * 0.5
+    top, largest, floor = float(positive.max()), base * 8.0, base * 0.8
     # proportional symbols: marker area proportional to value, with a floor to stay visible
     areas = np.maximum(largest * np.clip(np.nan_to_num(values, nan=0.0), 0.0, None) / top, floor)
     legend = []
