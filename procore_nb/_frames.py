@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pandas._libs import lib as _pandas_lib
-from pandas.api.types import infer_dtype
+from pandas.api.types import infer_dtype, is_object_dtype
 
 from procore_nb._exceptions import ConfigurationError, MalformedResponseError
 from procore_nb._schema import SCHEMAS, Kind
@@ -64,6 +64,8 @@ _NS_SPAN: Final = (
     pd.Timestamp.max.floor("us").to_pydatetime(),
 )
 _EXAMPLE_WIDTH: Final = 40
+#: Columns at least this long go through pandas' vectorised timestamp parser.
+_VECTOR_MIN: Final = 500
 
 
 class _Unfit:
@@ -392,7 +394,9 @@ def _to_number(column: _Objects, name: str, notes: _Notes) -> Any:
 
 def _to_moment(column: _Objects, name: str, notes: _Notes, *, date: bool) -> Any:
     parsed: pd.DatetimeIndex | None = None
-    if infer_dtype(column, skipna=True) in {"string", "empty"}:
+    # pandas' parser costs a couple of milliseconds per call before its first value: short
+    # columns are parsed value by value, with the same rules.
+    if len(column) >= _VECTOR_MIN and infer_dtype(column, skipna=True) in {"string", "empty"}:
         try:
             parsed = pd.to_datetime(
                 cast("Any", column),
@@ -464,6 +468,19 @@ class _Frame:
             n += 1
             unique = f"{name}.{n}"
         self.columns[unique] = values
+
+    def build(self, length: int) -> pd.DataFrame:
+        """The DataFrame of the collected columns, ``length`` rows even when there are none."""
+        index = pd.RangeIndex(length)
+        columns = {
+            # pandas 3 re-infers bare object arrays as strings; a Series with an explicit object
+            # dtype keeps free-form values (and text Arrow refuses) exactly as they are.
+            name: pd.Series(values, index=index, dtype=object, copy=False)
+            if is_object_dtype(values.dtype)
+            else values
+            for name, values in self.columns.items()
+        }
+        return pd.DataFrame(columns, index=index, copy=False)
 
     def flatten(self, name: Any, column: _Objects) -> None:
         """An unknown field: objects become dotted columns, everything else is kept."""
@@ -593,4 +610,4 @@ def to_frame(
         stage_columns = [name for name, kind in schema.items() if kind is Kind.STAGE]
         _order_stages(frame, stage_columns, order)
     notes.warn()
-    return pd.DataFrame(frame.columns, index=pd.RangeIndex(len(rows)), copy=False)
+    return frame.build(len(rows))

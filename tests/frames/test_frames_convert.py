@@ -299,6 +299,20 @@ def test_lone_surrogates_in_text_are_kept() -> None:
     assert df["name"].tolist() == ["bad \ud800 text", "fine"]
 
 
+def test_lone_surrogates_in_unknown_fields_are_kept() -> None:
+    """An unknown text field that Arrow refuses stays a column of Python objects, values intact."""
+    df = _quiet([{"note": "x\ud800"}, {"note": None}, {"meta": {"s": "\udfff"}}], None)
+    assert df["note"].tolist()[0] == "x\ud800"
+    assert df["meta.s"].tolist()[2] == "\udfff"
+
+
+def test_free_form_text_is_not_turned_into_a_string_column() -> None:
+    """origin_data holding only strings stays an object column (pandas 3 would infer str)."""
+    df = _quiet([{"origin_data": "ERP-1"}, {"origin_data": "ERP-2"}])
+    assert df["origin_data"].dtype == object
+    assert df["origin_data"].tolist() == ["ERP-1", "ERP-2"]
+
+
 def test_a_known_object_that_is_not_one_is_counted() -> None:
     """company sent as a string cannot fill company.id/name: NA there, with a warning."""
     df, counts = _warned([{"company": "Acme"}, {"company": {"id": 1, "name": "B"}}])
