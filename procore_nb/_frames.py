@@ -320,9 +320,8 @@ def _all_strings(column: _Objects) -> Any:
     """A ``string`` array of ``column`` if it holds only strings and missing values, else None."""
     dtype = pd.StringDtype()
     if dtype.storage == "pyarrow":
-        # Arrow storage means pyarrow is installed (pandas requires it for this storage); it
-        # ships no type hints.
-        import pyarrow as pa  # type: ignore[import-untyped]
+        # Arrow storage means pyarrow is installed: pandas requires it for this storage.
+        import pyarrow as pa
 
         # Arrow checks the types while it converts, in one pass; pandas' own path checks, then
         # converts, then copies into Arrow.
