@@ -144,7 +144,7 @@ def run_examples(
         with _environment(env):
             for name in names:
                 started = time.perf_counter()
-                notebook = nbformat.read(source / name, as_version=4)
+                notebook = nbformat.read(source / name, as_version=4)  # type: ignore[no-untyped-call]
                 NotebookClient(
                     notebook,
                     timeout=timeout,
@@ -152,7 +152,7 @@ def run_examples(
                     resources={"metadata": {"path": str(source)}},
                     store_widget_state=False,
                 ).execute()
-                html, _ = HTMLExporter().from_notebook_node(notebook)
+                html, _ = HTMLExporter().from_notebook_node(notebook)  # type: ignore[no-untyped-call]
                 report = out / (Path(name).stem + ".html")
                 report.write_text(html, encoding="utf-8")
                 written.append(report)
