@@ -188,5 +188,3 @@ class MalformedResponseError(ResponseError):
 
 class DataIntegrityError(ProcoreError):
     """The pages of a list disagree with each other or with ``Total`` beyond repair."""
-
-
