@@ -61,6 +61,11 @@ def _check_client(state: State, params: dict[str, str]) -> Response | None:
     return None
 
 
+def _demo_accounts(state: State) -> list[tuple[str, str]]:
+    options = state.options
+    return [(options.login, options.password), (options.other_login, options.other_password)]
+
+
 async def authorize_form(request: Request) -> Response:
     state = _state(request)
     params = _authorize_params(request, {})
@@ -68,7 +73,10 @@ async def authorize_form(request: Request) -> Response:
     if problem is not None:
         return problem
     action = f"/oauth/authorize?{urlencode(params)}"
-    return HTMLResponse(_pages.sign_in(app_name="procore_nb sandbox app", action=action))
+    page = _pages.sign_in(
+        app_name="procore_nb sandbox app", action=action, accounts=_demo_accounts(state)
+    )
+    return HTMLResponse(page)
 
 
 async def authorize_submit(request: Request) -> Response:
@@ -91,6 +99,7 @@ async def authorize_submit(request: Request) -> Response:
             action=action,
             login=form.get("login", ""),
             error="Invalid email or password.",
+            accounts=_demo_accounts(state),
         )
         return HTMLResponse(page, status_code=401)
     extra = {"state": params["state"]} if "state" in params else {}

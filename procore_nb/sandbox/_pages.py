@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 _LAYOUT = """<!DOCTYPE html>
@@ -21,9 +22,30 @@ def page(title: str, body: str) -> str:
     return _LAYOUT.format(title=escape(title), body=body)
 
 
-def sign_in(*, app_name: str, action: str, login: str = "", error: str | None = None) -> str:
-    """The sign-in and consent form; it posts ``login``, ``password`` and ``decision``."""
+def sign_in(
+    *,
+    app_name: str,
+    action: str,
+    login: str = "",
+    error: str | None = None,
+    accounts: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The sign-in and consent form; it posts ``login``, ``password`` and ``decision``.
+
+    ``accounts`` are the sandbox's demo ``(login, password)`` pairs, listed under the form
+    so that someone trying the sandbox in a browser knows what to type.
+    """
     alert = f'<p id="error" role="alert">{escape(error)}</p>\n' if error else ""
+    listed = "".join(
+        f"<li><code>{escape(name)}</code> / <code>{escape(secret)}</code></li>"
+        for name, secret in accounts
+    )
+    hint = (
+        f'\n<details id="demo_accounts"><summary>Demo accounts of this sandbox</summary>'
+        f"<ul>{listed}</ul></details>"
+        if listed
+        else ""
+    )
     return page(
         "Sign in to Procore",
         f"""{alert}<p><strong>{escape(app_name)}</strong> asks to use your Procore account.</p>
@@ -32,7 +54,7 @@ def sign_in(*, app_name: str, action: str, login: str = "", error: str | None = 
 <label>Password <input type="password" name="password"></label>
 <button type="submit" name="decision" value="allow" id="allow">Allow</button>
 <button type="submit" name="decision" value="deny" id="deny">Deny</button>
-</form>""",
+</form>{hint}""",
     )
 
 

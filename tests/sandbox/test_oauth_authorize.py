@@ -36,6 +36,14 @@ def test_get_renders_a_form_posting_login_password_and_decision(shared: Sandbox)
         assert name in page.text
 
 
+def test_sign_in_page_lists_the_demo_accounts(shared: Sandbox) -> None:
+    """Someone trying the sandbox in a browser sees which demo accounts to sign in with."""
+    page = requests.get(f"{shared.url}/oauth/authorize?{_query(shared)}", timeout=10)
+    hint = page.text.split('id="demo_accounts"', 1)[1]
+    for value in (shared.login, shared.password, shared.other_login, shared.other_password):
+        assert f"<code>{value}</code>" in hint
+
+
 def test_oob_allow_shows_the_code_in_authorization_code(shared: Sandbox) -> None:
     """With the OOB redirect URI the code appears inside id="authorization_code"."""
     response = _submit(shared, _query(shared))
