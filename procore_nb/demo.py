@@ -123,7 +123,7 @@ def run_examples(
     """Execute the example notebooks against a fresh sandbox and write HTML reports to ``out``.
 
     Returns the paths written: one HTML report per notebook, plus what the notebooks
-    themselves write to ``out`` (the map image, the Excel export).
+    themselves write to ``out`` (the map and stage chart images, the Excel export).
     """
     import nbformat
     from nbclient import NotebookClient

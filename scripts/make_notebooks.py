@@ -148,7 +148,12 @@ STAGE_SUMMARY = [
         "by_stage = summaries.stage_summary(projects, stages)\n"
         "by_stage"
     ),
-    new_code_cell("summaries.plot_stages(projects, stages=stages)"),
+    new_code_cell(
+        REPORTS + "\n\n"
+        "chart = summaries.plot_stages(projects, stages=stages)\n"
+        'chart.savefig(reports / "stages.png", dpi=150, bbox_inches="tight")\n'
+        "chart"
+    ),
     new_markdown_cell("## Stages by state"),
     new_code_cell(
         "by_state = summaries.state_by_stage(projects, stages)\n"
@@ -161,7 +166,6 @@ STAGE_SUMMARY = [
     ),
     new_markdown_cell("## Export for the rest of the team"),
     new_code_cell(
-        REPORTS + "\n\n"
         "from procore_nb import export\n\n"
         "workbook = export.to_excel(\n"
         '    {"By stage": by_stage, "By state": by_state, "Per quarter": per_quarter,\n'

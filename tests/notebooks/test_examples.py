@@ -49,12 +49,13 @@ def test_first_call_shows_every_project(reports: Path) -> None:
 
 
 @pytest.mark.xdist_group("notebooks")
-def test_map_image_is_a_real_picture(reports: Path) -> None:
-    """project-map.png is a large PNG whose pixels are not all one colour."""
-    path = reports / "project-map.png"
+@pytest.mark.parametrize("name", ["project-map.png", "stages.png"])
+def test_images_are_real_pictures(reports: Path, name: str) -> None:
+    """The map and the stage chart are large PNGs whose pixels are not all one colour."""
+    path = reports / name
     width, height = _png_size(path)
     assert width > 800
-    assert height > 500
+    assert height > 400
     from matplotlib import image
 
     pixels = image.imread(path)
