@@ -128,7 +128,8 @@ class Authenticator:
     def _now(self) -> float:
         return self.config.clock()
 
-    def _expiring(self, token: Token) -> bool:
+    def expiring(self, token: Token) -> bool:
+        """Whether ``token`` expires within the refresh margin (client clock)."""
         return token.is_expiring(self._now(), margin=self.config.refresh_margin)
 
     # -- signing in --------------------------------------------------------------------
@@ -163,7 +164,7 @@ class Authenticator:
 
     def restore(self) -> bool:
         """Use the cached token (refreshed if about to expire); ``False`` if none is usable."""
-        if self._token is not None and not self._expiring(self._token):
+        if self._token is not None and not self.expiring(self._token):
             return True
         cached = self.cache.load(self.cache_key) if self.cache.restores else None
         candidate = cached or self._token
@@ -171,7 +172,7 @@ class Authenticator:
             return False
         with self._lock:
             self._token = candidate
-        if not self._expiring(candidate):
+        if not self.expiring(candidate):
             return True
         try:
             self.renew(candidate)
@@ -184,7 +185,7 @@ class Authenticator:
     def fresh_token(self) -> Token | None:
         """The current token, renewed first when it expires soon; ``None`` if signed out."""
         token = self._token
-        if token is not None and self._expiring(token):
+        if token is not None and self.expiring(token):
             token = self.renew(token)
         return token
 
@@ -203,7 +204,7 @@ class Authenticator:
                 if (
                     cached is not None
                     and cached.access_token != stale.access_token
-                    and not self._expiring(cached)
+                    and not self.expiring(cached)
                 ):
                     log.debug("Adopting the token another process renewed.")
                     self._token = cached

@@ -482,14 +482,23 @@ class Client:
     def _call(
         self, method: str, url: str, *, params: Mapping[str, Any] | None, company: int | None
     ) -> Reply:
-        """Send an authenticated request; renew once on a 401; raise for error answers."""
+        """Send an authenticated request, renewing the token on a 401; raise for error answers.
+
+        A 401 renews the token once. A renewed token refused in turn is renewed again only
+        if it ran out meanwhile (the request sat out Retry-After waits and retries longer
+        than the token had left); a fresh token that is refused is a real refusal.
+        """
         headers = {COMPANY_HEADER: str(company)} if company is not None else {}
         token = self._bearer()
         reply = self._transport.send(
             method, url, params=params, headers=headers, bearer=token.access_token
         )
-        if reply.status == 401:
+        renewals = 0
+        while reply.status == 401 and renewals < _MAX_RENEWALS:
+            if renewals and not self._auth.expiring(token):
+                break
             token = self._auth.renew(token)
+            renewals += 1
             reply = self._transport.send(
                 method, url, params=params, headers=headers, bearer=token.access_token
             )
@@ -507,6 +516,11 @@ class Client:
                 )
             raise error_for_response(reply, hint=hint)
         return reply
+
+
+#: Renewals one request may need: one for a 401, more only for tokens that ran out while
+#: the request waited (bounded, so that a server issuing dead tokens cannot loop us).
+_MAX_RENEWALS = 3
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
