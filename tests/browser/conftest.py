@@ -220,6 +220,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser profile; on failure, a screenshot of every tab goes to reports/."""
+    reports = ROOT / "reports"
+    for stale in reports.glob("browser-failure-*.png"):
+        stale.unlink()
     browser_context = browser.new_context(viewport={"width": 1280, "height": 900})
     browser_context.set_default_timeout(30_000)
     try:
@@ -227,7 +230,6 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
-            reports = ROOT / "reports"
             reports.mkdir(exist_ok=True)
             for number, page in enumerate(browser_context.pages):
                 page.screenshot(path=str(reports / f"browser-failure-{number}.png"))

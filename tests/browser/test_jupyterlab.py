@@ -31,6 +31,8 @@ REPORTS = ROOT / "reports"
 FIRST_CALL, PROJECT_MAP = "01_first_call.ipynb", "02_project_map.ipynb"
 # Running a cell: the kernel may start, import pandas and call the sandbox several times.
 CELL_TIMEOUT = 60_000
+# Anything else a person waits for (a sign-in, a saved file): generous, on a busy 2-core machine.
+STEP_TIMEOUT = 30_000
 EXECUTED = re.compile(r"^\[\d+\]:$")
 KERNEL_IDLE = re.compile(r"\| Idle$")  # "Python 3 (ipykernel) | Idle"
 REJECTED = "codes are single-use and expire after 10 minutes"
@@ -83,7 +85,8 @@ def open_from_file_browser(page: Page, name: str) -> Locator:
 def save(page: Page, name: str, folder: Path) -> dict[str, Any]:
     """Press Ctrl+S in notebook ``name``, wait until the tab is clean, and read the file."""
     notebook_tab(page, name).click()
-    notebook_panel(page, name).locator(".jp-InputPrompt").first.click()
+    # A code cell's prompt: a markdown heading's prompt holds a collapse button.
+    notebook_panel(page, name).locator(".jp-CodeCell .jp-InputPrompt").first.click()
     page.keyboard.press("Control+s")
     expect(notebook_tab(page, name)).not_to_have_class(re.compile(r"\bjp-mod-dirty\b"))
     saved: dict[str, Any] = json.loads((folder / name).read_text(encoding="utf-8"))
@@ -114,6 +117,7 @@ def cached_tokens(config_home: Path) -> set[str]:
 def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: Any) -> None:
     """Sign in, list projects, map them, reject a wrong code and save no secret, in JupyterLab."""
     REPORTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=STEP_TIMEOUT)
     page = context.new_page()
     codes: list[str] = []
 
