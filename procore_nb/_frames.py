@@ -55,7 +55,9 @@ _DICTS_TO_ARRAY: Final[Callable[[list[_Record], list[Any]], _Objects] | None] = 
 _ABSENT: Final = np.nan
 _EMPTY: Final[_Record] = {}
 _NONE_TYPE: Final = type(None)
-_TIMESTAMP_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
+#: Procore's form ("2024-03-04T05:06:07Z"). Spelled with %z, not a literal Z, because pandas
+#: sends only formats it recognises as ISO 8601 to its C parser (some 30 times faster).
+_TIMESTAMP_FORMAT: Final = "%Y-%m-%dT%H:%M:%S%z"
 _DATE_FORMAT: Final = "%Y-%m-%d"
 _INT64: Final = range(-(2**63), 2**63)
 #: The span a nanosecond timestamp can hold, as naive UTC datetimes (whole microseconds).
@@ -401,6 +403,7 @@ def _to_moment(column: _Objects, name: str, notes: _Notes, *, date: bool) -> Any
                 cast("Any", column),
                 format=_DATE_FORMAT if date else _TIMESTAMP_FORMAT,
                 utc=not date,
+                cache=False,  # the ISO parser is faster than finding the unique strings first
             )
         except (ValueError, TypeError, OverflowError):
             parsed = None  # not all in Procore's one format: parse each value below
