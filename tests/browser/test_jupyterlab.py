@@ -134,6 +134,8 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     link = login.get_by_role("link", name="Procore's sign-in page")
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
+    page.mouse.move(0, 0)
+    login.screenshot(path=str(REPORTS / "login-widget.png"))
 
     # 2. The link opens the authorize page in a new tab: sign in as the demo user and allow.
     with context.expect_page() as opened:
