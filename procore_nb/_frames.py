@@ -139,7 +139,7 @@ def _checked(records: object) -> list[_Record]:
             "check that the path names a list endpoint (a v2 body is unwrapped from 'data')"
         )
     rows: list[Any] = records if type(records) is list else list(records)
-    if all(type(row) is dict for row in rows):
+    if set(map(type, rows)) <= {dict}:
         return rows
     checked: list[_Record] = []
     for index, row in enumerate(rows):
@@ -189,16 +189,20 @@ def _object_array(values: Sequence[Any]) -> _Objects:
 def _split_objects(column: _Objects) -> tuple[list[_Record], list[int]]:
     """The column's values as dicts (``{}`` where not one) and the positions of non-dicts."""
     types = set(map(type, column))
-    if types == {dict}:
-        return column.tolist(), []
+    if types <= {dict, _NONE_TYPE, float}:  # the usual case: objects, nulls, absent keys
+        filled = column.copy()
+        filled[pd.isna(column)] = [_EMPTY]
+        if float not in types or set(map(type, filled)) <= {dict}:
+            return filled.tolist(), []
     dicts = [v if type(v) is dict else _EMPTY for v in column]
     others: list[int] = []
-    if not types <= {dict, _NONE_TYPE}:
-        for i, value in enumerate(column):
-            if isinstance(value, Mapping):
-                dicts[i] = dict(value)
-            elif not _missing(value):
-                others.append(i)
+    for i, value in enumerate(column):
+        if type(value) is dict:
+            continue
+        if isinstance(value, Mapping):
+            dicts[i] = dict(value)
+        elif not _missing(value):
+            others.append(i)
     return dicts, others
 
 
@@ -424,8 +428,9 @@ def _to_moment(column: _Objects, name: str, notes: _Notes, *, date: bool) -> Any
 
 
 def _to_object(column: _Objects) -> _Objects:
+    """Free-form values untouched; absent, null and NaN all become None."""
     out = column.copy()
-    out[[i for i, value in enumerate(column) if value is _ABSENT]] = None
+    out[pd.isna(column)] = None
     return out
 
 
@@ -516,9 +521,9 @@ def _cut(
     known = {name: column_of[name] for name in schema if name in column_of}
     rest: dict[Any, list[tuple[Any, _Objects]]] = {key: [(key, column_of[key])] for key in others}
     for parent, children in nested.items():
-        dicts, others = _split_objects(column_of[parent])
+        dicts, misfits = _split_objects(column_of[parent])
         # A known object that is something else (a string, a list) cannot fill its columns.
-        notes.add_unfit(parent, [column_of[parent][i] for i in others])
+        notes.add_unfit(parent, [column_of[parent][i] for i in misfits])
         keys = list(dict.fromkeys(children + _keys_in_order(dicts)))
         for key, sub in zip(keys, _columns(dicts, keys), strict=True):
             if key in children:
