@@ -25,56 +25,34 @@ whose values do not all have the expected JSON type.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 from itertools import chain
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from pandas._libs import lib as _pandas_lib
-from pandas.api.types import infer_dtype, is_object_dtype
+from pandas.api.types import is_object_dtype
 
 from procore_nb._exceptions import ConfigurationError, MalformedResponseError
+from procore_nb._kinds import Converted, Objects, convert, is_missing
 from procore_nb._schema import SCHEMAS, Kind
 
 __all__ = ["CoercionWarning", "to_frame"]
 
-_Objects: TypeAlias = npt.NDArray[np.object_]
 _Record: TypeAlias = dict[Any, Any]
 
 #: pandas' own C loop from list-of-dicts to a 2-D object array (what ``DataFrame(records)``
 #: uses). Private, hence looked up softly, with a pure-Python fallback of the same meaning.
-_DICTS_TO_ARRAY: Final[Callable[[list[_Record], list[Any]], _Objects] | None] = getattr(
+_DICTS_TO_ARRAY: Final[Callable[[list[_Record], list[Any]], Objects] | None] = getattr(
     _pandas_lib, "dicts_to_array", None
 )
 #: What ``dicts_to_array`` puts where a key is missing; told apart from data by identity.
 _ABSENT: Final = np.nan
 _EMPTY: Final[_Record] = {}
 _NONE_TYPE: Final = type(None)
-#: Procore's form ("2024-03-04T05:06:07Z"). Spelled with %z, not a literal Z, because pandas
-#: sends only formats it recognises as ISO 8601 to its C parser (some 30 times faster).
-_TIMESTAMP_FORMAT: Final = "%Y-%m-%dT%H:%M:%S%z"
-_DATE_FORMAT: Final = "%Y-%m-%d"
-_INT64: Final = range(-(2**63), 2**63)
-#: The span a nanosecond timestamp can hold, as naive UTC datetimes (whole microseconds).
-_NS_SPAN: Final = (
-    pd.Timestamp.min.ceil("us").to_pydatetime(),
-    pd.Timestamp.max.floor("us").to_pydatetime(),
-)
 _EXAMPLE_WIDTH: Final = 40
-#: Columns at least this long go through pandas' vectorised timestamp parser.
-_VECTOR_MIN: Final = 500
-
-
-class _Unfit:
-    """The marker for a value that does not fit its column's kind."""
-
-
-_UNFIT: Final = _Unfit()
 
 
 class CoercionWarning(UserWarning):
@@ -99,6 +77,11 @@ class _Notes:
     def add_unfit(self, column: str, values: list[Any]) -> None:
         if values:
             self.unfit.setdefault(column, []).extend(values)
+
+    def add(self, column: str, converted: Converted) -> None:
+        self.add_unfit(column, converted.unfit)
+        if converted.as_text:
+            self.as_text[column] = converted.as_text
 
     def warn(self) -> None:
         if not (self.unfit or self.as_text):
@@ -168,7 +151,7 @@ def _keys_in_order(dicts: list[_Record]) -> list[Any]:
     return list(dict.fromkeys(chain(reference, chain.from_iterable(holders))))
 
 
-def _columns(dicts: list[_Record], keys: list[Any]) -> list[_Objects]:
+def _columns(dicts: list[_Record], keys: list[Any]) -> list[Objects]:
     """One object array per key (``_ABSENT`` where a dict lacks the key)."""
     if not keys:
         return []
@@ -178,7 +161,7 @@ def _columns(dicts: list[_Record], keys: list[Any]) -> list[_Objects]:
     return [_object_array([d.get(key, _ABSENT) for d in dicts]) for key in keys]
 
 
-def _object_array(values: Sequence[Any]) -> _Objects:
+def _object_array(values: Sequence[Any]) -> Objects:
     """A 1-D object array of ``values`` (never a 2-D one, even when they are lists)."""
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values):
@@ -186,7 +169,7 @@ def _object_array(values: Sequence[Any]) -> _Objects:
     return out
 
 
-def _split_objects(column: _Objects) -> tuple[list[_Record], list[int]]:
+def _split_objects(column: Objects) -> tuple[list[_Record], list[int]]:
     """The column's values as dicts (``{}`` where not one) and the positions of non-dicts."""
     types = set(map(type, column))
     if types <= {dict, _NONE_TYPE, float}:  # the usual case: objects, nulls, absent keys
@@ -201,255 +184,12 @@ def _split_objects(column: _Objects) -> tuple[list[_Record], list[int]]:
             continue
         if isinstance(value, Mapping):
             dicts[i] = dict(value)
-        elif not _missing(value):
+        elif not is_missing(value):
             others.append(i)
     return dicts, others
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (type(value) is float and math.isnan(value))
-
-
-# --- one column, one kind ------------------------------------------------------------------
-
-
-def _each(column: _Objects, fit: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
-    """``fit`` applied to each present value: the results (None for NA) and the misfits."""
-    out: list[Any] = []
-    unfit: list[Any] = []
-    for value in column:
-        if _missing(value):
-            out.append(None)
-            continue
-        fitted = fit(value)
-        if fitted is _UNFIT:
-            unfit.append(value)
-            out.append(None)
-        else:
-            out.append(fitted)
-    return out, unfit
-
-
-def _fit_id(value: Any) -> Any:
-    kind = type(value)
-    if kind is int:
-        return value if value in _INT64 else _UNFIT
-    if kind is str:
-        if not value.strip():
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            return _UNFIT
-        # Only the canonical spelling is the same id: "007" and "7" are not.
-        return number if str(number) == value and number in _INT64 else _UNFIT
-    if kind is float and value.is_integer() and int(value) in _INT64:
-        return int(value)
-    return _UNFIT
-
-
-def _fit_id_text(value: Any) -> Any:
-    """An id as text: integers in their canonical spelling (5.0 -> "5"), other text as sent."""
-    number = _fit_id(value)
-    if number is not _UNFIT:
-        return None if number is None else str(number)
-    return _fit_text(value) if type(value) in (str, int, float) else _UNFIT
-
-
-def _fit_text(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return value
-    if kind is bool:
-        return "true" if value else "false"
-    if kind in (int, float):
-        try:
-            return str(value)
-        except ValueError:  # an int beyond Python's digit limit for str()
-            return _UNFIT
-    return _UNFIT
-
-
-def _fit_flag(value: Any) -> Any:
-    kind = type(value)
-    if kind is bool:
-        return value
-    if kind in (int, float) and value in (0, 1):
-        return bool(value)
-    if kind is str:
-        word = value.strip().lower()
-        if not word:
-            return None
-        return {"true": True, "false": False}.get(word, _UNFIT)
-    return _UNFIT
-
-
-def _fit_number(value: Any) -> Any:
-    kind = type(value)
-    try:
-        if kind in (int, float):
-            return float(value)
-        if kind is str:
-            return float(value) if value.strip() else None
-    except (ValueError, OverflowError):
-        return _UNFIT
-    return _UNFIT
-
-
-def _fit_moment(value: Any, *, date: bool) -> Any:
-    """An ISO 8601 string as a naive datetime: UTC for timestamps, the wall date for dates."""
-    if type(value) is not str:
-        return _UNFIT
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-        if date:
-            moment = datetime(moment.year, moment.month, moment.day)
-        elif moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-    except (ValueError, OverflowError):
-        return _UNFIT
-    return moment if _NS_SPAN[0] <= moment <= _NS_SPAN[1] else _UNFIT
-
-
-def _strings(values: Any) -> Any:
-    """``values`` as a ``string`` array, in pure-Python storage when Arrow refuses them."""
-    try:
-        return pd.array(values, dtype="string")
-    except UnicodeEncodeError:  # lone surrogates, which json.loads can produce, are not UTF-8
-        return pd.array(values, dtype=pd.StringDtype("python"))
-
-
-def _all_strings(column: _Objects) -> Any:
-    """A ``string`` array of ``column`` if it holds only strings and missing values, else None."""
-    dtype = pd.StringDtype()
-    if dtype.storage == "pyarrow":
-        # Arrow storage means pyarrow is installed: pandas requires it for this storage.
-        import pyarrow as pa
-
-        # Arrow checks the types while it converts, in one pass; pandas' own path checks, then
-        # converts, then copies into Arrow.
-        try:
-            strings = pa.array(column, type=pa.large_string(), from_pandas=True)
-        except (TypeError, ValueError):  # a non-string value, or a lone surrogate
-            return None
-        return pd.array(cast("Any", strings), dtype=dtype)
-    if infer_dtype(column, skipna=True) in {"string", "empty"}:
-        return pd.array(cast("Any", column), dtype=dtype)
-    return None
-
-
-def _masked(column: _Objects, numpy_type: type[np.generic]) -> tuple[Any, Any]:
-    """The column's values as ``numpy_type`` (0 where missing) and its missing mask."""
-    missing = pd.isna(column)
-    data = column.copy()
-    data[missing] = 0
-    return data.astype(numpy_type), missing
-
-
-def _to_id(column: _Objects, name: str, notes: _Notes) -> Any:
-    if infer_dtype(column, skipna=True) in {"integer", "empty"}:
-        try:
-            return pd.arrays.IntegerArray(*_masked(column, np.int64))
-        except OverflowError:
-            pass  # an int beyond 64 bits: the careful path below decides
-    values, unfit = _each(column, _fit_id)
-    # Only ids that are text or numbers are worth a text column; objects, lists and booleans
-    # are no id at all and become NA like any misfit.
-    textual = [value for value in unfit if _fit_id_text(value) is not _UNFIT]
-    if not textual:
-        notes.add_unfit(name, unfit)
-        return pd.array(values, dtype="Int64")
-    notes.as_text[name] = textual
-    texts, bad = _each(column, _fit_id_text)
-    notes.add_unfit(name, bad)
-    return _strings(texts)
-
-
-def _to_text(column: _Objects, name: str, notes: _Notes) -> Any:
-    strings = _all_strings(column)
-    if strings is not None:
-        return strings
-    values, unfit = _each(column, _fit_text)
-    notes.add_unfit(name, unfit)
-    return _strings(values)
-
-
-def _to_flag(column: _Objects, name: str, notes: _Notes) -> Any:
-    if infer_dtype(column, skipna=True) in {"boolean", "empty"}:
-        return pd.arrays.BooleanArray(*_masked(column, np.bool_))
-    values, unfit = _each(column, _fit_flag)
-    notes.add_unfit(name, unfit)
-    return pd.array(values, dtype="boolean")
-
-
-def _to_number(column: _Objects, name: str, notes: _Notes) -> Any:
-    numeric = {"integer", "floating", "mixed-integer-float", "string", "empty"}
-    if infer_dtype(column, skipna=True) in numeric:
-        try:
-            return column.astype(np.float64)
-        except (ValueError, TypeError, OverflowError):
-            pass  # a string that is not a number, or an int too large for a float
-    values, unfit = _each(column, _fit_number)
-    notes.add_unfit(name, unfit)
-    return np.array(values, dtype=np.float64)
-
-
-def _to_moment(column: _Objects, name: str, notes: _Notes, *, date: bool) -> Any:
-    parsed: pd.DatetimeIndex | None = None
-    # pandas' parser costs a couple of milliseconds per call before its first value: short
-    # columns are parsed value by value, with the same rules.
-    if len(column) >= _VECTOR_MIN and infer_dtype(column, skipna=True) in {"string", "empty"}:
-        try:
-            parsed = pd.to_datetime(
-                cast("Any", column),
-                format=_DATE_FORMAT if date else _TIMESTAMP_FORMAT,
-                utc=not date,
-                cache=False,  # the ISO parser is faster than finding the unique strings first
-            )
-        except (ValueError, TypeError, OverflowError):
-            parsed = None  # not all in Procore's one format: parse each value below
-    if parsed is not None and parsed.unit != "ns" and parsed.notna().any():
-        # pandas 3 parses to microseconds: keep what nanoseconds cannot hold out of the cast.
-        low, high = (pd.Timestamp(t, tz=parsed.tz) for t in _NS_SPAN)
-        outside = np.asarray((parsed < low) | (parsed > high))
-        if outside.any():
-            notes.add_unfit(name, list(column[outside]))
-            parsed = pd.DatetimeIndex(parsed.where(~outside))
-    if parsed is None:
-        values, unfit = _each(column, lambda v: _fit_moment(v, date=date))
-        notes.add_unfit(name, unfit)
-        parsed = pd.DatetimeIndex(np.array(values, dtype="datetime64[ns]"))
-        if not date:
-            parsed = parsed.tz_localize("UTC")
-    return parsed.as_unit("ns").array
-
-
-def _to_object(column: _Objects) -> _Objects:
-    """Free-form values untouched; absent, null and NaN all become None."""
-    out = column.copy()
-    out[pd.isna(column)] = None
-    return out
-
-
-def _convert(column: _Objects, kind: Kind, name: str, notes: _Notes) -> Any:
-    """``column`` in the dtype of ``kind`` (stages stay text here; see :func:`_order_stages`)."""
-    if kind is Kind.ID:
-        return _to_id(column, name, notes)
-    if kind in (Kind.TEXT, Kind.STAGE):
-        return _to_text(column, name, notes)
-    if kind is Kind.FLAG:
-        return _to_flag(column, name, notes)
-    if kind is Kind.NUMBER:
-        return _to_number(column, name, notes)
-    if kind in (Kind.TIMESTAMP, Kind.DATE):
-        return _to_moment(column, name, notes, date=kind is Kind.DATE)
-    return _to_object(column)
-
-
-def _inferred(column: _Objects) -> Any:
+def _inferred(column: Objects) -> Any:
     """An unknown field's column, typed by pandas' inference as ``DataFrame(records)`` would."""
     values = [None if value is _ABSENT else value for value in column]
     try:
@@ -489,7 +229,7 @@ class _Frame:
         }
         return pd.DataFrame(columns, index=index, copy=False)
 
-    def flatten(self, name: Any, column: _Objects) -> None:
+    def flatten(self, name: Any, column: Objects) -> None:
         """An unknown field: objects become dotted columns, everything else is kept."""
         if not any(issubclass(kind, Mapping) for kind in set(map(type, column))):
             self.put(name, _inferred(column))
@@ -506,7 +246,7 @@ class _Frame:
 
 def _cut(
     rows: list[_Record], schema: Mapping[str, Kind], notes: _Notes
-) -> tuple[dict[str, _Objects], list[tuple[Any, _Objects]]]:
+) -> tuple[dict[str, Objects], list[tuple[Any, Objects]]]:
     """The schema's columns by name, and the other columns in first-seen order."""
     nested: dict[str, list[str]] = {}
     for name in schema:
@@ -519,7 +259,7 @@ def _cut(
     wanted = [*tops, *others]
     column_of = dict(zip(wanted, _columns(rows, wanted), strict=True))
     known = {name: column_of[name] for name in schema if name in column_of}
-    rest: dict[Any, list[tuple[Any, _Objects]]] = {key: [(key, column_of[key])] for key in others}
+    rest: dict[Any, list[tuple[Any, Objects]]] = {key: [(key, column_of[key])] for key in others}
     for parent, children in nested.items():
         dicts, misfits = _split_objects(column_of[parent])
         # A known object that is something else (a string, a list) cannot fill its columns.
@@ -541,7 +281,7 @@ def _stage_names(stages: Sequence[str] | None) -> list[str] | None:
             "stages must be a list of stage names in order, not one string: "
             "pass e.g. client.project_stages()['name']"
         )
-    return list(dict.fromkeys(str(s) for s in stages if not _missing(s)))
+    return list(dict.fromkeys(str(s) for s in stages if not is_missing(s)))
 
 
 def _order_stages(frame: _Frame, columns: list[str], stages: list[str]) -> None:
@@ -610,7 +350,9 @@ def to_frame(
     frame = _Frame()
     known, rest = _cut(rows, schema, notes)
     for name, kind in schema.items():
-        frame.put(name, _convert(known[name], kind, name, notes))
+        converted = convert(known[name], kind)
+        notes.add(name, converted)
+        frame.put(name, converted.values)
     for name, column in rest:
         frame.flatten(name, column)
     if order is not None:

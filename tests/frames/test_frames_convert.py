@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from procore_nb import _frames
+from procore_nb import _frames, _kinds
 from procore_nb._exceptions import ConfigurationError, MalformedResponseError
 from procore_nb._frames import CoercionWarning, to_frame
 from procore_nb._schema import SCHEMAS
@@ -335,7 +335,7 @@ def test_no_warning_for_clean_data_and_one_for_many_problems(make_record) -> Non
 
 #: Filler rows that take a column past the length where pandas' vectorised parser is used,
 #: so that each time test runs both the per-value and the vectorised path.
-PATHS = pytest.mark.parametrize("pad", [0, _frames._VECTOR_MIN], ids=["per-value", "vectorised"])
+PATHS = pytest.mark.parametrize("pad", [0, _kinds.VECTOR_MIN], ids=["per-value", "vectorised"])
 
 
 def _padded(records: list[dict[str, Any]], pad: int, **filler: Any) -> list[dict[str, Any]]:
