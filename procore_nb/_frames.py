@@ -18,9 +18,9 @@ The rules, in short (``docs/dtypes.md`` has the tables):
   keeps the whole id column as ``string``, so that no id is ever lost. Empty strings count as
   missing in non-text columns.
 
-The conversion is column-wise: records are cut into columns in one C-level pass, then each
-column is converted with one vectorised call; the per-value Python path runs only for columns
-whose values do not all have the expected JSON type.
+The conversion is column-wise: records are cut into columns in one C-level pass, then
+:mod:`procore_nb._kinds` converts each column with one vectorised call, walking the values one
+by one only in columns whose values do not all have the expected JSON type.
 """
 
 from __future__ import annotations
