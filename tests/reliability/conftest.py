@@ -1,25 +1,21 @@
-"""Fixtures for the reliability suite: sandboxes under faults, and child Python processes.
+"""Fixtures for the reliability suite: faults, bad input and secrets, against real servers.
 
-Each test here is bounded (well under a minute) and talks to a real sandbox on 127.0.0.1.
-Child processes run this interpreter on a small script, with the package on ``PYTHONPATH``
-and the test's own ``XDG_CONFIG_HOME`` (set by the suite's autouse fixture), so that they
-share the token cache with the test and with each other, as two kernels of one user do.
+Each test here is bounded (well under a minute) and talks to a real sandbox (or, for answers
+the sandbox never gives, a misbehaving server of ``badserver.py``) on 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-from collections.abc import Iterator
-from pathlib import Path
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from leaks import Watch
 
 import procore_nb
-
-ROOT = Path(procore_nb.__file__).resolve().parents[1]
+from procore_nb import Client
+from procore_nb.sandbox import Sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -30,19 +26,62 @@ def _no_backoff() -> Iterator[None]:
     procore_nb.set_testing(False)
 
 
-def child_env(**extra: str) -> dict[str, str]:
-    """This process's environment with the package importable, plus ``extra``."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1", **extra}
+@pytest.fixture
+def watch(caplog: pytest.LogCaptureFixture) -> Iterator[Watch]:
+    """Check, after the test, that no secret reached an expected exception or a DEBUG log."""
+    w = Watch(caplog)
+    yield w
+    w.verify()
 
 
-def spawn(script: str, **extra: str) -> subprocess.Popen[str]:
-    """Start this interpreter on ``script`` (dedented) with pipes for stdin, stdout, stderr."""
-    return subprocess.Popen(  # runs this interpreter on a fixed script
-        [sys.executable, "-c", textwrap.dedent(script)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(**extra),
-    )
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    """A small sandbox whose secrets are unique strings, so that finding one means a leak."""
+    with Sandbox(
+        seed=0,
+        projects=30,
+        client_secret=f"client-secret-{secrets.token_hex(8)}",
+        password=f"password-{secrets.token_hex(8)}",
+        other_password=f"other-password-{secrets.token_hex(8)}",
+        service_client_secret=f"service-secret-{secrets.token_hex(8)}",
+        rate_limit_spike=100_000,
+    ) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def fresh(sb: Sandbox, watch: Watch) -> Iterator[Sandbox]:
+    """The module's sandbox, watched for leaks, with fresh counters and no faults afterwards."""
+    watch.sandbox(sb)
+    sb.reset_counters()
+    yield sb
+    sb.configure(error_rate=0.0, throttle_rate=0.0, drop_rate=0.0, latency=0.0, token_lifetime=5400)
+
+
+MakeClient = Callable[..., Client]
+
+
+@pytest.fixture
+def make_client(fresh: Sandbox) -> MakeClient:
+    """Build a client of the sandbox's demo app; ``signed_in=True`` signs in as the admin."""
+
+    def make(*, signed_in: bool = True, **options: Any) -> Client:
+        options.setdefault("progress", False)
+        options.setdefault("cache", "none")
+        client = Client(
+            api_url=fresh.url,
+            client_id=fresh.client_id,
+            client_secret=fresh.client_secret,
+            **options,
+        )
+        if signed_in:
+            client.exchange_code(fresh.authorize())
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: MakeClient, fresh: Sandbox) -> Client:
+    """A client signed in as the demo admin, with the main company chosen."""
+    return make_client(company_id=fresh.company_id)
