@@ -21,6 +21,7 @@ only) and the testing switch that turns retry backoff off.
 from __future__ import annotations
 
 import ipaddress
+import operator
 import os
 import time
 import tomllib
@@ -155,8 +156,9 @@ def parse_company_id(value: object) -> int | None:
         return None
     if isinstance(value, bool):
         raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
-    if isinstance(value, int):
-        number = value
+    if hasattr(value, "__index__"):
+        # int, and the integers of numpy and pandas: an id picked out of a DataFrame.
+        number = operator.index(value)
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     else:
