@@ -77,9 +77,16 @@ class Endpoint:
         size = MAX_PER_PAGE.get(self.version, MAX_PER_PAGE["v2.0"])
         if asked is not None:
             try:
-                size = min(size, max(1, int(str(asked))))
+                number = int(str(asked))
             except ValueError:
                 raise ConfigurationError(f"per_page must be a number, not {asked!r}.") from None
+            if number < 1:
+                # Quietly asking for one row per page would cost a request per row.
+                raise ConfigurationError(
+                    f"per_page must be a positive number of rows, not {asked!r}; leave it out "
+                    f"to get the largest page {self.path} allows ({size})."
+                )
+            size = min(size, number)
         return min(size, limit) if limit is not None else size
 
     def unwrap(self, data: Any) -> Any:
@@ -139,13 +146,31 @@ def project_params(company: int, status: str, filters: Mapping[str, Any]) -> dic
         if key in _PROJECT_PARAMS:
             params[key] = value
         elif isinstance(value, list | set | frozenset):
-            params[f"filters[{key}][]"] = list(value)
-        elif isinstance(value, tuple) and len(value) == 2:
-            start, end = (v.isoformat() if hasattr(v, "isoformat") else v for v in value)
+            params[f"filters[{key}][]"] = [_scalar(key, v) for v in value]
+        elif isinstance(value, tuple):
+            if len(value) != 2:
+                raise ConfigurationError(
+                    f"The {key} filter is a tuple of {len(value)} values; a tuple means a "
+                    "range and needs exactly two ends: (start, end). Use a list for an array."
+                )
+            start, end = (_scalar(key, v) for v in value)
             params[f"filters[{key}]"] = f"{start}...{end}"
         else:
-            params[f"filters[{key}]"] = value
+            params[f"filters[{key}]"] = _scalar(key, value)
     return params
+
+
+def _scalar(key: str, value: Any) -> Any:
+    """A filter value as it goes into the query, or a ConfigurationError naming the filter."""
+    if value is None or isinstance(value, str | int | float):
+        return value  # requests leaves None out: no filter
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    # requests would send a dict's keys, or an object's repr: never what was meant.
+    raise ConfigurationError(
+        f"The {key} filter cannot be a {type(value).__name__}: give text, a number, a date, "
+        "a list (sent as an array) or a (start, end) pair (sent as a range)."
+    )
 
 
 def is_compact(params: Mapping[str, Any]) -> bool:

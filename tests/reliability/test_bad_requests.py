@@ -109,6 +109,21 @@ def test_unknown_path(client: Client, watch: Watch, path: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "per_page", [0, -5, "0", "-1"], ids=["zero", "negative", "zero-text", "negative-text"]
+)
+def test_per_page_zero_or_negative(
+    client: Client, fresh: Sandbox, watch: Watch, per_page: object
+) -> None:
+    """per_page of 0 or less is refused before sending (it used to mean one row a request)."""
+    fresh.reset_counters()
+    with watch.raises(ConfigurationError, match="per_page must be a positive number of rows"):
+        client.projects(per_page=per_page)
+    with watch.raises(ConfigurationError, match="per_page must be a positive number of rows"):
+        list(client.pages("projects", {"per_page": per_page}))
+    assert _sent(fresh) == 0
+
+
+@pytest.mark.parametrize(
     "per_page", ["abc", 2.5, True, object], ids=["text", "fraction", "bool", "object"]
 )
 def test_per_page_not_a_number(
@@ -129,6 +144,28 @@ def test_per_page_huge(client: Client, fresh: Sandbox, watch: Watch) -> None:
     counts = fresh.counters()["by_path_status"]
     assert counts["GET /rest/v1.0/projects 200"] == 1
     del watch
+
+
+@pytest.mark.parametrize(
+    ("filters", "match"),
+    [
+        ({"name": {"a": 1}}, "The name filter cannot be a dict"),
+        ({"id": [1, {"a": 1}]}, "The id filter cannot be a dict"),
+        ({"created_at": ("2024-01-01", "2024-02-01", "2024-03-01")}, "tuple of 3 values"),
+        ({"updated_at": (object(), "2024-02-01")}, "The updated_at filter cannot be a object"),
+        ({"status": 5}, "status must be 'active', 'inactive' or 'all'"),
+        ({"status": "archived"}, "status must be 'active', 'inactive' or 'all'"),
+    ],
+    ids=["dict", "dict-in-list", "triple", "object", "status-number", "status-word"],
+)
+def test_filter_of_the_wrong_type(
+    client: Client, fresh: Sandbox, watch: Watch, filters: dict[str, Any], match: str
+) -> None:
+    """A filter value requests would mangle (a dict, a 3-tuple, an object) is refused."""
+    fresh.reset_counters()
+    with watch.raises(ConfigurationError, match=match):
+        client.projects(**filters)
+    assert _sent(fresh) == 0
 
 
 @pytest.mark.parametrize(
