@@ -31,14 +31,13 @@ from procore_nb._constants import (
 from procore_nb._exceptions import (
     CompanyRequiredError,
     ConfigurationError,
-    MalformedResponseError,
     NotFoundError,
     NotSignedInError,
     PermissionDeniedError,
 )
 from procore_nb._paging import Page, fetch_all, iter_pages
 from procore_nb._paths import Endpoint, endpoint, is_compact, project_params
-from procore_nb._responses import Reply, error_for_response
+from procore_nb._responses import Reply, error_for_response, not_records
 from procore_nb._tokens import Token, TokenCache, cache_from_name
 from procore_nb._transport import Transport
 
@@ -445,15 +444,7 @@ class Client:
         reply = self._call("GET", self.api_url + where.path, params=query, company=company)
         rows = where.unwrap(reply.data)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise MalformedResponseError(
-                f"GET {reply.response.url} answered a {type(rows).__name__} where a list of "
-                "records was expected: is this a list endpoint?",
-                method="GET",
-                url=reply.response.url,
-                status=reply.status,
-                request_id=reply.response.headers.get("X-Request-Id"),
-                body=None,
-            )
+            raise not_records(reply, rows)
         headers = reply.response.headers
         return Page(
             number=number,

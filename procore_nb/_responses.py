@@ -37,6 +37,7 @@ __all__ = [
     "Reply",
     "error_for_response",
     "malformed_response",
+    "not_records",
     "procore_detail",
 ]
 
@@ -94,6 +95,34 @@ def malformed_response(reply: Reply, *, attempts: object) -> MalformedResponseEr
         status=response.status_code,
         request_id=request_id,
         body=procore_detail(reply.data)[0],
+    )
+
+
+def not_records(reply: Reply, data: Any) -> MalformedResponseError:
+    """The error for a list endpoint whose JSON ``data`` is not a list of records."""
+    response = reply.response
+    if data is None:
+        what = "an empty body" if not response.content.strip() else "JSON null"
+    elif isinstance(data, dict):
+        keys = ", ".join(map(str, list(data)[:5]))
+        what = f"a JSON object (keys: {keys})" if keys else "an empty JSON object"
+    elif isinstance(data, list):
+        index = next(i for i, item in enumerate(data) if not isinstance(item, dict))
+        what = f"a list whose item {index} is a {type(data[index]).__name__}"
+    else:
+        what = f"a JSON {type(data).__name__}"
+    request_id = response.headers.get(REQUEST_ID_HEADER)
+    where = f" (request id {request_id})" if request_id else ""
+    url = redact_url(response.url)
+    method = response.request.method or "GET"
+    return MalformedResponseError(
+        f"{method} {url} answered {response.status_code} with {what} where a list of records "
+        f"(JSON objects) was expected{where}. Is this a list endpoint? If it is, Procore or a proxy is "
+        "failing: try again later.",
+        method=method,
+        url=url,
+        status=response.status_code,
+        request_id=request_id,
     )
 
 

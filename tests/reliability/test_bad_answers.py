@@ -1,0 +1,116 @@
+"""Bad answers: bodies that are HTML, truncated, empty or the wrong JSON; Link and Total lies.
+
+The sandbox answers as Procore documents, so the answers Procore should never give come from
+the misbehaving server in ``badserver.py`` (truncated bodies come from the sandbox's own
+dropped connections). Each test names one row of docs/bad-input.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from badserver import Answer, BadServer, bad_server, paged
+from conftest import MakeClient
+from leaks import Watch
+
+from procore_nb import (
+    Client,
+    ClientConfig,
+    DataIntegrityWarning,
+    MalformedResponseError,
+    TransportError,
+)
+from procore_nb.sandbox import Sandbox
+
+PATH = "/rest/v1.0/projects"
+ROWS = [{"id": 5_000_000_000 + i, "name": f"Project {i}"} for i in range(1, 251)]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[BadServer]:
+    """One misbehaving server for the module; each test scripts its routes."""
+    with bad_server() as bad:
+        yield bad
+
+
+@pytest.fixture
+def bad(server: BadServer, watch: Watch) -> Client:
+    """A client signed in to the misbehaving server, retrying twice."""
+    server.routes.clear()
+    server.hits.clear()
+    watch.secret("bad server access token", "bad-server-access-token")
+    watch.secret("bad server refresh token", "bad-server-refresh-token")
+    watch.secret("bad server client secret", "bad-server-secret")
+    watch.secret("bad server code", "bad-server-code")
+    return server.client(config=ClientConfig(retries=2))
+
+
+def test_html_body_with_200(bad: Client, server: BadServer, watch: Watch) -> None:
+    """An HTML page answered with 200 is MalformedResponseError naming the content type."""
+    page = "<!DOCTYPE html><html><body><h1>Sign in to the proxy</h1></body></html>"
+    server.routes[PATH] = lambda q, u: Answer(page, headers={"Content-Type": "text/html"})
+    with watch.raises(MalformedResponseError, match=r"not JSON \(text/html") as info:
+        bad.projects()
+    assert info.value.status == 200
+    assert "<html" not in str(info.value)
+    assert server.hits[PATH] == 3  # the first try and two retries
+
+
+def test_truncated_body(make_client: MakeClient, fresh: Sandbox, watch: Watch) -> None:
+    """A body cut off mid-way every time is TransportError after the retries, not a JSON error."""
+    client = make_client(company_id=fresh.company_id, config=ClientConfig(retries=2))
+    fresh.configure(drop_rate=1.0)
+    with watch.raises(TransportError, match="broke off") as info:
+        client.projects()
+    assert "try again" in str(info.value)
+    assert fresh.counters()["injected"]["drop"] == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"", "an empty body"),
+        (b"null", "JSON null"),
+        ({"projects": ROWS[:2]}, r"a JSON object \(keys: projects\)"),
+        ({}, "an empty JSON object"),
+        ([1, 2, 3], "a list whose item 0 is a int"),
+        ([{"id": 1}, "two"], "a list whose item 1 is a str"),
+        ("42", "a JSON int"),
+    ],
+    ids=["empty", "null", "object", "empty-object", "numbers", "mixed", "number"],
+)
+def test_body_of_the_wrong_shape(
+    bad: Client, server: BadServer, watch: Watch, body: Any, said: str
+) -> None:
+    """A list endpoint answering anything but a list of records says what it got instead."""
+    server.routes[PATH] = lambda q, u: Answer(body)
+    with watch.raises(MalformedResponseError, match=said) as info:
+        bad.projects()
+    assert "where a list of records (JSON objects) was expected" in str(info.value)
+    assert info.value.url.startswith(f"{server.url}{PATH}")
+
+
+@pytest.mark.parametrize("total", ["300", "200"], ids=["more", "fewer"])
+def test_total_that_disagrees_with_the_pages(
+    bad: Client, server: BadServer, watch: Watch, total: str
+) -> None:
+    """Total above or below the rows served: a DataIntegrityWarning with counts, no row lost."""
+    server.routes[PATH] = paged(ROWS, total=total)
+    with pytest.warns(DataIntegrityWarning, match=f"Total announced {total} rows") as caught:
+        df = bad.frame("projects", {"per_page": 100})
+    assert df["id"].tolist() == [r["id"] for r in ROWS]
+    assert "250 rows" in str(caught[0].message)
+    del watch
+
+
+@pytest.mark.parametrize("total", ["many", "-3", "1e3"])
+def test_total_that_is_not_a_count(
+    bad: Client, server: BadServer, watch: Watch, total: str
+) -> None:
+    """A Total that is not a whole number is ignored: the pages are walked to the end."""
+    server.routes[PATH] = paged(ROWS, total=total)
+    df = bad.frame("projects", {"per_page": 100})
+    assert df["id"].tolist() == [r["id"] for r in ROWS]
+    del watch
