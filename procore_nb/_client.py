@@ -451,7 +451,7 @@ class Client:
             rows=rows,
             total=_header_int(headers, TOTAL_HEADER),
             per_page=_header_int(headers, PER_PAGE_HEADER),
-            has_next="next" in reply.response.links if "Link" in headers else None,
+            has_next=_has_next(reply.response.links),
         )
 
     def _bearer(self) -> Token:
@@ -512,6 +512,21 @@ class Client:
 #: Renewals one request may need: one for a 401, more only for tokens that ran out while
 #: the request waited (bounded, so that a server issuing dead tokens cannot loop us).
 _MAX_RENEWALS = 3
+
+
+def _has_next(links: Mapping[str, Any]) -> bool | None:
+    """Whether ``Link`` names a next page; ``None`` when it names no page at all.
+
+    Procore's ``Link`` names ``first``, ``prev``, ``next`` or ``last`` on every page of a
+    list with several; a header without any of them is malformed, and reading it as "no
+    next page" would end the list early and drop the rest of the rows.
+    """
+    if not _PAGE_RELS & set(links):
+        return None
+    return "next" in links
+
+
+_PAGE_RELS = frozenset({"first", "prev", "next", "last"})
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:

@@ -92,6 +92,19 @@ def test_body_of_the_wrong_shape(
     assert info.value.url.startswith(f"{server.url}{PATH}")
 
 
+@pytest.mark.parametrize(
+    "link",
+    ["garbage;;; <<>>", "<not a url>; rel=next", '<>; rel="next"; <', ""],
+    ids=["garbage", "bad-url", "unclosed", "empty"],
+)
+def test_malformed_link_header(bad: Client, server: BadServer, watch: Watch, link: str) -> None:
+    """A Link header that does not parse is ignored: short pages end the list, nothing is lost."""
+    server.routes[PATH] = paged(ROWS, total="", link=lambda page, url: link)
+    df = bad.frame("projects", {"per_page": 100})
+    assert df["id"].tolist() == [r["id"] for r in ROWS]
+    del watch
+
+
 @pytest.mark.parametrize("total", ["300", "200"], ids=["more", "fewer"])
 def test_total_that_disagrees_with_the_pages(
     bad: Client, server: BadServer, watch: Watch, total: str
