@@ -6,7 +6,10 @@ and the effective ``Per-Page``; the remaining pages are fetched concurrently in 
 bounded thread pool and assembled in page order. The result is checked against
 ``Total``: when ids repeat or rows are missing because the data moved while paging,
 every page is read once more and the two passes are merged by id, with a
-:class:`DataIntegrityWarning` saying what happened. Rows are never dropped silently.
+:class:`DataIntegrityWarning` saying what happened. Rows are never dropped silently. A
+server that answers pages it should not have (rows already read, again and again: a
+``Link`` header that loops, a ``page`` parameter ignored) is stopped with a
+:class:`~procore_nb.DataIntegrityError` instead of being read forever.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from procore_nb._exceptions import DataIntegrityError
 
 __all__ = ["DataIntegrityWarning", "Page", "fetch_all", "iter_pages"]
 
@@ -76,6 +81,37 @@ def _more_after(page: Page, size: int) -> bool:
     return len(page.rows) >= size
 
 
+class _Repeats:
+    """Notice a page made only of rows already read: the list would never end."""
+
+    def __init__(self, label: str = "") -> None:
+        self.label = label
+        self._ids: set[int | str] = set()
+        self._last: list[Record] | None = None
+
+    def remember(self, page: Page) -> None:
+        """Note ``page``'s rows as read."""
+        self._ids.update(i for row in page.rows if isinstance(i := row.get("id"), int | str))
+        self._last = page.rows
+
+    def check(self, page: Page) -> None:
+        """Raise if ``page``'s rows were all read before; else remember them."""
+        ids = [row.get("id") for row in page.rows]
+        repeated = page.rows == self._last or all(_hashable_id(i) and i in self._ids for i in ids)
+        if page.rows and repeated:
+            name = f"{self.label}: " if self.label else ""
+            raise DataIntegrityError(
+                f"{name}page {page.number} holds only rows already read on earlier pages: "
+                "the server ignores the page parameter or its Link header loops. Stopped "
+                "instead of reading forever; check that the URL points at Procore's API."
+            )
+        self.remember(page)
+
+
+def _hashable_id(value: object) -> bool:
+    return isinstance(value, int | str)
+
+
 def iter_pages(
     fetch: FetchPage, *, per_page: int, limit: int | None = None
 ) -> Iterator[list[Record]]:
@@ -91,8 +127,10 @@ def iter_pages(
     """
     number, seen = 1, 0
     size = per_page
+    repeats = _Repeats()
     while True:
         page = fetch(number, size)
+        repeats.check(page)
         size = page.per_page or size
         rows = page.rows
         if limit is not None:
@@ -167,8 +205,14 @@ def _read_all(
         }
         last = pages[count]
         # More rows than Total announced (added while paging): follow the list to its end.
+        repeats = _Repeats(label)
+        for number in sorted(pages):
+            # Pages up to Total are a bounded read (the second pass repairs them); only the
+            # pages followed beyond it could go on forever.
+            repeats.remember(pages[number])
         while limit is None and len(last.rows) >= size and _more_after(last, size):
             last = fetch(last.number + 1, size)
+            repeats.check(last)
             pages[last.number] = last
             bar.update(len(last.rows))
     finally:

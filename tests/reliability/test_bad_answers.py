@@ -18,6 +18,7 @@ from leaks import Watch
 from procore_nb import (
     Client,
     ClientConfig,
+    DataIntegrityError,
     DataIntegrityWarning,
     MalformedResponseError,
     TransportError,
@@ -103,6 +104,42 @@ def test_malformed_link_header(bad: Client, server: BadServer, watch: Watch, lin
     df = bad.frame("projects", {"per_page": 100})
     assert df["id"].tolist() == [r["id"] for r in ROWS]
     del watch
+
+
+def _looping(query: dict[str, str], url: str) -> Answer:
+    """Page 1 again for every page, with a Link that always says there is a next page."""
+    return Answer(ROWS[:100], headers={"Link": f'<{url}>; rel="next"'})
+
+
+@pytest.mark.parametrize("total", [None, "250"], ids=["no-total", "total"])
+def test_link_header_that_loops(
+    bad: Client, server: BadServer, watch: Watch, total: str | None
+) -> None:
+    """A server repeating page 1 with rel="next" forever: DataIntegrityError, not a hang."""
+
+    def route(query: dict[str, str], url: str) -> Answer:
+        answer = _looping(query, url)
+        if total is not None:
+            answer.headers["Total"] = total
+        return answer
+
+    server.routes[PATH] = route
+    with watch.raises(DataIntegrityError, match="Link header loops") as info:
+        bad.frame("projects", {"per_page": 100})
+    assert "reading forever" in str(info.value)
+    assert server.hits[PATH] < 10
+
+
+def test_link_header_that_loops_while_streaming(
+    bad: Client, server: BadServer, watch: Watch
+) -> None:
+    """pages() over a looping list stops with DataIntegrityError after the first page."""
+    server.routes[PATH] = _looping
+    streamed = []
+    with watch.raises(DataIntegrityError, match="page 2 holds only rows already read"):
+        for rows in bad.pages("projects", {"per_page": 100}):
+            streamed.append(rows)
+    assert len(streamed) == 1
 
 
 @pytest.mark.parametrize("total", ["300", "200"], ids=["more", "fewer"])
