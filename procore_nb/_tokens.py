@@ -10,7 +10,9 @@ client's clock. Caching is a strategy object, as in pydata-google-auth's ``cache
 The file caches keep one JSON file per (environment, client id) under
 ``<user config dir>/tokens/``: the directory is ``0700``, each file ``0600``, written
 atomically (temporary file, ``fsync``, ``os.replace``) and guarded by a file lock, so
-that two kernels sharing a sign-in never refresh the same single-use refresh token.
+that two kernels sharing a sign-in never refresh the same single-use refresh token. Each
+file names its format (``"version": 1``); a file that is empty, truncated, not a token or
+of another version is ignored with a warning (sign in again), never a crash.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ log = logging.getLogger(__name__)
 
 _DIR_MODE = 0o700
 _FILE_MODE = 0o600
+#: The format of the cache files this version writes and reads.
+CACHE_VERSION = 1
+_GRANTS = ("authorization_code", "client_credentials")
 
 
 @dataclass(frozen=True, repr=False)
@@ -117,10 +122,24 @@ class Token:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Token:
-        """Inverse of :meth:`to_json`; raises ``KeyError``/``TypeError`` on a bad shape."""
+    def from_json(cls, data: object) -> Token:
+        """Inverse of :meth:`to_json`; raises ``ValueError`` for anything that is not a token."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a token is a JSON object, not {type(data).__name__}")
         fields = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in fields})
+        values = {k: v for k, v in data.items() if k in fields}
+        if not isinstance(values.get("access_token"), str) or not values["access_token"]:
+            raise ValueError("no access_token text")
+        for name in ("refresh_token", "scope", "token_type"):
+            if not isinstance(values.get(name, ""), str | None):
+                raise ValueError(f"{name} is not text")
+        for name in ("expires_at", "lifetime", "created_at"):
+            number = values.get(name)
+            if isinstance(number, bool) or not isinstance(number, int | float | None):
+                raise ValueError(f"{name} is not a number")
+        if values.get("grant", _GRANTS[0]) not in _GRANTS:
+            raise ValueError("unknown grant")
+        return cls(**values)
 
     def __repr__(self) -> str:
         refresh = "yes" if self.refresh_token else "no"
@@ -230,12 +249,41 @@ class FileTokenCache(TokenCache):
                 log.warning("Token cache file %s had mode %o; setting it to 600.", path, mode)
                 path.chmod(_FILE_MODE)
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Token.from_json(data)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+        except (OSError, ValueError) as exc:
             log.warning(
-                "Ignoring the unreadable token cache file %s (%s).", path, type(exc).__name__
+                "Ignoring the unreadable token cache file %s (%s); sign in again to replace it.",
+                path,
+                type(exc).__name__,
+            )
+            return None
+        if not isinstance(data, dict):
+            log.warning(
+                "Ignoring the token cache file %s: it holds a JSON %s, not a token; sign in "
+                "again to replace it.",
+                path,
+                type(data).__name__,
+            )
+            return None
+        version = data.get("version")
+        if version != CACHE_VERSION:
+            log.warning(
+                "Ignoring the token cache file %s: its format (version %r) is not the one this "
+                "procore_nb reads (%d); sign in again to replace it.",
+                path,
+                version,
+                CACHE_VERSION,
+            )
+            return None
+        try:
+            return Token.from_json(data)
+        except ValueError as exc:
+            log.warning(
+                "Ignoring the token cache file %s: it does not hold a token (%s); sign in again "
+                "to replace it.",
+                path,
+                exc,
             )
             return None
 
@@ -246,7 +294,7 @@ class FileTokenCache(TokenCache):
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(token.to_json(), fh)
+                json.dump({"version": CACHE_VERSION, **token.to_json()}, fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(temporary, _FILE_MODE)
