@@ -147,20 +147,20 @@ class Authenticator:
 
     def exchange_code(self, code: str) -> Token:
         """Trade an authorization ``code`` for a token, keep it and cache it."""
-        token = self._grant(AUTHORIZATION_CODE, code=code)
-        self._adopt_and_save(token)
-        return token
+        return self._grant_and_save(AUTHORIZATION_CODE, code=code)
 
     def login_service_account(self) -> Token:
         """Get a token with the client-credentials grant, keep it and cache it."""
-        token = self._grant(CLIENT_CREDENTIALS)
-        self._adopt_and_save(token)
-        return token
+        return self._grant_and_save(CLIENT_CREDENTIALS)
 
-    def _adopt_and_save(self, token: Token) -> None:
+    def _grant_and_save(self, grant: str, *, code: str | None = None) -> Token:
+        # The cache is locked (its private folder made) before the grant: a cache that
+        # cannot be used fails here, before Procore spends the single-use code.
         with self._lock, self.cache.lock(self.cache_key):
+            token = self._grant(grant, code=code)
             self._token = token
             self.cache.save(self.cache_key, token)
+            return token
 
     def restore(self) -> bool:
         """Use the cached token (refreshed if about to expire); ``False`` if none is usable."""

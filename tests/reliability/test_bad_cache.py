@@ -117,3 +117,20 @@ def test_world_readable_cache_file(
     del watch
 
 
+def test_cache_in_a_folder_that_cannot_be_written(
+    cached: MakeCached, fresh: Sandbox, watch: Watch
+) -> None:
+    """An unusable cache folder fails before the code is spent: fix it, and the code still works."""
+    # A regular file where the tokens folder should be: nobody, root included, can write in it.
+    blocked = procore_nb.config_file().parent / "tokens"
+    blocked.parent.mkdir(parents=True)
+    blocked.write_text("")
+    code = fresh.authorize()
+    with watch.raises(TokenCacheError, match="cache='none'") as info:
+        cached().exchange_code(code)
+    assert "Cannot create the private token directory" in str(info.value)
+    assert fresh.counters()["by_path"].get("/oauth/token", 0) == 0
+    blocked.unlink()
+    client = cached()
+    client.exchange_code(code)
+    assert client.me()["id"] == 1234567
