@@ -172,6 +172,8 @@ def _object_array(values: Sequence[Any]) -> Objects:
 def _split_objects(column: Objects) -> tuple[list[_Record], list[int]]:
     """The column's values as dicts (``{}`` where not one) and the positions of non-dicts."""
     types = set(map(type, column))
+    if types == {dict}:
+        return column.tolist(), []
     if types <= {dict, _NONE_TYPE, float}:  # the usual case: objects, nulls, absent keys
         filled = column.copy()
         filled[pd.isna(column)] = [_EMPTY]

@@ -197,6 +197,8 @@ def _all_strings(column: Objects) -> Any:
 def _masked(column: Objects, numpy_type: type[np.generic]) -> tuple[Any, Any]:
     """The column's values as ``numpy_type`` (0 where missing) and its missing mask."""
     missing = pd.isna(column)
+    if missing.all():  # common: many of Procore's id and flag fields are always null
+        return np.zeros(len(column), dtype=numpy_type), missing
     data = column.copy()
     data[missing] = 0
     return data.astype(numpy_type), missing
