@@ -349,6 +349,7 @@ class Client:
             workers=self._config.max_workers,
             progress=self.progress if progress is None else progress,
             label=where.resource or where.path.rsplit("/", 1)[-1],
+            status=self._transport.gate.status,
         )
         resource = None if is_compact(params) else where.resource
         stages = self._stage_names(company) if resource == "projects" and company else None

@@ -5,6 +5,10 @@ Every REST response says how many requests are left in the window closest to run
 the server's clock). :class:`RateGate` keeps the latest of these and lets a request start
 only while the budget, less the requests already in flight, is positive; otherwise it
 waits for the reset. A ``Retry-After`` seen on a 429 or 503 pauses every thread.
+
+Every wait is said once, however many threads sit it out: a log record (WARNING from
+:data:`NOTICE_AFTER` seconds on, which a notebook shows without any logging set up; INFO
+below) and :meth:`RateGate.status`, which the pager shows beside its progress bar.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from datetime import UTC, datetime
 
 from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
 
-__all__ = ["RateGate", "format_reset", "seconds_until_reset"]
+__all__ = ["NOTICE_AFTER", "RateGate", "clock_time", "format_reset", "seconds_until_reset"]
 
 log = logging.getLogger(__name__)
+
+#: Waits of this many seconds or more are logged at WARNING: long enough to look like a hang.
+NOTICE_AFTER = 2.0
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
@@ -58,9 +65,25 @@ def seconds_until_reset(headers: Mapping[str, str]) -> float | None:
 
 
 def format_reset(seconds: float) -> str:
-    """``'14:05:03 UTC (in 35 s)'`` for a wait of ``seconds`` from now."""
-    at = datetime.fromtimestamp(time.time() + seconds, tz=UTC)
-    return f"{at:%H:%M:%S} UTC (in {seconds:.0f} s)"
+    """``'14:05:03 UTC (in 35 s)'`` for a wait of ``seconds`` from now.
+
+    Waits past today's end (UTC) carry the date; long ones read in minutes.
+    """
+    return f"{clock_time(seconds)} (in {_duration(seconds)})"
+
+
+def clock_time(seconds: float) -> str:
+    """``'14:05:03 UTC'``: the time ``seconds`` from now (with the date if not today, UTC)."""
+    now = datetime.now(tz=UTC)
+    at = datetime.fromtimestamp(now.timestamp() + seconds, tz=UTC)
+    return f"{at:%H:%M:%S} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
 
 
 class RateGate:
@@ -84,6 +107,8 @@ class RateGate:
         self._paused_until = 0.0
         self._in_flight = 0
         self._probing = False
+        self._said_until = 0.0  # the end of the last wait announced
+        self._waiting_until = 0.0  # the end of the wait some thread is sitting out
 
     def acquire(self, *, method: str = "", url: str = "") -> bool:
         """Block until a request may start, count it as in flight, and say if it is a probe.
@@ -101,14 +126,19 @@ class RateGate:
                 if wait <= 0:
                     self._in_flight += 1
                     return False
-                if wait > self.max_wait and not self._probing:
-                    self._probing = True
-                    self._in_flight += 1
-                    log.debug(
-                        "Pacing: reset %.0f s away; sending %s %s as a probe.", wait, method, url
-                    )
-                    return True
-                log.debug("Pacing: waiting up to %.2f s for the rate limit to reset.", wait)
+                if wait > self.max_wait:
+                    if not self._probing:
+                        self._probing = True
+                        self._in_flight += 1
+                        log.debug(
+                            "Pacing: reset %.0f s away; sending %s %s as a probe.",
+                            wait,
+                            method,
+                            url,
+                        )
+                        return True
+                else:
+                    self._announce(now + wait, "Procore's rate limit for this window is used up")
                 self._cond.wait(min(wait, 1.0))
 
     def _wait_needed(self, now: float) -> float:
@@ -155,8 +185,32 @@ class RateGate:
             self._remaining = int(remaining)
             self._reset_at = reset_at
 
-    def pause(self, seconds: float) -> None:
+    def pause(self, seconds: float, *, reason: str = "Procore asked to wait") -> None:
         """Hold every new request for ``seconds`` (a ``Retry-After`` was announced)."""
         with self._cond:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
+            self._announce(self._paused_until, reason)
             self._cond.notify_all()
+
+    def _announce(self, until: float, reason: str) -> None:
+        """Say once that requests wait until ``until`` (monotonic), and why. Lock held."""
+        self._waiting_until = max(self._waiting_until, until)
+        if until <= self._said_until + 1.0:
+            return  # the same wait, met by another thread or the next loop
+        self._said_until = until
+        seconds = max(until - self._clock(), 0.0)
+        log.log(
+            logging.WARNING if seconds >= NOTICE_AFTER else logging.INFO,
+            "Waiting %.0f s (until %s) before the next request to Procore, because %s.",
+            seconds,
+            clock_time(seconds),
+            reason,
+        )
+
+    def status(self) -> str:
+        """What the requests wait for right now, for a progress bar; ``""`` when nothing."""
+        with self._cond:
+            seconds = self._waiting_until - self._clock()
+        if seconds < 0.5:
+            return ""
+        return f"waiting {seconds:.0f} s for Procore (until {clock_time(seconds)})"

@@ -51,8 +51,15 @@ class Page:
 FetchPage = Callable[[int, int], Page]
 
 
+#: What the requests are waiting for (``""`` when nothing), shown beside the bar.
+Status = Callable[[], str]
+#: How often (seconds) the bar's status is looked at while pages are on their way.
+_STATUS_EVERY = 0.5
+
+
 class _Bar(Protocol):
     def update(self, n: int) -> Any: ...
+    def tick(self) -> Any: ...
     def close(self) -> Any: ...
 
 
@@ -60,17 +67,41 @@ class _NoBar:
     def update(self, n: int) -> None:
         del n
 
+    def tick(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
 
-def _progress_bar(show: bool, *, total: int, label: str) -> _Bar:
+class _ShownBar:
+    """A ``tqdm.auto`` bar counting rows, with what the requests wait for as its postfix."""
+
+    def __init__(self, *, total: int, label: str, status: Status | None) -> None:
+        from tqdm.auto import tqdm  # tqdm.auto may import ipywidgets: only when shown
+
+        self._bar = tqdm(total=total, unit="rows", desc=label or None, leave=True)
+        self._status = status
+        self._said = ""
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+        self.tick()
+
+    def tick(self) -> None:
+        text = self._status() if self._status is not None else ""
+        if text != self._said:
+            self._bar.set_postfix_str(text)
+            self._said = text
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress_bar(show: bool, *, total: int, label: str, status: Status | None) -> _Bar:
     if not show:
         return _NoBar()
-    from tqdm.auto import tqdm  # tqdm.auto may import ipywidgets: only when shown
-
-    bar: _Bar = tqdm(total=total, unit="rows", desc=label or None, leave=True)
-    return bar
+    return _ShownBar(total=total, label=label, status=status)
 
 
 def _more_after(page: Page, size: int) -> bool:
@@ -158,10 +189,17 @@ def _fetch_pages(
     )
     try:
         futures = {pool.submit(fetch, n, size): n for n in numbers}
-        for future in concurrent.futures.as_completed(futures):
-            page = future.result()
-            pages[futures[future]] = page
-            bar.update(len(page.rows))
+        pending = set(futures)
+        while pending:
+            # Wake up now and then, so that the bar says when the pages wait for Procore.
+            done, pending = concurrent.futures.wait(
+                pending, timeout=_STATUS_EVERY, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                page = future.result()
+                pages[futures[future]] = page
+                bar.update(len(page.rows))
+            bar.tick()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return pages
@@ -179,8 +217,7 @@ def _read_all(
     per_page: int,
     limit: int | None,
     workers: int,
-    bar: _Bar | None,
-    progress: bool,
+    new_bar: Callable[[int], _Bar],
     label: str,
 ) -> _Pass:
     first = fetch(1, per_page)
@@ -195,8 +232,7 @@ def _read_all(
         return _Pass(rows[:limit] if limit is not None else rows, None)
     want = first.total if limit is None else min(first.total, limit)
     count = max(1, math.ceil(want / size))
-    if bar is None:
-        bar = _progress_bar(progress and count > 1, total=want, label=label)
+    bar = new_bar(want) if count > 1 else _NoBar()
     try:
         bar.update(len(first.rows))
         pages = {
@@ -243,6 +279,7 @@ def fetch_all(
     workers: int = 8,
     progress: bool = False,
     label: str = "",
+    status: Status | None = None,
 ) -> list[Record]:
     """Every row of a list (or the first ``limit``), in order, checked against ``Total``.
 
@@ -260,6 +297,8 @@ def fetch_all(
         Show a ``tqdm.auto`` bar sized by ``Total`` when the list spans several pages.
     label:
         Names the list in the bar and in warnings.
+    status:
+        Says what the requests are waiting for (a rate limit...), shown beside the bar.
 
     Examples
     --------
@@ -275,10 +314,11 @@ def fetch_all(
         per_page=per_page,
         limit=limit,
         workers=workers,
-        progress=progress,
         label=label,
     )
-    first = read(bar=None)
+    first = read(
+        new_bar=lambda total: _progress_bar(progress, total=total, label=label, status=status)
+    )
     unique, repeated = _dedupe(first.rows)
     if first.total is None:
         return unique
@@ -286,7 +326,7 @@ def fetch_all(
     if not repeated and len(unique) == expected:
         return unique
     # The data moved while paging: read again and merge by id, so nothing is lost.
-    second = read(bar=_NoBar())
+    second = read(new_bar=lambda total: _NoBar())
     merged, _ = _dedupe([*second.rows, *unique])
     if limit is not None:
         merged = merged[:limit]

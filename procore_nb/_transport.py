@@ -103,8 +103,9 @@ class ProcoreRetry(Retry):
         if not seconds:
             return False
         if self.gate is not None:
-            self.gate.pause(seconds)
-        log.debug("Waiting %.1f s as Procore announced (status %s).", seconds, response.status)
+            kind = "rate limit" if response.status == 429 else "busy"
+            reason = f"Procore answered {response.status} ({kind}) with Retry-After"
+            self.gate.pause(seconds, reason=reason)
         time.sleep(seconds)
         return True
 

@@ -1,0 +1,81 @@
+"""Rate limits: an hour's budget used up is a clear error naming the reset, never a silent hang;
+shorter waits are sat out and said, in the log and beside the progress bar."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+from leaks import Watch
+
+from procore_nb import Client
+from procore_nb.sandbox import Sandbox
+
+
+def _client(sb: Sandbox, **options: object) -> Client:
+    client = Client(
+        api_url=sb.url,
+        client_id=sb.client_id,
+        client_secret=sb.client_secret,
+        company_id=sb.company_id,
+        cache="none",
+        **options,  # type: ignore[arg-type]
+    )
+    client.exchange_code(sb.authorize())
+    return client
+
+
+@pytest.fixture
+def spiky() -> Iterator[Sandbox]:
+    """A sandbox allowing four requests per three-second window."""
+    with Sandbox(seed=5, projects=60, rate_limit_spike=4, spike_window=3.0) as sb:
+        yield sb
+
+
+def test_short_wait_is_sat_out_and_said(
+    spiky: Sandbox, watch: Watch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pull paced by the spike window waits, saying how long in the log and beside the bar."""
+    watch.sandbox(spiky)
+    client = _client(spiky, progress=True)
+    spiky.reset_counters()  # signing in spent nothing: the pull starts with a full window
+    df = client.projects(status="all", per_page=10)  # 6 pages and the stage list: 7 requests
+    assert len(df) == 60
+    counts = spiky.counters()
+    assert counts["rate_limited"] == 0  # paced, not refused
+    said = [
+        r.getMessage()
+        for r in watch.caplog.records
+        if r.name == "procore_nb._pacing" and r.levelno == logging.WARNING
+    ]
+    assert said, watch.caplog.text
+    wait = re.fullmatch(
+        r"Waiting (\d+) s \(until \d\d:\d\d:\d\d UTC\) before the next request to Procore, "
+        r"because Procore's rate limit for this window is used up\.",
+        said[0],
+    )
+    assert wait is not None, said
+    assert 2 <= int(wait.group(1)) <= 4  # the 3 s window, its reset rounded up to a second
+    bar = capsys.readouterr().err  # tqdm writes its bar to stderr outside notebooks
+    assert re.search(r"waiting \d s for Procore \(until \d\d:\d\d:\d\d UTC\)", bar), bar
+
+
+def test_retry_after_is_said(spiky: Sandbox, watch: Watch) -> None:
+    """A 429 met unawares (another kernel spent the window) is waited out, and said."""
+    watch.sandbox(spiky)
+    client = _client(spiky, progress=False)
+    token = client.token
+    assert token is not None
+    for _ in range(4):  # another kernel with the same sign-in spends the window
+        requests.get(
+            f"{spiky.url}/rest/v1.0/me",
+            headers={"Authorization": f"Bearer {token.access_token}"},
+            timeout=10,
+        ).raise_for_status()
+    assert client.me()["id"] == 1234567
+    assert spiky.counters()["rate_limited"] == 1
+    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    assert any("because Procore answered 429 (rate limit) with Retry-After" in m for m in said)
