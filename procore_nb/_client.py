@@ -496,7 +496,13 @@ class Client:
             )
         if not reply.response.ok:
             hint = None
-            if reply.status == 404:
+            if reply.status == 429:
+                hint = (
+                    "Wait until then and try again; procore_nb sits out waits of up to "
+                    f"ClientConfig.max_wait ({self._config.max_wait:g} s) by itself, so a "
+                    "larger max_wait waits instead of failing."
+                )
+            elif reply.status == 404:
                 sent = (
                     f"{COMPANY_HEADER}: {company}"
                     if company is not None

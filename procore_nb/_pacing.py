@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
+from procore_nb._exceptions import RateLimitError
 
 __all__ = ["NOTICE_AFTER", "RateGate", "clock_time", "format_reset", "seconds_until_reset"]
 
@@ -109,6 +110,7 @@ class RateGate:
         self._probing = False
         self._said_until = 0.0  # the end of the last wait announced
         self._waiting_until = 0.0  # the end of the wait some thread is sitting out
+        self._refusals = 0  # probes answered with a reset still beyond max_wait
 
     def acquire(self, *, method: str = "", url: str = "") -> bool:
         """Block until a request may start, count it as in flight, and say if it is a probe.
@@ -117,9 +119,12 @@ class RateGate:
         time cannot be trusted: clocks differ), one request goes ahead as a probe: Procore
         then either answers it (the window renewed) or says how long to wait with a 429's
         ``Retry-After``, which the retry policy honours or turns into a
-        :class:`~procore_nb.RateLimitError`. Pass the result to :meth:`release`.
+        :class:`~procore_nb.RateLimitError`. Requests that waited for a probe Procore
+        refused get the same answer, a :class:`~procore_nb.RateLimitError`, without asking
+        again. Pass the result to :meth:`release`.
         """
         with self._cond:
+            refusals = self._refusals
             while True:
                 now = self._clock()
                 wait = self._wait_needed(now)
@@ -127,6 +132,8 @@ class RateGate:
                     self._in_flight += 1
                     return False
                 if wait > self.max_wait:
+                    if self._refusals != refusals:
+                        raise self._refused(wait, method=method, url=url)
                     if not self._probing:
                         self._probing = True
                         self._in_flight += 1
@@ -140,6 +147,18 @@ class RateGate:
                 else:
                     self._announce(now + wait, "Procore's rate limit for this window is used up")
                 self._cond.wait(min(wait, 1.0))
+
+    def _refused(self, wait: float, *, method: str, url: str) -> RateLimitError:
+        return RateLimitError(
+            f"{method} {url} was not sent: Procore refused a request moments ago because its "
+            f"rate limit is used up until {format_reset(wait)}. Wait until then and try "
+            "again; procore_nb sits out waits of up to ClientConfig.max_wait "
+            f"({self.max_wait:g} s) by itself, so a larger max_wait waits instead of failing.",
+            method=method,
+            url=url,
+            retry_after=wait,
+            reset_at=time.time() + wait,
+        )
 
     def _wait_needed(self, now: float) -> float:
         if now < self._paused_until:
@@ -165,6 +184,8 @@ class RateGate:
                 self._reset_at = None
             if headers is not None:
                 self._learn(headers)
+            if probe and self._wait_needed(self._clock()) > self.max_wait:
+                self._refusals += 1  # the window has not renewed: the waiting requests fail too
             self._cond.notify_all()
 
     def _learn(self, headers: Mapping[str, str]) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import requests
 from leaks import Watch
 
-from procore_nb import Client
+from procore_nb import Client, ClientConfig, RateLimitError
 from procore_nb.sandbox import Sandbox
 
 
@@ -26,6 +27,42 @@ def _client(sb: Sandbox, **options: object) -> Client:
     )
     client.exchange_code(sb.authorize())
     return client
+
+
+@pytest.fixture
+def hourly() -> Iterator[Sandbox]:
+    """A sandbox whose hourly budget is six requests."""
+    with Sandbox(seed=5, projects=100, rate_limit_hourly=6, rate_limit_spike=1_000) as sb:
+        yield sb
+
+
+@pytest.mark.timeout(60)  # a hang would be the bug: fail instead of sitting out the hour
+def test_hour_used_up_is_an_error_naming_the_reset(hourly: Sandbox, watch: Watch) -> None:
+    """With the hour's budget spent, a pull fails at once with RateLimitError and the reset time."""
+    watch.sandbox(hourly)
+    client = _client(hourly, progress=False, config=ClientConfig(max_wait=30))
+    with watch.raises(RateLimitError) as info:
+        client.projects(status="all", per_page=10)  # 10 pages against a budget of 6
+    error = info.value
+    assert error.status == 429
+    assert error.retry_after is not None
+    assert error.retry_after > 30  # longer than the client may wait
+    assert error.reset_at is not None
+    # The message names the reset as a time of day in UTC (with the date if not today's),
+    # and how far away it is.
+    named = re.search(
+        r"until ((?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d) UTC \(in (\d+) min\)", str(error)
+    )
+    assert named is not None, str(error)
+    reset = datetime.fromtimestamp(error.reset_at, tz=UTC)
+    shown = named.group(1) if " " in named.group(1) else f"{reset:%Y-%m-%d} {named.group(1)}"
+    at = datetime.strptime(shown, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    assert abs(at.timestamp() - error.reset_at) <= 2
+    assert 55 <= int(named.group(2)) <= 60
+    assert "ClientConfig.max_wait (30 s)" in str(error)
+    # Procore was asked once past the budget (a probe), not again and again.
+    counts = hourly.counters()
+    assert counts["rate_limited"] == 1
 
 
 @pytest.fixture
