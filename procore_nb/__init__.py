@@ -19,6 +19,7 @@ from procore_nb._client import Client
 from procore_nb._config import ClientConfig, config_file, set_testing
 from procore_nb._exceptions import (
     AuthenticationError,
+    CoercionWarning,
     CompanyRequiredError,
     ConfigurationError,
     DataIntegrityError,
@@ -57,6 +58,7 @@ __all__ = [
     "AuthenticationError",
     "Client",
     "ClientConfig",
+    "CoercionWarning",
     "CompanyRequiredError",
     "ConfigurationError",
     "DataIntegrityError",

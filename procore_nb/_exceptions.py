@@ -21,6 +21,9 @@
     │   └── MalformedResponseError    a 2xx body that is not the JSON it should be
     └── DataIntegrityError            pages disagree with Total, or ids moved while paging
 
+    UserWarning
+    └── CoercionWarning               values that did not fit their column became NA (rows kept)
+
 Every message says what happened and what to do next. Messages carry the method, the URL
 (query strings are kept; credentials never travel in URLs), the status and Procore's
 request id, and never a token, code or secret.
@@ -28,10 +31,12 @@ request id, and never a token, code or secret.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
     "AuthenticationError",
+    "CoercionWarning",
     "CompanyRequiredError",
     "ConfigurationError",
     "DataIntegrityError",
@@ -188,3 +193,18 @@ class MalformedResponseError(ResponseError):
 
 class DataIntegrityError(ProcoreError):
     """The pages of a list disagree with each other or with ``Total`` beyond repair."""
+
+
+# Warnings: the data is all there, but something about it deserves a look.
+
+
+class CoercionWarning(UserWarning):
+    """Some values did not fit their column's type; every record is still in the frame.
+
+    ``counts`` maps each column to the number of values that became NA (or, for id columns
+    kept as text, the number of ids that are not integers).
+    """
+
+    def __init__(self, message: str, counts: Mapping[str, int]) -> None:
+        super().__init__(message)
+        self.counts = dict(counts)

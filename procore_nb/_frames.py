@@ -35,7 +35,7 @@ import pandas as pd
 from pandas._libs import lib as _pandas_lib
 from pandas.api.types import is_object_dtype
 
-from procore_nb._exceptions import ConfigurationError, MalformedResponseError
+from procore_nb._exceptions import CoercionWarning, ConfigurationError, MalformedResponseError
 from procore_nb._kinds import Converted, Objects, convert, is_missing
 from procore_nb._schema import SCHEMAS, Kind
 
@@ -53,18 +53,6 @@ _ABSENT: Final = np.nan
 _EMPTY: Final[_Record] = {}
 _NONE_TYPE: Final = type(None)
 _EXAMPLE_WIDTH: Final = 40
-
-
-class CoercionWarning(UserWarning):
-    """Some values did not fit their column's type; every record is still in the frame.
-
-    ``counts`` maps each column to the number of values that became NA (or, for id columns
-    kept as text, the number of ids that are not integers).
-    """
-
-    def __init__(self, message: str, counts: Mapping[str, int]) -> None:
-        super().__init__(message)
-        self.counts = dict(counts)
 
 
 class _Notes:
