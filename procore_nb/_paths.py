@@ -168,8 +168,8 @@ def _scalar(key: str, value: Any) -> Any:
         return value.isoformat()
     # requests would send a dict's keys, or an object's repr: never what was meant.
     raise ConfigurationError(
-        f"The {key} filter cannot be a {type(value).__name__}: give text, a number, a date, "
-        "a list (sent as an array) or a (start, end) pair (sent as a range)."
+        f"The {key} filter cannot take a value of type {type(value).__name__!r}: give text, "
+        "a number, a date, a list (sent as an array) or a (start, end) pair (sent as a range)."
     )
 
 

@@ -108,22 +108,27 @@ def not_records(reply: Reply, data: Any) -> MalformedResponseError:
         what = f"a JSON object (keys: {keys})" if keys else "an empty JSON object"
     elif isinstance(data, list):
         index = next(i for i, item in enumerate(data) if not isinstance(item, dict))
-        what = f"a list whose item {index} is a {type(data[index]).__name__}"
+        what = f"a list whose item {index} is a JSON {_json_kind(data[index])}"
     else:
-        what = f"a JSON {type(data).__name__}"
+        what = f"a JSON {_json_kind(data)}"
     request_id = response.headers.get(REQUEST_ID_HEADER)
     where = f" (request id {request_id})" if request_id else ""
     url = redact_url(response.url)
     method = response.request.method or "GET"
     return MalformedResponseError(
         f"{method} {url} answered {response.status_code} with {what} where a list of records "
-        f"(JSON objects) was expected{where}. Is this a list endpoint? If it is, Procore or a proxy is "
-        "failing: try again later.",
+        f"(JSON objects) was expected{where}. Is this a list endpoint? If it is, Procore or a "
+        "proxy is failing: try again later.",
         method=method,
         url=url,
         status=response.status_code,
         request_id=request_id,
     )
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {bool: "boolean", int: "number", float: "number", str: "string", list: "list"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
 
 def procore_detail(body: Any) -> tuple[str, dict[str, list[str]]]:

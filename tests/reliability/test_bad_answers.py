@@ -76,9 +76,9 @@ def test_truncated_body(make_client: MakeClient, fresh: Sandbox, watch: Watch) -
         (b"null", "JSON null"),
         ({"projects": ROWS[:2]}, r"a JSON object \(keys: projects\)"),
         ({}, "an empty JSON object"),
-        ([1, 2, 3], "a list whose item 0 is a int"),
-        ([{"id": 1}, "two"], "a list whose item 1 is a str"),
-        ("42", "a JSON int"),
+        ([1, 2, 3], "a list whose item 0 is a JSON number"),
+        ([{"id": 1}, "two"], "a list whose item 1 is a JSON string"),
+        ("42", "a JSON number"),
     ],
     ids=["empty", "null", "object", "empty-object", "numbers", "mixed", "number"],
 )

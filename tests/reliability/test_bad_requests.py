@@ -149,10 +149,13 @@ def test_per_page_huge(client: Client, fresh: Sandbox, watch: Watch) -> None:
 @pytest.mark.parametrize(
     ("filters", "match"),
     [
-        ({"name": {"a": 1}}, "The name filter cannot be a dict"),
-        ({"id": [1, {"a": 1}]}, "The id filter cannot be a dict"),
+        ({"name": {"a": 1}}, "The name filter cannot take a value of type 'dict'"),
+        ({"id": [1, {"a": 1}]}, "The id filter cannot take a value of type 'dict'"),
         ({"created_at": ("2024-01-01", "2024-02-01", "2024-03-01")}, "tuple of 3 values"),
-        ({"updated_at": (object(), "2024-02-01")}, "The updated_at filter cannot be a object"),
+        (
+            {"updated_at": (object(), "2024-02-01")},
+            "filter cannot take a value of type 'object'",
+        ),
         ({"status": 5}, "status must be 'active', 'inactive' or 'all'"),
         ({"status": "archived"}, "status must be 'active', 'inactive' or 'all'"),
     ],
