@@ -223,7 +223,9 @@ class Transport:
             all_headers["Authorization"] = f"Bearer {bearer}"
         retry: Retry = self.retry
         shown = redact_url(url)
+        attempts = 0
         while True:
+            attempts += 1
             probe = self.gate.acquire(method=method, url=shown)
             response: requests.Response | None = None
             started = time.perf_counter()
@@ -248,10 +250,10 @@ class Transport:
                 retry = retry.increment(method, url, error=ProtocolError(str(error)))
             except (MaxRetryError, ProtocolError) as exc:
                 if error.reply is not None:
-                    raise malformed_response(error.reply, attempts=self.retry.total) from exc
+                    raise malformed_response(error.reply, attempts=attempts) from exc
                 raise TransportError(
                     f"{method} {shown}: the answer broke off or was not JSON, "
-                    f"{self.retry.total} times in a row ({error}). Procore or the network is "
+                    f"{attempts} times in a row ({error}). Procore or the network is "
                     "failing; try again in a minute.",
                     method=method,
                     url=shown,

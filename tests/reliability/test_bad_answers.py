@@ -57,6 +57,7 @@ def test_html_body_with_200(bad: Client, server: BadServer, watch: Watch) -> Non
     assert info.value.status == 200
     assert "<html" not in str(info.value)
     assert server.hits[PATH] == 3  # the first try and two retries
+    assert "3 times in a row" in str(info.value)
 
 
 def test_truncated_body(make_client: MakeClient, fresh: Sandbox, watch: Watch) -> None:
@@ -67,6 +68,7 @@ def test_truncated_body(make_client: MakeClient, fresh: Sandbox, watch: Watch) -
         client.projects()
     assert "try again" in str(info.value)
     assert fresh.counters()["injected"]["drop"] == 3
+    assert "3 times in a row" in str(info.value)
 
 
 @pytest.mark.parametrize(
