@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ def _rows() -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
 
 
+@functools.cache
 def _decorators(path: Path) -> dict[str, str]:
     """Test function name -> the source of its decorators (where parameter ids live)."""
     source = path.read_text(encoding="utf-8")
