@@ -22,8 +22,8 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import requests
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error, WebApplicationClient
@@ -45,6 +45,8 @@ from procore_nb._transport import Transport, translate_errors
 __all__ = ["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "Authenticator"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 AUTHORIZATION_CODE = "authorization_code"
 CLIENT_CREDENTIALS = "client_credentials"
@@ -79,6 +81,40 @@ def _loopback_allowed(url: str) -> Iterator[None]:
             _insecure_users -= 1
             if _insecure_users == 0 and previous is None:
                 os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+
+
+def _uninterrupted(work: Callable[[], T]) -> T:
+    """Run ``work`` to its end even if Ctrl-C comes meanwhile; then raise the interrupt.
+
+    Procore spends a refresh token the moment it receives it: a KeyboardInterrupt between
+    the request and saving the new pair would lose the sign-in. Python delivers Ctrl-C to
+    the main thread only, so the work runs in a thread of its own while this one waits.
+    """
+    done = threading.Event()
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed back to the caller below
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="procore_nb-refresh", daemon=True).start()
+    interrupted = False
+    while not done.is_set():
+        try:
+            done.wait()
+        except KeyboardInterrupt:
+            interrupted = True
+            log.warning("Interrupted while renewing the token: finishing the renewal first.")
+    if interrupted:
+        raise KeyboardInterrupt
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 class Authenticator:
@@ -211,10 +247,13 @@ class Authenticator:
                     return cached
                 # The newest persisted refresh token is the live one (rotation is single-use).
                 base = cached if cached is not None and cached.refresh_token else stale
-                token = self._renewed(base)
-                self._token = token
-                self.cache.save(self.cache_key, token)
-                return token
+                return _uninterrupted(lambda: self._renew_and_save(base))
+
+    def _renew_and_save(self, base: Token) -> Token:
+        token = self._renewed(base)
+        self._token = token
+        self.cache.save(self.cache_key, token)
+        return token
 
     def _renewed(self, base: Token) -> Token:
         if base.grant == CLIENT_CREDENTIALS or not base.refresh_token:

@@ -52,11 +52,17 @@ TOKEN = {
 
 
 class BadServer:
-    """The server: ``routes`` maps a path to a :data:`Route`; ``hits`` counts GETs per path."""
+    """The server: ``routes`` maps a path to a :data:`Route`; ``hits`` counts GETs per path.
+
+    ``token`` answers ``POST /oauth/token`` from its form (default: :data:`TOKEN`);
+    ``posts`` keeps every form posted there.
+    """
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
+        self.token: Callable[[dict[str, str]], Answer] = lambda form: Answer(TOKEN)
+        self.posts: list[dict[str, str]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,8 +71,10 @@ class BadServer:
 
             def do_POST(self) -> None:  # the stdlib's hook name
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                self._send(Answer(TOKEN))
+                body = self.rfile.read(length).decode()
+                form = {k: v[-1] for k, v in parse_qs(body).items()}
+                server.posts.append(form)
+                self._send(server.token(form))
 
             def do_GET(self) -> None:  # the stdlib's hook name
                 parts = urlsplit(self.path)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from badserver import TOKEN, Answer, bad_server
 from processes import spawn
 
+import procore_nb
 from procore_nb import Client, FileTokenCache
 from procore_nb._tokens import CACHE_VERSION
 from procore_nb.sandbox import Sandbox
@@ -213,3 +216,55 @@ def test_killed_while_writing_the_cache(sb: Sandbox, tmp_path: Path) -> None:
         for _, _, _, child in writers:
             child.kill()
             child.wait()
+
+
+REFRESHER = """
+    import json, sys, time
+    import procore_nb
+
+    settings = json.loads(sys.argv[1])
+    client = procore_nb.Client(
+        api_url=settings["url"], client_id="bad-server-app", client_secret="bad-server-secret",
+        company_id=1, progress=False,
+    )
+    client.exchange_code("bad-server-code")
+    time.sleep(1.0)  # the token lives one second: the next call refreshes it
+    print("signed in", flush=True)
+    try:
+        client.me()
+    except KeyboardInterrupt:
+        token = client.token
+        print(json.dumps({"interrupted": True, "refresh": token and token.refresh_token}))
+    else:
+        print(json.dumps({"interrupted": False}))
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_refresh_keeps_the_new_token() -> None:
+    """SIGINT while Procore answers a refresh: the new pair is saved first, then the interrupt."""
+    with bad_server() as server:
+        refreshing = threading.Event()
+
+        def token(form: dict[str, str]) -> Answer:
+            if form.get("grant_type") != "refresh_token":
+                return Answer({**TOKEN, "expires_in": 1})
+            refreshing.set()
+            time.sleep(1.0)  # Procore has spent the old refresh token; its answer is on its way
+            return Answer({**TOKEN, "access_token": "access-2", "refresh_token": "refresh-2"})
+
+        server.token = token
+        server.routes["/rest/v1.0/me"] = lambda q, u: Answer({"id": 1, "login": "x", "name": "X"})
+        child = spawn(REFRESHER, json.dumps({"url": server.url}))
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "signed in", child.stderr
+            assert refreshing.wait(30)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=30)
+        finally:
+            child.kill()
+            child.wait()
+    assert json.loads(out) == {"interrupted": True, "refresh": "refresh-2"}, err
+    [cache_file] = (procore_nb.config_file().parent / "tokens").glob("*.json")
+    assert json.loads(cache_file.read_text())["refresh_token"] == "refresh-2"
