@@ -216,10 +216,10 @@ class RateGate:
     def _announce(self, until: float, reason: str) -> None:
         """Say once that requests wait until ``until`` (monotonic), and why. Lock held."""
         self._waiting_until = max(self._waiting_until, until)
-        if until <= self._said_until + 1.0:
-            return  # the same wait, met by another thread or the next loop
+        seconds = until - self._clock()
+        if seconds < 0.5 or until <= self._said_until + 1.0:
+            return  # a blink (answers in flight), or the same wait met by another thread
         self._said_until = until
-        seconds = max(until - self._clock(), 0.0)
         log.log(
             logging.WARNING if seconds >= NOTICE_AFTER else logging.INFO,
             "Waiting %.0f s (until %s) before the next request to Procore, because %s.",

@@ -13,6 +13,7 @@ import requests
 from leaks import Watch
 
 from procore_nb import Client, ClientConfig, RateLimitError
+from procore_nb._pacing import RateGate
 from procore_nb.sandbox import Sandbox
 
 
@@ -117,3 +118,19 @@ def test_retry_after_is_said(spiky: Sandbox, watch: Watch) -> None:
     assert spiky.counters()["rate_limited"] == 1
     said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb._pacing"]
     assert any("because Procore answered 429 (rate limit) with Retry-After" in m for m in said)
+
+
+def test_each_wait_is_said_once_and_blinks_not_at_all(watch: Watch) -> None:
+    """Many threads meeting one wait log it once; sub-second waits are not logged."""
+    gate = RateGate(max_wait=60)
+    for _ in range(8):  # eight threads sitting out the same Retry-After
+        gate.pause(3.0, reason="Procore answered 429 (rate limit) with Retry-After")
+    gate.pause(0.2)  # within the same wait
+    quiet = RateGate(max_wait=60)
+    quiet.pause(0.2)
+    said = [r for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    assert len(said) == 1
+    assert said[0].levelno == logging.WARNING
+    assert "Waiting 3 s" in said[0].getMessage()
+    assert re.match(r"waiting [23] s for Procore \(until \d\d:\d\d:\d\d UTC\)", gate.status())
+    assert quiet.status() == ""
