@@ -23,12 +23,21 @@ from datetime import UTC, datetime
 from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
 from procore_nb._exceptions import RateLimitError
 
-__all__ = ["NOTICE_AFTER", "RateGate", "clock_time", "format_reset", "seconds_until_reset"]
+__all__ = [
+    "NOTICE_AFTER",
+    "PROBE_EVERY",
+    "RateGate",
+    "clock_time",
+    "format_reset",
+    "seconds_until_reset",
+]
 
 log = logging.getLogger(__name__)
 
 #: Waits of this many seconds or more are logged at WARNING: long enough to look like a hang.
 NOTICE_AFTER = 2.0
+#: After Procore refused a probe, requests fail without asking again for this long (seconds).
+PROBE_EVERY = 10.0
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
@@ -110,7 +119,7 @@ class RateGate:
         self._probing = False
         self._said_until = 0.0  # the end of the last wait announced
         self._waiting_until = 0.0  # the end of the wait some thread is sitting out
-        self._refusals = 0  # probes answered with a reset still beyond max_wait
+        self._refused_at: float | None = None  # when a probe last met a reset beyond max_wait
 
     def acquire(self, *, method: str = "", url: str = "") -> bool:
         """Block until a request may start, count it as in flight, and say if it is a probe.
@@ -120,11 +129,11 @@ class RateGate:
         then either answers it (the window renewed) or says how long to wait with a 429's
         ``Retry-After``, which the retry policy honours or turns into a
         :class:`~procore_nb.RateLimitError`. Requests that waited for a probe Procore
-        refused get the same answer, a :class:`~procore_nb.RateLimitError`, without asking
-        again. Pass the result to :meth:`release`.
+        refused, or come within :data:`PROBE_EVERY` seconds of it, get the same answer, a
+        :class:`~procore_nb.RateLimitError`, without asking again. Pass the result to
+        :meth:`release`.
         """
         with self._cond:
-            refusals = self._refusals
             while True:
                 now = self._clock()
                 wait = self._wait_needed(now)
@@ -132,7 +141,7 @@ class RateGate:
                     self._in_flight += 1
                     return False
                 if wait > self.max_wait:
-                    if self._refusals != refusals:
+                    if self._refused_at is not None and now - self._refused_at < PROBE_EVERY:
                         raise self._refused(wait, method=method, url=url)
                     if not self._probing:
                         self._probing = True
@@ -165,17 +174,23 @@ class RateGate:
             return self._paused_until - now
         if self._remaining is None or self._remaining - self._in_flight > 0:
             return 0.0
+        if self._in_flight:
+            # The budget is spent by requests still running: their answers will say more
+            # (a new window, or how long to wait) without a probe spending a request.
+            return 0.05
         if self._reset_at is not None and now < self._reset_at:
             return self._reset_at - now
-        if self._in_flight:
-            # The budget is spent by requests still running: their answers will say more.
-            return 0.05
         # The window has reset since we last heard: start afresh.
         self._remaining, self._reset_at = self._limit, None
         return 0.0
 
-    def release(self, headers: Mapping[str, str] | None, *, probe: bool = False) -> None:
-        """Count a request as finished and learn from its response ``headers``, if any."""
+    def release(
+        self, headers: Mapping[str, str] | None, *, probe: bool = False, refused: bool = False
+    ) -> None:
+        """Count a request as finished and learn from its response ``headers``, if any.
+
+        ``refused`` says that the answer was a 429.
+        """
         with self._cond:
             self._in_flight -= 1
             if probe:
@@ -184,8 +199,10 @@ class RateGate:
                 self._reset_at = None
             if headers is not None:
                 self._learn(headers)
-            if probe and self._wait_needed(self._clock()) > self.max_wait:
-                self._refusals += 1  # the window has not renewed: the waiting requests fail too
+            if probe and refused and self._wait_needed(self._clock()) > self.max_wait:
+                # Procore refused the probe until long after max_wait: the requests waiting on
+                # it, and those that come within PROBE_EVERY, fail with the same answer.
+                self._refused_at = self._clock()
             self._cond.notify_all()
 
     def _learn(self, headers: Mapping[str, str]) -> None:

@@ -245,7 +245,11 @@ class Transport:
             except _BodyError as exc:
                 error = exc
             finally:
-                self.gate.release(response.headers if response is not None else None, probe=probe)
+                self.gate.release(
+                    response.headers if response is not None else None,
+                    probe=probe,
+                    refused=response is not None and response.status_code == 429,
+                )
             try:
                 retry = retry.increment(method, url, error=ProtocolError(str(error)))
             except (MaxRetryError, ProtocolError) as exc:

@@ -13,7 +13,7 @@ import requests
 from leaks import Watch
 
 from procore_nb import Client, ClientConfig, RateLimitError
-from procore_nb._pacing import RateGate
+from procore_nb._pacing import PROBE_EVERY, RateGate
 from procore_nb.sandbox import Sandbox
 
 
@@ -134,3 +134,27 @@ def test_each_wait_is_said_once_and_blinks_not_at_all(watch: Watch) -> None:
     assert "Waiting 3 s" in said[0].getMessage()
     assert re.match(r"waiting [23] s for Procore \(until \d\d:\d\d:\d\d UTC\)", gate.status())
     assert quiet.status() == ""
+
+
+def test_a_refused_probe_answers_for_a_while(watch: Watch) -> None:
+    """After Procore refused a probe, requests fail at once for PROBE_EVERY s, then probe again."""
+    now = [1000.0]
+    gate = RateGate(max_wait=1, clock=lambda: now[0])
+    spent = {
+        "X-Rate-Limit-Limit": "6",
+        "X-Rate-Limit-Remaining": "0",
+        "X-Rate-Limit-Reset": str(int(datetime.now(UTC).timestamp()) + 3600),
+    }
+    gate.acquire()
+    gate.release(spent)
+    assert gate.acquire() is True  # the probe
+    gate.release(spent, probe=True)  # answered, but the budget is now spent: no refusal yet
+    assert gate.acquire() is True  # so the next request asks
+    gate.release({**spent, "Retry-After": "3600"}, probe=True, refused=True)  # a 429
+    with watch.raises(RateLimitError, match="was not sent") as info:
+        gate.acquire(method="GET", url="https://api.procore.com/rest/v1.0/projects")
+    assert info.value.status is None
+    assert info.value.retry_after is not None
+    assert info.value.retry_after > 3000
+    now[0] += PROBE_EVERY + 1
+    assert gate.acquire() is True  # time to ask Procore again

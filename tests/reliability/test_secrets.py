@@ -40,18 +40,23 @@ from procore_nb import (
 from procore_nb.sandbox import Sandbox
 
 
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
+def _secret_sandbox(**options: object) -> Sandbox:
     """A sandbox whose credentials are unique strings, so finding one anywhere means a leak."""
-    with Sandbox(
+    return Sandbox(
         seed=0,
         projects=60,
         client_secret=f"client-secret-{secrets.token_hex(8)}",
         password=f"password-{secrets.token_hex(8)}",
         other_password=f"other-password-{secrets.token_hex(8)}",
         service_client_secret=f"service-secret-{secrets.token_hex(8)}",
-        rate_limit_spike=100_000,
-    ) as sandbox:
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    """A sandbox with unique credentials and a spike limit that never binds."""
+    with _secret_sandbox(rate_limit_spike=100_000) as sandbox:
         yield sandbox
 
 
@@ -218,13 +223,19 @@ print(widget.status_text)""",
 ]
 
 
+@pytest.fixture
+def tight() -> Iterator[Sandbox]:
+    """A sandbox of its own (its clock never moved) allowing 5 requests per 3 s window."""
+    with _secret_sandbox(rate_limit_spike=5, spike_window=3.0) as sandbox:
+        yield sandbox
+
+
 @pytest.mark.slow
 def test_an_executed_notebook_shows_no_secret_and_shows_waits(
-    clean: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tight: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A kernel signs in, pulls, refreshes, fails and signs out: no secret in the saved notebook."""
-    sb = clean
-    sb.configure(rate_limit_spike=5, spike_window=3.0)  # the pull must wait for the window
+    sb = tight
     code = sb.authorize()
     for name, value in child_env(
         PROCORE_API_URL=sb.url,
