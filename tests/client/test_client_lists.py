@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
+from sandboxed import sandbox_client
 
 from procore_nb import Client, CompanyRequiredError, ConfigurationError
 from procore_nb.sandbox import Sandbox
@@ -169,15 +170,7 @@ def test_progress_bar_for_multi_page_pulls(
 
 def test_other_user_sees_only_their_projects(make_client: MakeClient, sb: Sandbox) -> None:
     """A non-admin user's pull is complete for what they may see (Total matches)."""
-    client = Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        progress=False,
-        cache="none",
-    )
-    client.exchange_code(sb.authorize(login=sb.other_login, password=sb.other_password))
+    client = sandbox_client(sb, login=sb.other_login, password=sb.other_password)
     df = client.projects(status="all", per_page=20)
     assert 0 < len(df) < 400
     assert df["id"].is_unique

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import requests
+from sandboxed import sandbox_client
 
 from procore_nb import Client, ClientConfig, TransportError
 from procore_nb.sandbox import Sandbox
@@ -13,18 +14,7 @@ from procore_nb.sandbox import Sandbox
 MakeClient = Callable[..., Client]
 
 
-def _sign_in(sb: Sandbox, **options: object) -> Client:
-    client = Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        progress=False,
-        cache="none",
-        **options,  # type: ignore[arg-type]
-    )
-    client.exchange_code(sb.authorize())
-    return client
+_sign_in = sandbox_client
 
 
 @pytest.fixture

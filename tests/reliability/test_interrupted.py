@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from badserver import TOKEN, Answer, bad_server
 from processes import spawn
+from sandboxed import sandbox_client
 
 import procore_nb
 from procore_nb import Client, FileTokenCache
@@ -159,14 +160,7 @@ def _check_cache(directory: Path, key: str, sb: Sandbox) -> None:
     assert len(leftovers) <= 1  # at most the write that was cut short
     with cache.lock(key):  # the dead writer's lock was released with it
         pass
-    client = Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        progress=False,
-        cache=cache,
-    )
+    client = sandbox_client(sb, signed_in=False, cache=cache)
     assert client.restore()
     assert len(client.projects(status="all")) == PROJECTS
 

@@ -11,23 +11,11 @@ from datetime import UTC, datetime
 import pytest
 import requests
 from leaks import Watch
+from sandboxed import sandbox_client
 
-from procore_nb import Client, ClientConfig, RateLimitError
+from procore_nb import ClientConfig, RateLimitError
 from procore_nb._pacing import PROBE_EVERY, RateGate
 from procore_nb.sandbox import Sandbox
-
-
-def _client(sb: Sandbox, **options: object) -> Client:
-    client = Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        cache="none",
-        **options,  # type: ignore[arg-type]
-    )
-    client.exchange_code(sb.authorize())
-    return client
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def hourly() -> Iterator[Sandbox]:
 def test_hour_used_up_is_an_error_naming_the_reset(hourly: Sandbox, watch: Watch) -> None:
     """With the hour's budget spent, a pull fails at once with RateLimitError and the reset time."""
     watch.sandbox(hourly)
-    client = _client(hourly, progress=False, config=ClientConfig(max_wait=30))
+    client = sandbox_client(hourly, progress=False, config=ClientConfig(max_wait=30))
     with watch.raises(RateLimitError) as info:
         client.projects(status="all", per_page=10)  # 10 pages against a budget of 6
     error = info.value
@@ -79,7 +67,7 @@ def test_short_wait_is_sat_out_and_said(
 ) -> None:
     """A pull paced by the spike window waits, saying how long in the log and beside the bar."""
     watch.sandbox(spiky)
-    client = _client(spiky, progress=True)
+    client = sandbox_client(spiky, progress=True)
     spiky.reset_counters()  # signing in spent nothing: the pull starts with a full window
     df = client.projects(status="all", per_page=10)  # 6 pages and the stage list: 7 requests
     assert len(df) == 60
@@ -105,7 +93,7 @@ def test_short_wait_is_sat_out_and_said(
 def test_retry_after_is_said(spiky: Sandbox, watch: Watch) -> None:
     """A 429 met unawares (another kernel spent the window) is waited out, and said."""
     watch.sandbox(spiky)
-    client = _client(spiky, progress=False)
+    client = sandbox_client(spiky, progress=False)
     token = client.token
     assert token is not None
     for _ in range(4):  # another kernel with the same sign-in spends the window

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from sandboxed import sandbox_client
 
 from procore_nb import Client, ClientConfig
 from procore_nb.sandbox import Sandbox
@@ -36,17 +37,7 @@ def big() -> Iterator[Sandbox]:
 
 
 def _client(sb: Sandbox) -> Client:
-    client = Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        progress=False,
-        cache="none",
-        config=ClientConfig(retries=10),
-    )
-    client.exchange_code(sb.authorize())
-    return client
+    return sandbox_client(sb, config=ClientConfig(retries=10))
 
 
 class RefreshWatch:
