@@ -126,6 +126,7 @@ def run_examples(
     themselves write to ``out`` (the map and stage chart images, the Excel export).
     """
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
@@ -133,14 +134,22 @@ def run_examples(
 
     source = notebooks or _default_notebooks_dir()
     out.mkdir(parents=True, exist_ok=True)
+    before = {path: path.stat().st_mtime_ns for path in out.iterdir()}
     written: list[Path] = []
     with (
         Sandbox(**dict(sandbox_options or {})) as sandbox,
-        tempfile.TemporaryDirectory(prefix="procore-nb-demo-") as config_home,
+        tempfile.TemporaryDirectory(prefix="procore-nb-demo-") as private,
     ):
+
+        class LocalKernel(AsyncKernelManager):
+            """A kernel reached over Unix sockets in a private folder, not over TCP."""
+
+            def __init__(self, **kwargs: Any) -> None:
+                super().__init__(transport="ipc", ip=f"{private}/kernel", **kwargs)
+
         env = sandbox_environment(sandbox, service_account=True)
         # Service-account tokens of the demo stay out of the user's own token cache.
-        env |= {REPORTS_VARIABLE: str(out.resolve()), "XDG_CONFIG_HOME": config_home}
+        env |= {REPORTS_VARIABLE: str(out.resolve()), "XDG_CONFIG_HOME": private}
         with _environment(env):
             for name in names:
                 started = time.perf_counter()
@@ -149,6 +158,7 @@ def run_examples(
                     notebook,
                     timeout=timeout,
                     kernel_name="python3",
+                    kernel_manager_class=LocalKernel,
                     resources={"metadata": {"path": str(source)}},
                     store_widget_state=False,
                 ).execute()
@@ -157,7 +167,12 @@ def run_examples(
                 report.write_text(html, encoding="utf-8")
                 written.append(report)
                 print(f"  ran {name} in {time.perf_counter() - started:.1f} s -> {report}")
-    written += sorted(p for p in out.iterdir() if p.suffix in {".png", ".xlsx"})
+    # What the notebooks wrote (the images, the workbook), not what was already in ``out``.
+    written += sorted(
+        path
+        for path in out.iterdir()
+        if path.suffix in {".png", ".xlsx"} and before.get(path) != path.stat().st_mtime_ns
+    )
     return written
 
 

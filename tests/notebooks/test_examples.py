@@ -28,8 +28,23 @@ def _png_size(path: Path) -> tuple[int, int]:
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run every example notebook once against a fresh sandbox."""
     out = tmp_path_factory.mktemp("reports")
-    run_examples(out, sandbox_options={"projects": 300, "seed": 3})
+    (out / "earlier.png").write_bytes(b"left by an earlier run")
+    written = run_examples(out, sandbox_options={"projects": 300, "seed": 3})
+    (out / "written.txt").write_text("\n".join(sorted(p.name for p in written)))
     return out
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_run_lists_exactly_what_it_wrote(reports: Path) -> None:
+    """The demo names its reports and the notebooks' files, not what was already there."""
+    assert (reports / "written.txt").read_text().split("\n") == [
+        "01_first_call.html",
+        "02_project_map.html",
+        "03_stage_summary.html",
+        "project-map.png",
+        "stage-summary.xlsx",
+        "stages.png",
+    ]
 
 
 @pytest.mark.xdist_group("notebooks")
