@@ -35,4 +35,4 @@ def build(state: State) -> ASGIApp:
         exception_handlers={HTTPException: _http_error},
     )
     app.state.sandbox = state
-    return Observe(_rest.RestApp(state, app), state.counters)
+    return Observe(_rest.RestApp(state, app), state.counters, state.clock)

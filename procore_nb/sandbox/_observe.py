@@ -1,4 +1,4 @@
-"""Per-request bookkeeping around the whole app: request ids, counters and the access log.
+"""Per-request bookkeeping around the whole app: request ids, ``Date``, counters and the access log.
 
 Plain ASGI rather than Starlette's ``BaseHTTPMiddleware``: it runs on every request and the
 sandbox must answer thousands of them a second. The access log shows the path only, never the
@@ -7,12 +7,14 @@ query string or a header, so no code, token or secret can reach it.
 
 from __future__ import annotations
 
+import email.utils
 import itertools
 import logging
 import os
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ._clock import Clock
 from ._counters import Counters
 from ._faults import DROPPED
 
@@ -20,11 +22,18 @@ log = logging.getLogger("procore_nb.sandbox.access")
 
 
 class Observe:
-    """Adds ``X-Request-Id`` to every answer and counts every request outside ``/_sandbox/``."""
+    """Adds ``X-Request-Id`` and ``Date`` to every answer; counts requests outside ``/_sandbox/``.
 
-    def __init__(self, app: ASGIApp, counters: Counters) -> None:
+    ``Date`` comes from the sandbox clock (uvicorn's own is turned off), so that after
+    ``sb.advance`` it agrees with ``X-Rate-Limit-Reset`` and ``created_at``, as a real
+    server's would.
+    """
+
+    def __init__(self, app: ASGIApp, counters: Counters, clock: Clock) -> None:
         self.app = app
         self.counters = counters
+        self.clock = clock
+        self._date: tuple[int, bytes] = (-1, b"")  # (second, header): one format per second
         # A random prefix per server and a counter: unique ids without a syscall per request.
         self._prefix = os.urandom(8).hex()
         self._ids = itertools.count(1)
@@ -42,6 +51,7 @@ class Observe:
                 status = message["status"]
                 message["headers"] = [
                     *message.get("headers", ()),
+                    (b"date", self._date_header()),
                     (b"x-request-id", request_id.encode()),
                 ]
             await send(message)
@@ -65,3 +75,10 @@ class Observe:
                     status or "dropped",
                     request_id,
                 )
+
+    def _date_header(self) -> bytes:
+        """The sandbox clock's time in RFC 7231 form (``Sun, 29 Nov 2026 00:05:00 GMT``)."""
+        second = int(self.clock.now())
+        if self._date[0] != second:
+            self._date = (second, email.utils.formatdate(second, usegmt=True).encode())
+        return self._date[1]

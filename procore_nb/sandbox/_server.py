@@ -73,6 +73,7 @@ class Running:
             build(self.state),
             log_config=None,  # leave the host's logging alone (pytest, notebooks)
             access_log=False,  # ours logs paths without query strings
+            date_header=False,  # Observe sets Date from the sandbox clock
             lifespan="off",
             timeout_graceful_shutdown=2,
             ssl_certfile=tls.cert_file if tls else None,

@@ -3,6 +3,7 @@ shorter waits are sat out and said, in the log and beside the progress bar."""
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import re
 from collections.abc import Iterator
@@ -88,6 +89,26 @@ def test_short_wait_is_sat_out_and_said(
     assert 2 <= int(wait.group(1)) <= 4  # the 3 s window, its reset rounded up to a second
     bar = capsys.readouterr().err  # tqdm writes its bar to stderr outside notebooks
     assert re.search(r"waiting \d s for Procore \(until \d\d:\d\d:\d\d UTC\)", bar), bar
+
+
+def test_waits_are_read_in_the_sandbox_clock_after_an_advance(spiky: Sandbox, watch: Watch) -> None:
+    """After sb.advance, Date follows the sandbox clock: resets read as seconds, not an hour."""
+    watch.sandbox(spiky)
+    now = spiky.advance(3600)
+    answer = requests.get(f"{spiky.url}/rest/v1.0/companies", timeout=10)
+    dates = answer.raw.headers.getlist("Date")
+    assert len(dates) == 1, dates  # ours only, not uvicorn's as well
+    assert abs(email.utils.parsedate_to_datetime(dates[0]).timestamp() - now) <= 2
+    client = sandbox_client(spiky, progress=False)
+    spiky.reset_counters()
+    df = client.projects(status="all", per_page=10)  # 7 requests against 4 per 3 s window
+    assert len(df) == 60
+    # A reset read against a stale Date lies an hour away: the client would probe, meet a 429.
+    assert spiky.counters()["rate_limited"] == 0
+    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    waits = [int(m.group(1)) for m in map(re.compile(r"Waiting (\d+) s").match, said) if m]
+    assert waits, said
+    assert max(waits) <= 4
 
 
 def test_retry_after_is_said(spiky: Sandbox, watch: Watch) -> None:

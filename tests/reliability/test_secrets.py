@@ -225,7 +225,7 @@ print(widget.status_text)""",
 
 @pytest.fixture
 def tight() -> Iterator[Sandbox]:
-    """A sandbox of its own (its clock never moved) allowing 5 requests per 3 s window."""
+    """A sandbox of its own allowing 5 requests per 3 s window."""
     with _secret_sandbox(rate_limit_spike=5, spike_window=3.0) as sandbox:
         yield sandbox
 
