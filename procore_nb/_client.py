@@ -481,19 +481,23 @@ class Client:
         than the token had left); a fresh token that is refused is a real refusal.
         """
         headers = {COMPANY_HEADER: str(company)} if company is not None else {}
-        token = self._bearer()
-        reply = self._transport.send(
-            method, url, params=params, headers=headers, bearer=token.access_token
-        )
+        token = self._bearer()  # not signed in: say so before any pacing wait
+
+        def bearer() -> str:
+            # Asked right before sending, after the pacing wait: a token that ran out
+            # while the request waited is renewed now rather than refused with a 401.
+            nonlocal token
+            token = self._bearer()
+            return token.access_token
+
+        reply = self._transport.send(method, url, params=params, headers=headers, bearer=bearer)
         renewals = 0
         while reply.status == 401 and renewals < _MAX_RENEWALS:
             if renewals and not self._auth.expiring(token):
                 break
             token = self._auth.renew(token)
             renewals += 1
-            reply = self._transport.send(
-                method, url, params=params, headers=headers, bearer=token.access_token
-            )
+            reply = self._transport.send(method, url, params=params, headers=headers, bearer=bearer)
         if not reply.response.ok:
             hint = None
             if reply.status == 429:

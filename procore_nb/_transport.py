@@ -7,7 +7,8 @@
   :class:`~procore_nb.RateLimitError`.
 - :class:`Transport` sends requests through it, paced by :class:`~procore_nb._pacing.RateGate`,
   and reads each body inside the retry policy, so that a connection dropped mid-body is
-  retried like one dropped before the headers.
+  retried like one dropped before the headers. The bearer token is asked for after the
+  pacing wait, right before sending, so that a long wait never sends an expired token.
 - :func:`translate_errors` turns ``requests``' connection failures into the error tree
   (answers are turned into errors by :mod:`procore_nb._responses`).
 
@@ -25,7 +26,7 @@ import logging
 import platform
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Self
 
 import requests
@@ -211,16 +212,18 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
-        bearer: str | None = None,
+        bearer: str | Callable[[], str] | None = None,
     ) -> Reply:
         """Send one request (retried and paced) and return its reply, whatever the status.
+
+        ``bearer`` is an access token, or a function returning one: it is called after the
+        pacing wait, right before each attempt, so that it can renew a token that ran out
+        while the request waited.
 
         Raises :class:`~procore_nb.TransportError` when nothing usable came back, and
         :class:`~procore_nb.RateLimitError` when pacing would wait longer than allowed.
         """
         all_headers = dict(headers or {})
-        if bearer is not None:
-            all_headers["Authorization"] = f"Bearer {bearer}"
         retry: Retry = self.retry
         shown = redact_url(url)
         attempts = 0
@@ -230,6 +233,9 @@ class Transport:
             response: requests.Response | None = None
             started = time.perf_counter()
             try:
+                if bearer is not None:
+                    token = bearer if isinstance(bearer, str) else bearer()
+                    all_headers["Authorization"] = f"Bearer {token}"
                 with translate_errors(method, shown):
                     response = self.session.request(
                         method,

@@ -1,4 +1,4 @@
-"""Tokens that run out while a request waits: renewed again, never a lost call."""
+"""Tokens that run out while a request waits: renewed before sending, or again after a 401."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sandboxed import sandbox_client
 
 from procore_nb import Client, ClientConfig
 from procore_nb.sandbox import Sandbox
@@ -80,3 +81,21 @@ def test_token_running_out_again_during_the_retry_is_renewed_again(sb: Sandbox) 
     assert counts["by_status"]["401"] == 2
     assert counts["grants"]["refresh_token"] == 2
     assert counts["refresh_reuse"] == 0
+
+
+def test_token_running_out_during_a_pacing_wait_is_renewed_before_sending() -> None:
+    """A request that sits out the rate-limit window past its token's expiry renews it first."""
+    with Sandbox(
+        seed=2, projects=30, rate_limit_spike=2, spike_window=5.0, token_lifetime=3
+    ) as sandbox:
+        client = sandbox_client(sandbox, progress=False, config=ClientConfig(refresh_margin=1))
+        sandbox.reset_counters()
+        # Two calls spend the window while the token is fresh; the third waits about 5 s
+        # for the window to reset, longer than the 3 s the token lives.
+        for _ in range(3):
+            assert client.me()["id"] == 1234567
+        counts = sandbox.counters()
+    assert counts["rate_limited"] == 0  # paced, not refused
+    assert "401" not in counts["by_status"], counts["by_status"]
+    assert counts["grants"].get("refresh_token") == 1  # renewed once, before the third call
+    assert counts["by_path_status"]["GET /rest/v1.0/me 200"] == 3
