@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from procore_nb import Client
 from procore_nb.sandbox import Sandbox
+
+#: The type of the ``make_client`` fixtures. Imported from here, not from a conftest: with
+#: several test folders in one run, ``conftest`` names whichever was imported first.
+MakeClient = Callable[..., Client]
 
 
 def sandbox_client(

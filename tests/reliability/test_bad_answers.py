@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from badserver import Answer, BadServer, bad_server, paged
-from conftest import MakeClient
 from leaks import Watch
+from sandboxed import MakeClient
 
 from procore_nb import (
     Client,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MakeClient
 from leaks import Watch
+from sandboxed import MakeClient
 
 from procore_nb import (
     Client,

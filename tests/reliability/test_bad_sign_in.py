@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import MakeClient
 from leaks import Watch
+from sandboxed import MakeClient
 
 from procore_nb import (
     AuthenticationError,
