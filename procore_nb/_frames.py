@@ -25,8 +25,6 @@ by one only in columns whose values do not all have the expected JSON type.
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
@@ -151,52 +149,6 @@ def _columns(dicts: list[_Record], keys: list[Any]) -> list[Objects]:
     return [_object_array([d.get(key, _ABSENT) for d in dicts]) for key in keys]
 
 
-def _absent_counts(table: Objects) -> Any:
-    """Per column of a 2-D ``table``, how many cells are ``_ABSENT`` itself; None if unknown.
-
-    An object array holds pointers, and in CPython ``id`` is the address: read as integers,
-    the cells are compared by identity at NumPy speed rather than one ``is`` at a time.
-    """
-    if sys.implementation.name != "cpython" or not table.flags.c_contiguous or not table.size:
-        return None
-    cells = (ctypes.c_ssize_t * table.size).from_address(table.ctypes.data)
-    addresses = np.ctypeslib.as_array(cells).reshape(table.shape)
-    return (addresses == id(_ABSENT)).sum(axis=0)
-
-
-def _table(dicts: list[_Record], leading: list[Any]) -> tuple[list[Any], dict[Any, Objects]]:
-    """Every key of ``dicts`` in first-seen order, and a column for it and for each of ``leading``.
-
-    Most records share one set of keys, so the columns are first cut for the keys of the first
-    record (and ``leading``). Then a count proves that no record holds any other key: the
-    cells found present can only be as many as all the records' keys together when every key
-    of every record has a column. Only when the count falls short (another key, or a value
-    that is ``_ABSENT`` itself) are all keys gathered, and the others cut too.
-    """
-    reference = list(next((d for d in dicts if d), _EMPTY))
-    keys = list(dict.fromkeys(chain(leading, reference)))
-    columns: dict[Any, Objects] = {}
-    absent = None
-    if keys and _DICTS_TO_ARRAY is not None:
-        table = _DICTS_TO_ARRAY(dicts, keys)
-        columns = {key: table[:, j] for j, key in enumerate(keys)}
-        absent = _absent_counts(table)
-    else:
-        columns = dict(zip(keys, _columns(dicts, keys), strict=True))
-    if absent is not None and sum(map(len, dicts)) == absent.size * len(dicts) - absent.sum():
-        # Every key is one of ``keys``; unless a ``leading`` key outside the first record is
-        # held by some record, the first record's order is the first-seen order.
-        ordered = set(reference).union(
-            key for key, count in zip(keys, absent.tolist(), strict=True) if count == len(dicts)
-        )
-        if ordered.issuperset(keys):
-            return reference, columns
-    order = _keys_in_order(dicts)
-    extra = [key for key in order if key not in columns]
-    columns.update(zip(extra, _columns(dicts, extra), strict=True))
-    return order, columns
-
-
 def _object_array(values: Sequence[Any]) -> Objects:
     """A 1-D object array of ``values`` (never a 2-D one, even when they are lists)."""
     out = np.empty(len(values), dtype=object)
@@ -277,9 +229,9 @@ class _Frame:
             scalars = column.copy()
             scalars[[i for i, d in enumerate(column) if isinstance(d, Mapping)]] = None
             self.put(name, _inferred(scalars))
-        keys, sub_of = _table(dicts, [])
-        for key in keys:
-            self.flatten(f"{name}.{key}", sub_of[key])
+        keys = _keys_in_order(dicts)
+        for key, sub in zip(keys, _columns(dicts, keys), strict=True):
+            self.flatten(f"{name}.{key}", sub)
 
 
 def _cut(
@@ -292,17 +244,18 @@ def _cut(
         if dot:
             nested.setdefault(parent, []).append(child)
     tops = dict.fromkeys(name.partition(".")[0] for name in schema)
-    top_keys, column_of = _table(rows, list(tops))
+    top_keys = _keys_in_order(rows)
     others = [key for key in top_keys if key not in tops]
+    wanted = [*tops, *others]
+    column_of = dict(zip(wanted, _columns(rows, wanted), strict=True))
     known = {name: column_of[name] for name in schema if name in column_of}
     rest: dict[Any, list[tuple[Any, Objects]]] = {key: [(key, column_of[key])] for key in others}
     for parent, children in nested.items():
         dicts, misfits = _split_objects(column_of[parent])
         # A known object that is something else (a string, a list) cannot fill its columns.
         notes.add_unfit(parent, [column_of[parent][i] for i in misfits])
-        order, sub_of = _table(dicts, children)
-        for key in dict.fromkeys(children + order):
-            sub = sub_of[key]
+        keys = list(dict.fromkeys(children + _keys_in_order(dicts)))
+        for key, sub in zip(keys, _columns(dicts, keys), strict=True):
             if key in children:
                 known[f"{parent}.{key}"] = sub
             else:
