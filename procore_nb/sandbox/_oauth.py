@@ -18,7 +18,7 @@ from procore_nb._constants import OOB_REDIRECT_URI
 from . import _pages
 from ._faults import DroppedResponse
 from ._state import State
-from ._tokens import Code, GrantError
+from ._tokens import Code, GrantError, challenge
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 INVALID_REQUEST = (
@@ -253,18 +253,12 @@ def _grant(state: State, grant: str, client_id: str, body: dict[str, str]) -> di
 
 async def token_info(request: Request) -> Response:
     state = _state(request)
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    access, reason = (None, "The access token is invalid")
-    if scheme.lower() == "bearer" and value.strip():
-        access, reason = state.tokens.bearer(value.strip())
+    access, reason = state.tokens.from_header(request.headers.get("authorization", ""))
     if access is None:
-        challenge = (
-            f'Bearer realm="Doorkeeper", error="invalid_token", error_description="{reason}"'
-        )
         return JSONResponse(
             {"error": "invalid_token", "error_description": reason},
             status_code=401,
-            headers={"WWW-Authenticate": challenge},
+            headers={"WWW-Authenticate": challenge(reason)},
         )
     return JSONResponse(
         {

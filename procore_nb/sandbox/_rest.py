@@ -30,7 +30,7 @@ from ._incoming import Incoming
 from ._paging import Page, ParamError, paginate, parse_page
 from ._query import parse
 from ._state import State
-from ._tokens import AccessToken
+from ._tokens import AccessToken, challenge
 
 _JSON = "application/json; charset=utf-8"
 _JSON_BYTES = _JSON.encode()
@@ -335,15 +335,9 @@ def _inject(state: State) -> bool:
 
 
 def _authenticate(request: Incoming, state: State) -> tuple[User, AccessToken]:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    token, reason = (None, "The access token is invalid")
-    if scheme.lower() == "bearer" and value.strip():
-        token, reason = state.tokens.bearer(value.strip())
+    token, reason = state.tokens.from_header(request.headers.get("authorization", ""))
     if token is None:
-        challenge = (
-            f'Bearer realm="Doorkeeper", error="invalid_token", error_description="{reason}"'
-        )
-        raise RestError(401, {"errors": reason}, {"WWW-Authenticate": challenge})
+        raise RestError(401, {"errors": reason}, {"WWW-Authenticate": challenge(reason)})
     return state.world.users[token.owner_id], token
 
 

@@ -149,6 +149,13 @@ class TokenStore:
             return None, "The access token expired"
         return access, ""
 
+    def from_header(self, authorization: str) -> tuple[AccessToken | None, str]:
+        """:meth:`bearer` for an ``Authorization`` header's value (any scheme but Bearer fails)."""
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return None, "The access token is invalid"
+        return self.bearer(value.strip())
+
     def revoke(self, value: str, *, client_id: str | None) -> None:
         """Revoke an access or refresh token and its pair (unknown tokens are ignored)."""
         access = self.access.get(value)
@@ -173,3 +180,8 @@ def _pkce_ok(code: Code, verifier: str | None) -> bool:
         expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
         return secrets.compare_digest(expected, code.challenge)
     return secrets.compare_digest(verifier, code.challenge)
+
+
+def challenge(reason: str) -> str:
+    """The ``WWW-Authenticate`` value Doorkeeper sends with a refused bearer token."""
+    return f'Bearer realm="Doorkeeper", error="invalid_token", error_description="{reason}"'
