@@ -1,9 +1,13 @@
-"""A client bound to a sandbox, as the tests of every area build one."""
+"""A client bound to a sandbox, and a notebook run against one, as the tests of every area need."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
 
 from procore_nb import Client
 from procore_nb.sandbox import Sandbox
@@ -36,3 +40,17 @@ def sandbox_client(
     if signed_in:
         client.exchange_code(sb.authorize(login=login, password=password))
     return client
+
+
+def execute_and_save(notebook: Any, path: Path) -> str:
+    """Run ``notebook`` in a python3 kernel (in ``path``'s folder), save it with its widget
+    state as a person's Jupyter would, and return the saved file's text."""
+    NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=120,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    nbformat.write(notebook, path)
+    return path.read_text(encoding="utf-8")

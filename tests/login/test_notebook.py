@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from sandboxed import execute_and_save
 
 import procore_nb
 from procore_nb.sandbox import Sandbox
@@ -46,17 +46,7 @@ def test_signed_in_notebook_keeps_no_secret(
     )
     notebook = nbformat.read(NOTEBOOK, as_version=4)
 
-    NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=120,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    saved = tmp_path / "sign_in.executed.ipynb"
-    nbformat.write(notebook, saved)
-
-    text = saved.read_text()
+    text = execute_and_save(notebook, tmp_path / "sign_in.executed.ipynb")
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
     assert f"Signed in as Joe Builder (joe.builder@acme.com) · custom ({sb.url})" in outputs
     assert f"company: {sb.company_id}" in outputs

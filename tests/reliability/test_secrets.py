@@ -27,8 +27,8 @@ import nbformat
 import pytest
 import requests
 from leaks import books, exception_texts, harvest, leaks
-from nbclient import NotebookClient
 from processes import child_env
+from sandboxed import execute_and_save
 
 from procore_nb import (
     AuthenticationError,
@@ -248,15 +248,7 @@ def test_an_executed_notebook_shows_no_secret_and_shows_waits(
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
     notebook.cells[5].metadata["tags"] = ["raises-exception"]
-    NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=120,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    saved = tmp_path / "session.ipynb"
-    nbformat.write(notebook, saved)
+    text = execute_and_save(notebook, tmp_path / "session.ipynb")
 
     outputs = [json.dumps(cell.get("outputs", []), ensure_ascii=False) for cell in notebook.cells]
     assert "Signed in as Joe Builder" in outputs[1]
@@ -267,4 +259,4 @@ def test_an_executed_notebook_shows_no_secret_and_shows_waits(
     assert "AuthenticationError" in outputs[5]  # the traceback is shown
     assert "Signed out" in outputs[6]
     assert "widgets" in notebook.metadata
-    assert leaks([saved.read_text(encoding="utf-8")], harvest(books(sb))) == []
+    assert leaks([text], harvest(books(sb))) == []
