@@ -31,8 +31,8 @@ from typing import Any
 import pandas as pd
 
 from procore_nb._constants import DEFAULT_STAGES
-from procore_nb._frames import to_frame
-from procore_nb._schema import SCHEMAS, Kind, dtype_of
+from procore_nb.frames._convert import to_frame
+from procore_nb.frames._schema import SCHEMAS, Kind, dtype_of
 
 TARGET = 2.0  # to_frame must be at least this many times faster than json_normalize
 PAGE = 1_000  # records per decoded page, as the client fetches them

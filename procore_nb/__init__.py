@@ -15,8 +15,6 @@ when asked for, so that ``import procore_nb`` stays fast.
 
 from __future__ import annotations
 
-from procore_nb._client import Client
-from procore_nb._config import ClientConfig, config_file, set_testing
 from procore_nb._exceptions import (
     AuthenticationError,
     CoercionWarning,
@@ -38,9 +36,10 @@ from procore_nb._exceptions import (
     TokenCacheError,
     TransportError,
 )
-from procore_nb._login import login
-from procore_nb._paging import DataIntegrityWarning
-from procore_nb._tokens import (
+from procore_nb.api._client import Client
+from procore_nb.api._config import ClientConfig, config_file, set_testing
+from procore_nb.api._paging import DataIntegrityWarning
+from procore_nb.api._tokens import (
     NOOP,
     READ_WRITE,
     REAUTH,
@@ -50,6 +49,7 @@ from procore_nb._tokens import (
     Token,
     TokenCache,
 )
+from procore_nb.signin._login import login
 
 __all__ = [
     "NOOP",

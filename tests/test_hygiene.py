@@ -54,4 +54,5 @@ def test_wheel_carries_data_and_types(tmp_path: Path) -> None:
         assert needed in names
     assert not any(name.startswith("tests/") for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "procore-nb = procore_nb._cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "procore-nb = procore_nb.cli._main:main" in scripts

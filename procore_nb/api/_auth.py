@@ -1,7 +1,6 @@
-"""Signing in to Procore and keeping the access token fresh.
+"""Staying signed in to Procore: one token, kept fresh, cached, renewed once at a time.
 
-Built on requests-oauthlib's ``OAuth2Session``: the out-of-band authorization URL, the
-code exchange, the refresh and the client-credentials grant. Around it:
+Around the token endpoint (:mod:`procore_nb.api._grants`):
 
 - tokens go to the cache strategy after every grant;
 - exactly one refresh is ever in flight, because Procore's refresh tokens are single-use:
@@ -9,78 +8,27 @@ code exchange, the refresh and the client-credentials grant. Around it:
   processes, and the cache is re-read under that lock, so that a token another thread or
   kernel already renewed is adopted instead of refreshed again;
 - a refused refresh (``invalid_grant``) clears the cached pair and raises
-  :class:`~procore_nb.ReauthenticationRequired`;
-- every token endpoint answer passes through :func:`_check_token_response`, which turns
-  Doorkeeper errors into the error tree before requests-oauthlib parses anything;
-- requests-oauthlib logs request and response bodies at DEBUG: its loggers are guarded
-  by :func:`procore_nb._redaction.guard_oauth_logs`.
+  :class:`~procore_nb.ReauthenticationRequired`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
-import requests
-from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error, WebApplicationClient
-from requests_oauthlib import OAuth2Session
-
-from procore_nb._config import ClientConfig, is_loopback_http
-from procore_nb._exceptions import (
-    AuthenticationError,
-    MalformedResponseError,
-    ProcoreError,
-    ReauthenticationRequired,
-    ResponseError,
-)
-from procore_nb._redaction import guard_oauth_logs
-from procore_nb._responses import Reply, error_for_response
-from procore_nb._tokens import Token, TokenCache
-from procore_nb._transport import Transport, translate_errors
+from procore_nb._exceptions import AuthenticationError, ReauthenticationRequired
+from procore_nb.api._config import ClientConfig
+from procore_nb.api._grants import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, TokenEndpoint
+from procore_nb.api._tokens import Token, TokenCache
+from procore_nb.api._transport import Transport
 
 __all__ = ["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "Authenticator"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-AUTHORIZATION_CODE = "authorization_code"
-CLIENT_CREDENTIALS = "client_credentials"
-
-guard_oauth_logs()
-
-_insecure_lock = threading.Lock()
-_insecure_users = 0
-
-
-@contextlib.contextmanager
-def _loopback_allowed(url: str) -> Iterator[None]:
-    """Let oauthlib talk plain HTTP to a loopback ``url`` (the sandbox), and nothing else.
-
-    oauthlib refuses ``http://`` unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set. Our own URL
-    check already refused every non-loopback ``http://`` URL, so the variable is set only
-    while such a loopback call runs, and restored afterwards.
-    """
-    global _insecure_users  # noqa: PLW0603  # a process-wide count guards a process-wide variable
-    if not is_loopback_http(url):
-        yield
-        return
-    with _insecure_lock:
-        _insecure_users += 1
-        previous = os.environ.get("OAUTHLIB_INSECURE_TRANSPORT")
-        if _insecure_users == 1:
-            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    try:
-        yield
-    finally:
-        with _insecure_lock:
-            _insecure_users -= 1
-            if _insecure_users == 0 and previous is None:
-                os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
 
 
 def _uninterrupted(work: Callable[[], T]) -> T:
@@ -143,7 +91,14 @@ class Authenticator:
         config: ClientConfig,
     ) -> None:
         self.env = env
-        self.login_url, self.client_id, self._client_secret = app
+        self.login_url, self.client_id, _ = app
+        self.endpoint = TokenEndpoint(
+            env,
+            app=app,
+            transport=transport,
+            redirect_uri=config.redirect_uri,
+            clock=config.clock,
+        )
         self.cache = cache
         self.cache_key = cache_key
         self.transport = transport
@@ -156,11 +111,6 @@ class Authenticator:
         """The current token, or ``None`` before signing in."""
         return self._token
 
-    @property
-    def token_url(self) -> str:
-        """Procore's token endpoint on the login host."""
-        return f"{self.login_url}/oauth/token"
-
     def _now(self) -> float:
         return self.config.clock()
 
@@ -172,14 +122,7 @@ class Authenticator:
 
     def authorization_url(self, *, state: str | None = None) -> tuple[str, str]:
         """The out-of-band authorize URL and its ``state``."""
-        assert self.client_id is not None  # the client checked the credentials
-        url = f"{self.login_url}/oauth/authorize"
-        with _loopback_allowed(url):
-            session = OAuth2Session(
-                self.client_id, redirect_uri=self.config.redirect_uri, state=state
-            )
-            link, used_state = session.authorization_url(url)
-        return str(link), str(used_state)
+        return self.endpoint.authorization_url(state=state)
 
     def exchange_code(self, code: str) -> Token:
         """Trade an authorization ``code`` for a token, keep it and cache it."""
@@ -193,7 +136,7 @@ class Authenticator:
         # The cache is locked (its private folder made) before the grant: a cache that
         # cannot be used fails here, before Procore spends the single-use code.
         with self._lock, self.cache.lock(self.cache_key):
-            token = self._grant(grant, code=code)
+            token = self.endpoint.grant(grant, code=code)
             self._token = token
             self.cache.save(self.cache_key, token)
             return token
@@ -264,9 +207,9 @@ class Authenticator:
                     "sign in again.",
                     error="invalid_grant",
                 )
-            return self._grant(CLIENT_CREDENTIALS)
+            return self.endpoint.grant(CLIENT_CREDENTIALS)
         try:
-            return self._grant(AUTHORIZATION_CODE, refresh_token=base.refresh_token)
+            return self.endpoint.grant(AUTHORIZATION_CODE, refresh_token=base.refresh_token)
         except AuthenticationError as exc:
             if exc.error not in {"invalid_grant", "invalid_client"}:
                 raise
@@ -296,144 +239,7 @@ class Authenticator:
                 self.cache.load(self.cache_key) if self.cache.restores else None
             )
             if token is not None:
-                self._revoke(token)
+                self.endpoint.revoke(token)
             with self.cache.lock(self.cache_key):
                 self.cache.clear(self.cache_key)
             self._token = None
-
-    def _revoke(self, token: Token) -> None:
-        url = f"{self.login_url}/oauth/revoke"
-        data = {
-            "token": token.access_token,
-            "client_id": self.client_id or "",
-            "client_secret": self._client_secret or "",
-        }
-        try:
-            reply = self.transport.send("POST", url, data=data)
-        except Exception as exc:  # sign-out goes on whatever revoking did
-            log.warning(
-                "Could not revoke the token at %s (%s); forgetting it anyway.",
-                url,
-                type(exc).__name__,
-            )
-            return
-        if not reply.response.ok:
-            log.warning(
-                "Procore answered %s to the revocation; forgetting the token anyway.", reply.status
-            )
-
-    # -- the token endpoint ------------------------------------------------------------
-
-    def _grant(
-        self, grant: str, *, code: str | None = None, refresh_token: str | None = None
-    ) -> Token:
-        assert self.client_id is not None  # the client checked the credentials
-        action = "refresh" if refresh_token else grant
-        oauth_client: WebApplicationClient | BackendApplicationClient
-        if grant == CLIENT_CREDENTIALS:
-            oauth_client = BackendApplicationClient(self.client_id)
-        else:
-            oauth_client = WebApplicationClient(self.client_id)
-        session = OAuth2Session(client=oauth_client, redirect_uri=self.config.redirect_uri)
-        self.transport.prepare(session)
-
-        def check(response: requests.Response) -> requests.Response:
-            return _check_token_response(response, action=action, env=self.env)
-
-        session.register_compliance_hook("access_token_response", check)
-        session.register_compliance_hook("refresh_token_response", check)
-        secret = self._client_secret or ""
-        timeout = self.transport.timeout
-        try:
-            with translate_errors("POST", self.token_url), _loopback_allowed(self.token_url):
-                if refresh_token:
-                    payload = session.refresh_token(
-                        self.token_url,
-                        refresh_token=refresh_token,
-                        timeout=timeout,
-                        client_id=self.client_id,
-                        client_secret=secret,
-                        verify=self.transport.verify,
-                    )
-                else:
-                    payload = session.fetch_token(
-                        self.token_url,
-                        code=code,
-                        client_secret=secret,
-                        include_client_id=True,
-                        timeout=timeout,
-                        verify=self.transport.verify,
-                    )
-        except ProcoreError:
-            raise
-        except (OAuth2Error, Warning, ValueError) as exc:
-            # Our hook let a 2xx through, but it was not a usable token.
-            raise MalformedResponseError(
-                f"POST {self.token_url} answered a token without the fields OAuth requires "
-                f"({type(exc).__name__}). Check that login_url points at Procore.",
-                method="POST",
-                url=self.token_url,
-            ) from exc
-        finally:
-            session.close()
-        log.debug("Token endpoint granted a token (%s).", action)
-        return Token.from_response(payload, grant=grant, now=self._now())
-
-
-_ERROR_ADVICE: Mapping[str, Mapping[str, str]] = {
-    "invalid_grant": {
-        AUTHORIZATION_CODE: "Procore did not accept the authorization code (invalid_grant): "
-        "codes are single-use and expire after 10 minutes: open the link again and paste "
-        "the new code.",
-        "refresh": "Procore did not accept the refresh token (invalid_grant): sign in again.",
-        CLIENT_CREDENTIALS: "Procore refused the client-credentials grant (invalid_grant): "
-        "check that this app is a service account of the company.",
-    },
-}
-
-
-def _check_token_response(
-    response: requests.Response, *, action: str, env: str
-) -> requests.Response:
-    """Raise the right error for a token endpoint answer that is not a usable token."""
-    try:
-        data: Any = response.json()
-    except ValueError:
-        data = response.text
-    reply = Reply(response, data)
-    if response.ok and isinstance(data, dict) and data.get("access_token"):
-        return response
-    if response.ok:
-        raise MalformedResponseError(
-            f"POST {response.url} answered {response.status_code} without an access token "
-            "(the body is not a token). Check that login_url points at Procore's login host.",
-            method="POST",
-            url=response.url,
-            status=response.status_code,
-            request_id=response.headers.get("X-Request-Id"),
-        )
-    error = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(error, str) or response.status_code >= 500 or response.status_code == 429:
-        raise error_for_response(reply)
-    if error == "invalid_client":
-        advice = (
-            "Procore did not accept the client id and secret (invalid_client). Check them, "
-            f"and that they belong to the {env} environment: production credentials do not "
-            "work on the sandbox, nor sandbox credentials in production."
-        )
-    else:
-        advice = _ERROR_ADVICE.get(error, {}).get(action) or (
-            f"Procore refused the sign-in ({error}). Sign in again; if it keeps failing, "
-            "check the app's settings (redirect URI, grant types) on the Developer Portal."
-        )
-    base: ResponseError = error_for_response(reply)
-    request_id = f" (request id {base.request_id})" if base.request_id else ""
-    raise AuthenticationError(
-        f"{advice} [POST {base.url} answered {response.status_code}{request_id}]",
-        error=error,
-        method="POST",
-        url=base.url,
-        status=response.status_code,
-        request_id=base.request_id,
-        body=data,
-    )

@@ -1,9 +1,9 @@
 """The :class:`Client`: Procore's REST API with answers as pandas DataFrames.
 
 The client composes the pieces that live in their own modules: settings
-(:mod:`~procore_nb._config`), the sign-in (:mod:`~procore_nb._auth`), HTTP with retries
-and pacing (:mod:`~procore_nb._transport`), paging (:mod:`~procore_nb._paging`) and the
-conversion of records to typed frames (``procore_nb._frames``). It adds what only it
+(:mod:`~procore_nb.api._config`), the sign-in (:mod:`~procore_nb.api._auth`), HTTP with retries
+and pacing (:mod:`~procore_nb.api._transport`), paging (:mod:`~procore_nb.api._paging`) and the
+conversion of records to typed frames (``procore_nb.frames._convert``). It adds what only it
 knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 ``"projects"``, and where a frame came from (``df.attrs``).
 """
@@ -15,31 +15,24 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from procore_nb._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authenticator
-from procore_nb._config import (
+from procore_nb._exceptions import (
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from procore_nb.api._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authenticator
+from procore_nb.api._config import (
     ClientConfig,
     Settings,
     missing_credentials_message,
     parse_company_id,
     resolve_settings,
 )
-from procore_nb._constants import (
-    COMPANY_HEADER,
-    PER_PAGE_HEADER,
-    TOTAL_HEADER,
-)
-from procore_nb._exceptions import (
-    CompanyRequiredError,
-    ConfigurationError,
-    NotFoundError,
-    NotSignedInError,
-    PermissionDeniedError,
-)
-from procore_nb._paging import Page, fetch_all, iter_pages
-from procore_nb._paths import Endpoint, endpoint, is_compact, project_params
-from procore_nb._responses import Reply, error_for_response, not_records
-from procore_nb._tokens import Token, TokenCache, cache_from_name
-from procore_nb._transport import Transport
+from procore_nb.api._paging import fetch_all, iter_pages
+from procore_nb.api._paths import is_compact, project_params
+from procore_nb.api._session import Session
+from procore_nb.api._tokens import Token, TokenCache, cache_from_name
+from procore_nb.api._transport import Transport
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +44,7 @@ def _to_frame(
     records: Sequence[Mapping[str, Any]], resource: str | None, stages: Sequence[str] | None
 ) -> pd.DataFrame:
     # Imported on first use: _frames imports pandas, which `import procore_nb` must not.
-    from procore_nb._frames import to_frame
+    from procore_nb.frames._convert import to_frame
 
     return to_frame(records, resource, stages=stages)
 
@@ -126,11 +119,7 @@ class Client:
         }
         self._settings: Settings = resolve_settings(env, explicit=explicit)
         self._config = config or ClientConfig()
-        self.grant: str = self._settings.grant
         self.progress = progress
-        #: Appended to NotSignedInError messages (the login widget points at itself here).
-        self.sign_in_hint = ""
-        self._company_id = self._settings.company_id
         self._stages: dict[int, list[str] | None] = {}
         conf = self._config
         self._transport = Transport(
@@ -150,6 +139,7 @@ class Client:
             transport=self._transport,
             config=conf,
         )
+        self._session = Session(s, auth=self._auth, transport=self._transport, config=conf)
 
     def _cache_key(self) -> str:
         s = self._settings
@@ -186,11 +176,29 @@ class Client:
     @property
     def company_id(self) -> int | None:
         """The company sent as ``Procore-Company-Id``; settable with an int or its digits."""
-        return self._company_id
+        return self._session.company_id
 
     @company_id.setter
     def company_id(self, value: int | str | None) -> None:
-        self._company_id = parse_company_id(value)
+        self._session.company_id = parse_company_id(value)
+
+    @property
+    def grant(self) -> str:
+        """``"authorization_code"`` (a person signs in) or ``"client_credentials"``."""
+        return self._session.grant
+
+    @grant.setter
+    def grant(self, value: str) -> None:
+        self._session.grant = value
+
+    @property
+    def sign_in_hint(self) -> str:
+        """Appended to ``NotSignedInError`` messages (the login widget points at itself)."""
+        return self._session.sign_in_hint
+
+    @sign_in_hint.setter
+    def sign_in_hint(self, value: str) -> None:
+        self._session.sign_in_hint = value
 
     @property
     def signed_in(self) -> bool:
@@ -273,7 +281,9 @@ class Client:
 
     def token_info(self) -> dict[str, Any]:
         """Procore's description of the current token (``/oauth/token/info``)."""
-        reply = self._call("GET", f"{self.login_url}/oauth/token/info", params=None, company=None)
+        reply = self._session.call(
+            "GET", f"{self.login_url}/oauth/token/info", params=None, company=None
+        )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
 
     # -- reading -----------------------------------------------------------------------
@@ -289,7 +299,7 @@ class Client:
 
     def project_stages(self, company_id: int | str | None = None) -> pd.DataFrame:
         """The company's project stages, in the company's order."""
-        company = self._company(company_id)
+        company = self._session.company(company_id)
         return self.frame(f"companies/{company}/project_stages", company_id=company)
 
     def projects(
@@ -312,7 +322,7 @@ class Client:
         --------
         >>> df = client.projects(status="all", name="tower")   # doctest: +SKIP
         """
-        company = self._company(company_id)
+        company = self._session.company(company_id)
         params = project_params(company, status, filters)
         return self.frame("projects", params, company_id=company)
 
@@ -338,12 +348,12 @@ class Client:
         >>> client.frame("/rest/v1.1/projects", {"filters[by_status]": "All"})  # doctest: +SKIP
         >>> client.frame("projects", limit=50)       # a sample  # doctest: +SKIP
         """
-        where, params, company = self._prepare(path, params, company_id)
+        where, params, company = self._session.prepare(path, params, company_id)
         if limit is not None and limit < 1:
             raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         records = fetch_all(
-            lambda number, per_page: self._page(where, params, company, (number, per_page)),
+            lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
             per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
             limit=limit,
             workers=self._config.max_workers,
@@ -371,9 +381,9 @@ class Client:
         company_id: int | str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Yield a list endpoint's records page by page, for streaming large lists."""
-        where, params, company = self._prepare(path, params, company_id)
+        where, params, company = self._session.prepare(path, params, company_id)
         yield from iter_pages(
-            lambda number, per_page: self._page(where, params, company, (number, per_page)),
+            lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
             per_page=where.page_size(limit=None, asked=params.pop("per_page", None)),
         )
 
@@ -385,42 +395,11 @@ class Client:
         company_id: int | str | None = None,
     ) -> Any:
         """The decoded JSON of any GET endpoint (``/rest/v2.x`` bodies unwrapped from ``data``)."""
-        where, params, company = self._prepare(path, params, company_id)
-        reply = self._call("GET", self.api_url + where.path, params=params, company=company)
+        where, params, company = self._session.prepare(path, params, company_id)
+        reply = self._session.call("GET", self.api_url + where.path, params=params, company=company)
         return where.unwrap(reply.data)
 
     # -- plumbing ----------------------------------------------------------------------
-
-    def _company(self, company_id: int | str | None) -> int:
-        company = parse_company_id(company_id) if company_id is not None else self._company_id
-        if company is None:
-            raise CompanyRequiredError(
-                "No company chosen: pass company_id=... to this call, or set client.company_id "
-                "(client.companies() lists the ids), or set PROCORE_COMPANY_ID."
-            )
-        return company
-
-    def _company_for(self, where: Endpoint, company_id: int | str | None) -> int | None:
-        """The company to send, or a CompanyRequiredError if the endpoint needs one."""
-        if company_id is not None:
-            return parse_company_id(company_id)
-        company = self._company_id or where.company_in_path
-        if company is not None or not where.needs_company(
-            service_account=self.grant == CLIENT_CREDENTIALS
-        ):
-            return company
-        raise CompanyRequiredError(
-            f"{where.path} needs a company (the {COMPANY_HEADER} header) and none is set: pass "
-            "company_id=... to this call, or set client.company_id (client.companies() lists "
-            "the ids), or set PROCORE_COMPANY_ID. Nothing was sent."
-        )
-
-    def _prepare(
-        self, path: str, params: Mapping[str, Any] | None, company_id: int | str | None
-    ) -> tuple[Endpoint, dict[str, Any], int | None]:
-        where = endpoint(path, api_url=self.api_url)
-        company = self._company_for(where, company_id)
-        return where, where.with_company_param(params, company), company
 
     def _stage_names(self, company: int) -> list[str] | None:
         if company not in self._stages:
@@ -432,114 +411,3 @@ class Client:
             names = [str(s["name"]) for s in rows if isinstance(s, Mapping) and s.get("name")]
             self._stages[company] = names or None
         return self._stages[company]
-
-    def _page(
-        self,
-        where: Endpoint,
-        params: Mapping[str, Any],
-        company: int | None,
-        page: tuple[int, int],
-    ) -> Page:
-        number, size = page
-        query = {**params, "page": number, "per_page": size}
-        reply = self._call("GET", self.api_url + where.path, params=query, company=company)
-        rows = where.unwrap(reply.data)
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise not_records(reply, rows)
-        headers = reply.response.headers
-        return Page(
-            number=number,
-            rows=rows,
-            total=_header_int(headers, TOTAL_HEADER),
-            per_page=_header_int(headers, PER_PAGE_HEADER),
-            has_next=_has_next(reply.response.links),
-        )
-
-    def _bearer(self) -> Token:
-        token = self._auth.fresh_token()
-        if token is not None:
-            return token
-        if self.client_id and self._auth.restore():
-            token = self._auth.fresh_token()
-        elif self.grant == CLIENT_CREDENTIALS and self.client_id and self.has_client_secret:
-            token = self._auth.login_service_account()
-        if token is None:
-            hint = f"; {self.sign_in_hint}" if self.sign_in_hint else ""
-            raise NotSignedInError(
-                f"Not signed in to Procore ({self.env}): sign in first with procore_nb.login(), "
-                f"or client.authorization_url() then client.exchange_code(code){hint}."
-            )
-        return token
-
-    def _call(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None, company: int | None
-    ) -> Reply:
-        """Send an authenticated request, renewing the token on a 401; raise for error answers.
-
-        A 401 renews the token once. A renewed token refused in turn is renewed again only
-        if it ran out meanwhile (the request sat out Retry-After waits and retries longer
-        than the token had left); a fresh token that is refused is a real refusal.
-        """
-        headers = {COMPANY_HEADER: str(company)} if company is not None else {}
-        token = self._bearer()  # not signed in: say so before any pacing wait
-
-        def bearer() -> str:
-            # Asked right before sending, after the pacing wait: a token that ran out
-            # while the request waited is renewed now rather than refused with a 401.
-            nonlocal token
-            token = self._bearer()
-            return token.access_token
-
-        reply = self._transport.send(method, url, params=params, headers=headers, bearer=bearer)
-        renewals = 0
-        while reply.status == 401 and renewals < _MAX_RENEWALS:
-            if renewals and not self._auth.expiring(token):
-                break
-            token = self._auth.renew(token)
-            renewals += 1
-            reply = self._transport.send(method, url, params=params, headers=headers, bearer=bearer)
-        if not reply.response.ok:
-            hint = None
-            if reply.status == 429:
-                hint = (
-                    "Wait until then and try again; procore_nb sits out waits of up to "
-                    f"ClientConfig.max_wait ({self._config.max_wait:g} s) by itself, so a "
-                    "larger max_wait waits instead of failing."
-                )
-            elif reply.status == 404:
-                sent = (
-                    f"{COMPANY_HEADER}: {company}"
-                    if company is not None
-                    else f"no {COMPANY_HEADER}"
-                )
-                hint = (
-                    f"Check the path, the company id ({sent}) and the environment ({self.env}, "
-                    f"{self.api_url}): ids of one company or environment do not exist in another."
-                )
-            raise error_for_response(reply, hint=hint)
-        return reply
-
-
-#: Renewals one request may need: one for a 401, more only for tokens that ran out while
-#: the request waited (bounded, so that a server issuing dead tokens cannot loop us).
-_MAX_RENEWALS = 3
-
-
-def _has_next(links: Mapping[str, Any]) -> bool | None:
-    """Whether ``Link`` names a next page; ``None`` when it names no page at all.
-
-    Procore's ``Link`` names ``first``, ``prev``, ``next`` or ``last`` on every page of a
-    list with several; a header without any of them is malformed, and reading it as "no
-    next page" would end the list early and drop the rest of the rows.
-    """
-    if not _PAGE_RELS & set(links):
-        return None
-    return "next" in links
-
-
-_PAGE_RELS = frozenset({"first", "prev", "next", "last"})
-
-
-def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    return int(value) if value is not None and value.strip().isdigit() else None

@@ -23,7 +23,7 @@ _COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
 _STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
 #: Project list parameters that are not filters.
 _PROJECT_PARAMS = frozenset({"sort", "serializer_view", "view", "page", "per_page"})
-#: Resources whose records procore_nb._frames has a dtype map for.
+#: Resources whose records procore_nb.frames._convert has a dtype map for.
 _RESOURCES = frozenset({"projects", "companies", "project_stages"})
 
 

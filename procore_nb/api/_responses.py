@@ -29,8 +29,8 @@ from procore_nb._exceptions import (
     ResponseError,
     ServerError,
 )
-from procore_nb._pacing import format_reset, seconds_until_reset
-from procore_nb._redaction import redact_url
+from procore_nb.api._pacing import format_reset, seconds_until_reset
+from procore_nb.api._redaction import redact_url
 
 __all__ = [
     "STATUS_ERRORS",

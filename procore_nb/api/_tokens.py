@@ -32,8 +32,8 @@ from typing import Any, ClassVar
 
 import filelock
 
-from procore_nb._config import config_dir
 from procore_nb._exceptions import ConfigurationError, TokenCacheError
+from procore_nb.api._config import config_dir
 
 __all__ = [
     "NOOP",

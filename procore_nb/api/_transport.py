@@ -5,12 +5,12 @@
   jitter; 429 and 503 wait ``Retry-After``, else until ``X-Rate-Limit-Reset``; an
   announced wait longer than ``max_wait`` is not sat out but answered with
   :class:`~procore_nb.RateLimitError`.
-- :class:`Transport` sends requests through it, paced by :class:`~procore_nb._pacing.RateGate`,
+- :class:`Transport` sends requests through it, paced by :class:`~procore_nb.api._pacing.RateGate`,
   and reads each body inside the retry policy, so that a connection dropped mid-body is
   retried like one dropped before the headers. The bearer token is asked for after the
   pacing wait, right before sending, so that a long wait never sends an expired token.
 - :func:`translate_errors` turns ``requests``' connection failures into the error tree
-  (answers are turned into errors by :mod:`procore_nb._responses`).
+  (answers are turned into errors by :mod:`procore_nb.api._responses`).
 
 Nothing here logs or formats a header or a token: log lines and messages carry the
 method, the URL (with secret-looking query values redacted), the status and Procore's
@@ -36,15 +36,15 @@ from urllib3.exceptions import ResponseError as UrllibResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from procore_nb._config import is_testing
 from procore_nb._constants import REQUEST_ID_HEADER
 from procore_nb._exceptions import (
     ProcoreTimeout,
     TransportError,
 )
-from procore_nb._pacing import RateGate, seconds_until_reset
-from procore_nb._redaction import redact_url
-from procore_nb._responses import Reply, malformed_response
+from procore_nb.api._config import is_testing
+from procore_nb.api._pacing import RateGate, seconds_until_reset
+from procore_nb.api._redaction import redact_url
+from procore_nb.api._responses import Reply, malformed_response
 
 __all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 

@@ -39,7 +39,7 @@ _embedded: list[Any] = []  # the sandbox a kernel started for itself, kept alive
 
 def _default_notebooks_dir() -> Path:
     # An editable install or a checkout: notebooks/ sits beside the package.
-    return Path(__file__).resolve().parent.parent / "notebooks"
+    return Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def sandbox_environment(sandbox: Any, *, service_account: bool) -> dict[str, str]:
@@ -77,7 +77,7 @@ def use_sandbox_unless_configured() -> None:
     ``PROCORE_*`` variables of this process point at it, so that ``procore_nb.login()``
     shows the out-of-band sign-in against the sandbox's own authorize page.
     """
-    from procore_nb import Client
+    from procore_nb.api._client import Client
 
     client = Client()
     if client.client_id is not None:

@@ -13,11 +13,23 @@ from collections.abc import Sequence
 #: subcommand -> (module, function taking argv, one-line help)
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "sandbox": ("procore_nb.sandbox._cli", "main", "run the Procore-compatible sandbox server"),
-    "login": ("procore_nb._terminal", "login_main", "sign in from a terminal (out-of-band code)"),
-    "whoami": ("procore_nb._terminal", "whoami_main", "show who the cached sign-in belongs to"),
-    "logout": ("procore_nb._terminal", "logout_main", "revoke the cached token and forget it"),
-    "demo": ("procore_nb.demo", "demo_main", "run the example notebooks against the sandbox"),
-    "lab": ("procore_nb.demo", "lab_main", "open JupyterLab signed in against the sandbox"),
+    "login": (
+        "procore_nb.signin._commands",
+        "login_main",
+        "sign in from a terminal (out-of-band code)",
+    ),
+    "whoami": (
+        "procore_nb.signin._commands",
+        "whoami_main",
+        "show who the cached sign-in belongs to",
+    ),
+    "logout": (
+        "procore_nb.signin._commands",
+        "logout_main",
+        "revoke the cached token and forget it",
+    ),
+    "demo": ("procore_nb.cli._demo", "demo_main", "run the example notebooks against the sandbox"),
+    "lab": ("procore_nb.cli._demo", "lab_main", "open JupyterLab signed in against the sandbox"),
 }
 
 

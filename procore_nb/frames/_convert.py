@@ -2,7 +2,7 @@
 
 :func:`to_frame` turns the JSON objects of a list endpoint into a DataFrame an analyst can use
 at once: nested objects flattened to dotted columns, each known column in the dtype that
-:mod:`procore_nb._schema` names for it, and nothing lost on the way.
+:mod:`procore_nb.frames._schema` names for it, and nothing lost on the way.
 
 The rules, in short (``docs/dtypes.md`` has the tables):
 
@@ -19,8 +19,8 @@ The rules, in short (``docs/dtypes.md`` has the tables):
   missing in non-text columns.
 
 The conversion is column-wise: records are cut into columns in one C-level pass, then
-:mod:`procore_nb._kinds` converts each column with one vectorised call, walking the values one
-by one only in columns whose values do not all have the expected JSON type.
+:mod:`procore_nb.frames._kinds` converts each column with one vectorised call, walking the
+values one by one only in columns whose values do not all have the expected JSON type.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from pandas._libs import lib as _pandas_lib
 from pandas.api.types import is_object_dtype
 
 from procore_nb._exceptions import CoercionWarning, ConfigurationError, MalformedResponseError
-from procore_nb._kinds import Converted, Objects, convert, is_missing
-from procore_nb._schema import SCHEMAS, Kind
+from procore_nb.frames._kinds import Converted, Objects, convert, is_missing
+from procore_nb.frames._schema import SCHEMAS, Kind
 
 __all__ = ["CoercionWarning", "to_frame"]
 

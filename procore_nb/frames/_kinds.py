@@ -1,6 +1,6 @@
 """One column of JSON values -> the pandas array of its kind, and the values that did not fit.
 
-Each :class:`~procore_nb._schema.Kind` has one conversion. Each tries one vectorised call
+Each :class:`~procore_nb.frames._schema.Kind` has one conversion. Each tries one vectorised call
 first, taken only when every value already has the expected JSON type, and otherwise walks
 the values one by one with a ``_fit_*`` function that says what each value becomes, or that
 it does not fit. What does not fit becomes NA and is returned, so that the caller can say
@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from procore_nb._schema import Kind
+from procore_nb.frames._schema import Kind
 
 __all__ = ["VECTOR_MIN", "Converted", "Objects", "convert", "is_missing"]
 
@@ -320,7 +320,7 @@ def convert(column: Objects, kind: Kind) -> Converted:
     """``column`` (JSON values; NaN or None where missing) in the pandas dtype of ``kind``.
 
     Stage columns come back as text: making them categorical needs every stage column and
-    the company's list, which is :func:`procore_nb._frames.to_frame`'s business.
+    the company's list, which is :func:`procore_nb.frames._convert.to_frame`'s business.
 
     Examples
     --------

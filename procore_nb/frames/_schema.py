@@ -2,13 +2,13 @@
 
 Each known resource maps its columns, in the order a DataFrame shows them, to a
 :class:`Kind`; each kind has exactly one pandas dtype (:data:`DTYPES`). Nested objects are
-written with dotted names (``company.id``), as :func:`procore_nb._frames.to_frame` flattens
+written with dotted names (``company.id``), as :func:`procore_nb.frames._convert.to_frame` flattens
 them. Fields not listed here pass through with pandas' own inference.
 
 The table in ``docs/dtypes.md`` is generated from this module, and a test keeps the two equal::
 
-    python -m procore_nb._schema docs/dtypes.md           # rewrite the generated part
-    python -m procore_nb._schema --check docs/dtypes.md   # exit 1 when it is stale
+    python -m procore_nb.frames._schema docs/dtypes.md           # rewrite the generated part
+    python -m procore_nb.frames._schema --check docs/dtypes.md   # exit 1 when it is stale
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def dtype_of(kind: Kind, *, stages_known: bool = False) -> str:
 
 # --- the generated documentation table ---------------------------------------------------
 
-BEGIN_MARK: Final = "<!-- BEGIN GENERATED: python -m procore_nb._schema docs/dtypes.md -->"
+BEGIN_MARK: Final = "<!-- BEGIN GENERATED: python -m procore_nb.frames._schema docs/dtypes.md -->"
 END_MARK: Final = "<!-- END GENERATED -->"
 
 
@@ -219,7 +219,9 @@ def _with_table(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the generated table in a Markdown file."""
-    parser = argparse.ArgumentParser(prog="python -m procore_nb._schema", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m procore_nb.frames._schema", description=__doc__
+    )
     parser.add_argument("path", type=Path, help="the Markdown file holding the markers")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     args = parser.parse_args(argv)
@@ -227,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fresh = _with_table(text)
     if args.check:
         if fresh != text:
-            print(f"{args.path} is stale: run python -m procore_nb._schema {args.path}")
+            print(f"{args.path} is stale: run python -m procore_nb.frames._schema {args.path}")
             return 1
         return 0
     args.path.write_text(fresh, encoding="utf-8")

@@ -4,6 +4,11 @@ An optional module: ``import procore_nb`` does not load it, and it needs the ``m
 extra (matplotlib, pyproj, ipyleaflet). The outlines are vendored public-domain data
 (U.S. Census Bureau states, Natural Earth countries); nothing is downloaded to draw.
 
+This package is the maps room: ``_located`` places projects, ``_mapframes`` projects
+them (Albers U.S. with insets, Equal Earth), ``_mapdraw`` draws the static map,
+``_leaflet`` the interactive one, ``_boundaries`` reads the outlines. It may import
+:mod:`procore_nb.plotting`, :mod:`procore_nb.frames` and the shared modules.
+
 Examples
 --------
 >>> from procore_nb import maps
@@ -22,11 +27,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from . import _mapdraw as draw
-from ._exceptions import ConfigurationError
-from ._figures import new_figure
-from ._located import LEFT_OFF_LABELS, locate
-from ._stages import Stages, stage_colours
+from procore_nb._exceptions import ConfigurationError
+from procore_nb.maps import _mapdraw as draw
+from procore_nb.maps._located import LEFT_OFF_LABELS, locate
+from procore_nb.plotting._figures import new_figure
+from procore_nb.plotting._stages import Stages, stage_colours
 
 if TYPE_CHECKING:
     import ipyleaflet
@@ -238,7 +243,7 @@ def interactive_map(
     >>> m  # doctest: +SKIP
     """
     # ipyleaflet and ipywidgets load only when an interactive map is asked for
-    from ._leaflet import build_map
+    from procore_nb.maps._leaflet import build_map
 
     located = locate(projects, stages=stages, purpose="interactive_map", view="world")
     return build_map(projects, located, tiles=tiles)

@@ -17,9 +17,9 @@ import ipyleaflet
 import ipywidgets
 import pandas as pd
 
-from . import _boundaries
-from ._located import Located
-from ._stages import stage_colours
+from procore_nb.maps import _boundaries
+from procore_nb.maps._located import Located
+from procore_nb.plotting._stages import stage_colours
 
 __all__ = ["build_map", "project_html"]
 

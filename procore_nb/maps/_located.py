@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _mapframes as frames
-from ._stages import Stages, require_columns, stage_order
+from procore_nb.maps import _mapframes as frames
+from procore_nb.plotting._stages import Stages, require_columns, stage_order
 
 __all__ = ["INSET_PLACES", "LEFT_OFF_LABELS", "Located", "locate"]
 

@@ -1,7 +1,7 @@
 """Drawing the static map: outlines, inset panels, points, labels and legends.
 
 :func:`procore_nb.maps.project_map` decides what goes on the map (with
-:mod:`procore_nb._located`); this module puts it on a matplotlib ``Axes``.
+:mod:`procore_nb.maps._located`); this module puts it on a matplotlib ``Axes``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Affine2D
 
-from . import _mapframes as frames
-from ._exceptions import ConfigurationError
-from ._figures import format_value, root_figure
-from ._located import Located
-from ._stages import require_columns
+from procore_nb._exceptions import ConfigurationError
+from procore_nb.maps import _mapframes as frames
+from procore_nb.maps._located import Located
+from procore_nb.plotting._figures import format_value, root_figure
+from procore_nb.plotting._stages import require_columns
 
 __all__ = [
     "NOTE",

@@ -17,7 +17,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
-from . import _boundaries
+from procore_nb.maps import _boundaries
 
 __all__ = [
     "CONUS",

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from ._constants import DEFAULT_STAGES
-from ._exceptions import ConfigurationError
+from procore_nb._constants import DEFAULT_STAGES
+from procore_nb._exceptions import ConfigurationError
 
 __all__ = [
     "NO_STAGE",

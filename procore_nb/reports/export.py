@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._exceptions import ConfigurationError
+from procore_nb._exceptions import ConfigurationError
 
 __all__ = ["excel_sheet_names", "to_csv", "to_excel", "to_parquet"]
 

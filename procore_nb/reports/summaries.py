@@ -22,8 +22,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._figures import new_figure
-from ._stages import Stages, require_columns, stage_colours, stage_order
+from procore_nb.plotting._figures import new_figure
+from procore_nb.plotting._stages import Stages, require_columns, stage_colours, stage_order
 
 __all__ = [
     "plot_stages",

@@ -9,7 +9,8 @@ Start it with ``procore-nb sandbox`` or, from Python, as a context manager::
         ...                            # sb.url, sb.client_id, sb.client_secret, sb.company_id
 
 See ``docs/sandbox.md`` for options, endpoints and the behaviours it reproduces.
-This package is never imported by ``import procore_nb``.
+This package is never imported by ``import procore_nb``, and it imports nothing of the
+client: only the plain facts of ``procore_nb._constants``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Signing in: the ``login()`` cascade and what to tell a person when it fails.
+"""Signing in: the ``login()`` cascade.
 
 The cascade, in order (like pydata-google-auth's: cheapest first, a person last):
 
@@ -6,71 +6,25 @@ The cascade, in order (like pydata-google-auth's: cheapest first, a person last)
 2. a cached token that still works (refreshed if needed) is used without asking;
 3. otherwise a person signs in with Procore's out-of-band code: in a notebook through the
    login widget (:mod:`procore_nb.widgets`), elsewhere by pasting the code at a ``getpass``
-   prompt (:mod:`procore_nb._terminal`).
+   prompt (:mod:`procore_nb.signin._terminal`).
 
-The messages below are shared by the widget and the terminal, so that each outcome reads the
-same everywhere. None of them ever contains a token, code, secret or password.
+What each flow tells a person lives in :mod:`procore_nb.signin._messages`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable
 from typing import Any
 
-from procore_nb._client import Client
-from procore_nb._config import config_file
-from procore_nb._exceptions import (
-    AuthenticationError,
-    ConfigurationError,
-    ProcoreError,
-    ResponseError,
-    ServerError,
-    TransportError,
-)
-from procore_nb._notebook import in_notebook, widgets_available
-from procore_nb._tokens import TokenCache
+from procore_nb.api._client import Client
+from procore_nb.api._tokens import TokenCache
+from procore_nb.signin._messages import env_label
+from procore_nb.signin._notebook import in_notebook, widgets_available
+from procore_nb.signin._terminal import restore_or_ask
 
-__all__ = ["login"]
+__all__ = ["login", "sign_in"]
 
 logger = logging.getLogger("procore_nb.login")
-
-#: Appended by the client to ``NotSignedInError`` while the login widget waits for a code.
-SIGN_IN_HINT = "finish signing in in the cell above"
-
-EMPTY_CODE = (
-    "The code box is empty: paste the code Procore showed after you pressed Allow, "
-    "then press Sign in."
-)
-CODE_REJECTED = (
-    "Procore did not accept that code (invalid_grant): "
-    "codes are single-use and expire after 10 minutes: open the link again."
-)
-_CLIENT_REJECTED = (
-    "Procore did not accept this app's client id or client secret (invalid_client) for {env}. "
-    "Credentials only work in the environment they were created for: an app from the "
-    "developer sandbox needs env='sandbox', a production app env='production'. Check "
-    "PROCORE_ENV, PROCORE_CLIENT_ID and PROCORE_CLIENT_SECRET."
-)
-_UNREACHABLE = (
-    "Could not reach Procore at {url} ({reason}). Check the network connection, VPN or "
-    "proxy. Nothing was signed in, so it is safe to retry: {retry}."
-)
-_SERVER_FAILED = (
-    "Procore had a server error ({status}{request}). This is on Procore's side: wait a "
-    "minute and retry ({retry}); if Procore then rejects the code, open the link again."
-)
-_UNEXPECTED = "Signing in failed unexpectedly with {kind}: {text}"
-
-# ``name=value`` (URLs, forms), ``"name": "value"`` (JSON, reprs) and bearer headers; a bare
-# ``name: value`` is left alone so that "status code: 502" survives.
-_SECRET_FIELD = re.compile(
-    r"""\b(?P<name>access_token|refresh_token|client_secret|password|code|token|secret)"""
-    r"""(?P<sep>\s*=\s*["']?|["']\s*:\s*["']?)[^\s&"',;}]+"""
-    r"""|\b(?P<bearer>Bearer\s+)[^\s"',;}]+""",
-    re.IGNORECASE,
-)
 
 
 def login(
@@ -143,103 +97,11 @@ def sign_in(client: Client) -> Client:
         # Only a notebook pays for IPython and ipywidgets: `import procore_nb` stays fast.
         from IPython.display import display
 
-        from procore_nb.widgets import LoginWidget
+        from procore_nb.signin._widget import LoginWidget
 
         widget = LoginWidget(client)
         widget.restore_or_ask()
         display(widget)  # type: ignore[no-untyped-call]  # IPython ships no annotations here
         return client
-    # Imported here because _terminal imports this module.
-    from procore_nb._terminal import restore_or_ask
-
     restore_or_ask(client)
     return client
-
-
-def env_label(client: Client) -> str:
-    """Name the environment for people: ``"sandbox"``, or ``"custom (URL)"`` for other hosts."""
-    return client.env if client.env != "custom" else f"custom ({client.api_url})"
-
-
-def signed_in_text(client: Client) -> str:
-    """Ask Procore who the token belongs to: ``"Signed in as NAME (LOGIN) · ENV"``."""
-    me = client.me()
-    name = me.get("name") or "an unnamed user"
-    who = f"{name} ({me['login']})" if me.get("login") else name
-    return f"Signed in as {who} · {env_label(client)}"
-
-
-def missing_credentials(client: Client) -> str | None:
-    """Say how to set the client id or secret when one is missing, else return None."""
-    missing = [
-        name
-        for name, present in (
-            ("PROCORE_CLIENT_ID", bool(client.client_id)),
-            ("PROCORE_CLIENT_SECRET", client.has_client_secret),
-        )
-        if not present
-    ]
-    if not missing:
-        return None
-    what = " and ".join(missing)
-    section = client.env if client.env != "custom" else "custom"
-    return (
-        f"No {what.replace('PROCORE_', '').replace('_', ' ').lower()} for {env_label(client)}: "
-        f"set {what} in the environment before starting Jupyter, or put client_id and "
-        f"client_secret under [{section}] in {config_file()}; then run this cell again. "
-        "Both come from your app on developers.procore.com; never paste the secret into a notebook."
-    )
-
-
-def explain(
-    exc: BaseException,
-    client: Client,
-    *,
-    retry: str = "try again",
-    hide: Iterable[str] = (),
-) -> str:
-    """Turn a sign-in failure into one line that says what happened and what to do next.
-
-    ``retry`` says how to retry where that is safe; every string in ``hide`` (and anything
-    that looks like a token, code or secret field) is blanked out of the text.
-    """
-    if isinstance(exc, ConfigurationError):
-        text = missing_credentials(client) or str(exc)
-    elif isinstance(exc, AuthenticationError) and _oauth_error(exc) == "invalid_grant":
-        text = CODE_REJECTED
-    elif isinstance(exc, AuthenticationError) and _oauth_error(exc) == "invalid_client":
-        text = _CLIENT_REJECTED.format(env=env_label(client))
-    elif isinstance(exc, TransportError | ConnectionError | TimeoutError):
-        reason = "no answer in time" if isinstance(exc, TimeoutError) else "connection failed"
-        text = _UNREACHABLE.format(url=client.login_url, reason=reason, retry=retry)
-    elif isinstance(exc, ServerError):
-        request = f", request id {exc.request_id}" if exc.request_id else ""
-        text = _SERVER_FAILED.format(status=exc.status or "5xx", request=request, retry=retry)
-    elif isinstance(exc, ProcoreError):
-        text = str(exc)
-    else:
-        text = _UNEXPECTED.format(kind=type(exc).__name__, text=str(exc) or "(no message)")
-    return redact(text, hide)
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Blank out each of ``secrets`` and every ``token=…``-like field in ``text``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return _SECRET_FIELD.sub(_blank_field, text)
-
-
-def _blank_field(match: re.Match[str]) -> str:
-    if match["bearer"]:
-        return f"{match['bearer']}***"
-    return f"{match['name']}{match['sep']}***"
-
-
-def _oauth_error(exc: AuthenticationError | ResponseError) -> str | None:
-    """The Doorkeeper error name (``invalid_grant``...) on an exception, if Procore sent one."""
-    error = getattr(exc, "error", None)
-    if isinstance(error, str):
-        return error
-    body = exc.body
-    return body.get("error") if isinstance(body, dict) else None

@@ -1,4 +1,4 @@
-"""Signing in without widgets: the ``getpass`` flow and ``procore-nb login|whoami|logout``.
+"""Signing in without widgets: the authorize URL printed, the code read with ``getpass``.
 
 The code is read with :func:`getpass.getpass`, so it is neither echoed nor kept in the
 terminal's scrollback. The client secret is never asked for: it comes from
@@ -8,23 +8,19 @@ terminal's scrollback. The client secret is never asked for: it comes from
 
 from __future__ import annotations
 
-import argparse
 import getpass
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from procore_nb._client import Client
-from procore_nb._exceptions import ConfigurationError, ProcoreError
-from procore_nb._login import (
+from procore_nb._exceptions import ConfigurationError
+from procore_nb.api._client import Client
+from procore_nb.signin._messages import (
     EMPTY_CODE,
     env_label,
-    explain,
     missing_credentials,
-    sign_in,
     signed_in_text,
 )
 
-__all__ = ["ask_for_code", "login_main", "logout_main", "restore_or_ask", "whoami_main"]
+__all__ = ["ask_for_code", "restore_or_ask"]
 
 Prompt = Callable[[str], str]
 
@@ -64,88 +60,3 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
         raise ConfigurationError(EMPTY_CODE)
     client.exchange_code(code)
     print(signed_in_text(client))
-
-
-def login_main(argv: Sequence[str]) -> int:
-    """``procore-nb login``: sign in (or reuse the cached token) and say as whom."""
-    parser = _parser("login", "Sign in to Procore from a terminal with the out-of-band code.")
-    parser.add_argument(
-        "--switch",
-        action="store_true",
-        help="sign out the cached account first (revoke it), then sign in again",
-    )
-    args = parser.parse_args(argv)
-    client = None
-    try:
-        client = _make_client(args)
-        if args.switch:
-            client.logout()
-        sign_in(client)
-    except (ProcoreError, KeyboardInterrupt, EOFError) as exc:
-        return _failed("login", exc, client)
-    return 0
-
-
-def whoami_main(argv: Sequence[str]) -> int:
-    """``procore-nb whoami``: show who the cached sign-in belongs to (exit 1 if nobody)."""
-    args = _parser("whoami", "Show who the cached Procore sign-in belongs to.").parse_args(argv)
-    client = None
-    try:
-        client = _make_client(args)
-        if client.grant == "client_credentials":
-            client.login_service_account()
-        elif missing_credentials(client) is not None or not client.restore():
-            print(f"Not signed in to {env_label(client)}: run 'procore-nb login'.", file=sys.stderr)
-            return 1
-        print(signed_in_text(client))
-        seconds = client.token_info().get("expires_in_seconds")
-        if isinstance(seconds, int | float):
-            print(f"The access token is valid for {int(seconds) // 60} more minutes.")
-    except (ProcoreError, KeyboardInterrupt) as exc:
-        return _failed("whoami", exc, client)
-    return 0
-
-
-def logout_main(argv: Sequence[str]) -> int:
-    """``procore-nb logout``: revoke the cached token at Procore and delete it here."""
-    args = _parser("logout", "Revoke the cached Procore token and forget it.").parse_args(argv)
-    client = None
-    try:
-        client = _make_client(args)
-        client.logout()
-    except (ProcoreError, KeyboardInterrupt) as exc:
-        return _failed("logout", exc, client)
-    print(
-        f"Signed out of {env_label(client)}: the token was revoked at Procore "
-        "and removed from this computer."
-    )
-    return 0
-
-
-def _parser(command: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"procore-nb {command}", description=description)
-    parser.add_argument(
-        "--env", help="production, sandbox, monthly or fedramp (default: PROCORE_ENV)"
-    )
-    parser.add_argument("--api-url", help="another API host, e.g. the local sandbox's URL")
-    parser.add_argument("--login-url", help="another sign-in host (default: the API host)")
-    parser.add_argument("--client-id", help="the app's client id (default: PROCORE_CLIENT_ID)")
-    parser.add_argument("--ca-file", help="CA bundle to trust (e.g. the local sandbox's)")
-    return parser
-
-
-def _make_client(args: argparse.Namespace) -> Client:
-    """A client from the flags that were given (the rest comes from PROCORE_* and the config)."""
-    names = ("env", "api_url", "login_url", "client_id", "ca_file")
-    options = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
-    return Client(**options)
-
-
-def _failed(command: str, exc: BaseException, client: Client | None) -> int:
-    if isinstance(exc, KeyboardInterrupt | EOFError):
-        print(f"procore-nb {command}: interrupted.", file=sys.stderr)
-        return 130
-    retry = f"run 'procore-nb {command}' again"
-    message = str(exc) if client is None else explain(exc, client, retry=retry)
-    print(f"procore-nb {command}: {message}", file=sys.stderr)
-    return 1

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ipywidgets as widgets
 import pandas as pd
 
-from procore_nb._login import (
+from procore_nb.signin._messages import (
     EMPTY_CODE,
     SIGN_IN_HINT,
     env_label,
@@ -35,7 +35,7 @@ from procore_nb._login import (
 )
 
 if TYPE_CHECKING:
-    from procore_nb._client import Client
+    from procore_nb.api._client import Client
 
 __all__ = ["LoginWidget"]
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import procore_nb
-from procore_nb._paths import endpoint
+from procore_nb.api._paths import endpoint
 
 
 def test_all_is_sorted_and_exported() -> None:
@@ -27,7 +27,8 @@ def test_public_names_come_from_private_modules() -> None:
     """Everything public is defined in a _private module behind the facade."""
     for name in ("Client", "ClientConfig", "Token", "TokenCache", "ProcoreError"):
         module = getattr(procore_nb, name).__module__
-        assert module.startswith("procore_nb._"), module
+        assert module.startswith("procore_nb."), module
+        assert module.rsplit(".", 1)[-1].startswith("_"), module
 
 
 def test_import_is_light() -> None:
@@ -40,7 +41,13 @@ def test_import_is_light() -> None:
         "uvicorn",
         "starlette",
         "procore_nb.sandbox",
+        "procore_nb.frames._convert",
+        "procore_nb.signin._widget",
+        "procore_nb.maps",
         "tqdm",
+        "numpy",
+        "pyarrow",
+        "IPython",
     ]
     code = (
         "import json, sys, procore_nb\n"

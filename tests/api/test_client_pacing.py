@@ -12,8 +12,8 @@ import time
 from urllib3.response import HTTPResponse
 
 import procore_nb
-from procore_nb._pacing import RateGate, seconds_until_reset
-from procore_nb._transport import ProcoreRetry
+from procore_nb.api._pacing import RateGate, seconds_until_reset
+from procore_nb.api._transport import ProcoreRetry
 
 
 def _headers(remaining: int, reset_in: float, limit: int = 25) -> dict[str, str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from procore_nb import DataIntegrityWarning
-from procore_nb._paging import Page, fetch_all, iter_pages
+from procore_nb.api._paging import Page, fetch_all, iter_pages
 
 
 def _pager(

@@ -8,7 +8,7 @@ import pytest
 
 import procore_nb
 from procore_nb import Client, ConfigurationError, InsecureURLError
-from procore_nb._config import check_url, parse_company_id
+from procore_nb.api._config import check_url, parse_company_id
 
 
 def _write_config(text: str) -> Path:

@@ -21,7 +21,7 @@ from procore_nb import (
     Token,
     TokenCacheError,
 )
-from procore_nb._tokens import cache_from_name
+from procore_nb.api._tokens import cache_from_name
 
 SECRETS = ("acc-SECRET-1", "ref-SECRET-2")
 

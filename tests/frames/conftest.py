@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from procore_nb._schema import SCHEMAS, Kind
+from procore_nb.frames._schema import SCHEMAS, Kind
 
 #: One well-formed JSON value per kind, as Procore sends it.
 SAMPLE: dict[Kind, Any] = {

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from procore_nb import _frames, _kinds
 from procore_nb._exceptions import ConfigurationError, MalformedResponseError
-from procore_nb._frames import CoercionWarning, to_frame
-from procore_nb._schema import SCHEMAS
+from procore_nb.frames import _convert as _frames
+from procore_nb.frames import _kinds
+from procore_nb.frames._convert import CoercionWarning, to_frame
+from procore_nb.frames._schema import SCHEMAS
 
 
 def _quiet(records: Any, resource: str | None = "projects", **kw: Any) -> pd.DataFrame:

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procore_nb._exceptions import MalformedResponseError
-from procore_nb._frames import CoercionWarning, to_frame
-from procore_nb._schema import SCHEMAS, Kind, dtype_of
+from procore_nb.frames._convert import CoercionWarning, to_frame
+from procore_nb.frames._schema import SCHEMAS, Kind, dtype_of
 
 # Bounded so that the file runs in seconds: the main property gets 200 examples, the
 # simpler ones 100.

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from procore_nb import _schema
-from procore_nb._frames import to_frame
-from procore_nb._schema import DTYPES, SCHEMAS, Kind, dtype_of
+from procore_nb.frames import _schema
+from procore_nb.frames._convert import to_frame
+from procore_nb.frames._schema import DTYPES, SCHEMAS, Kind, dtype_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "dtypes.md"
 
@@ -89,7 +89,7 @@ def test_docs_check_command_reports_a_stale_table(tmp_path: Path) -> None:
 def test_import_stays_light() -> None:
     """Importing the conversion loads pandas but no plotting, widget or server package."""
     code = (
-        "import sys, procore_nb._frames; "
+        "import sys, procore_nb.frames._convert; "
         "heavy = {'matplotlib', 'ipywidgets', 'starlette', 'uvicorn', 'ipyleaflet'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.path import Path as MplPath
 
-from procore_nb import _boundaries, _mapframes
+from procore_nb.maps import _boundaries, _mapframes
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "procore_nb" / "data"
@@ -113,7 +113,7 @@ def test_importing_the_package_loads_no_map_modules() -> None:
     code = (
         "import sys, procore_nb\n"
         "heavy = ['procore_nb.maps', 'procore_nb.summaries', 'procore_nb.export',\n"
-        "         'procore_nb._boundaries', 'matplotlib', 'pyproj', 'ipyleaflet']\n"
+        "         'procore_nb.maps._boundaries', 'matplotlib', 'pyproj', 'ipyleaflet']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run(

@@ -19,7 +19,7 @@ from sandboxed import sandbox_client
 
 import procore_nb
 from procore_nb import Client, FileTokenCache
-from procore_nb._tokens import CACHE_VERSION
+from procore_nb.api._tokens import CACHE_VERSION
 from procore_nb.sandbox import Sandbox
 
 PROJECTS = 300

@@ -15,7 +15,7 @@ from leaks import Watch
 from sandboxed import sandbox_client
 
 from procore_nb import ClientConfig, RateLimitError
-from procore_nb._pacing import PROBE_EVERY, RateGate
+from procore_nb.api._pacing import PROBE_EVERY, RateGate
 from procore_nb.sandbox import Sandbox
 
 
@@ -77,7 +77,7 @@ def test_short_wait_is_sat_out_and_said(
     said = [
         r.getMessage()
         for r in watch.caplog.records
-        if r.name == "procore_nb._pacing" and r.levelno == logging.WARNING
+        if r.name == "procore_nb.api._pacing" and r.levelno == logging.WARNING
     ]
     assert said, watch.caplog.text
     wait = re.fullmatch(
@@ -105,7 +105,7 @@ def test_waits_are_read_in_the_sandbox_clock_after_an_advance(spiky: Sandbox, wa
     assert len(df) == 60
     # A reset read against a stale Date lies an hour away: the client would probe, meet a 429.
     assert spiky.counters()["rate_limited"] == 0
-    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb.api._pacing"]
     waits = [int(m.group(1)) for m in map(re.compile(r"Waiting (\d+) s").match, said) if m]
     assert waits, said
     assert max(waits) <= 4
@@ -125,7 +125,7 @@ def test_retry_after_is_said(spiky: Sandbox, watch: Watch) -> None:
         ).raise_for_status()
     assert client.me()["id"] == 1234567
     assert spiky.counters()["rate_limited"] == 1
-    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    said = [r.getMessage() for r in watch.caplog.records if r.name == "procore_nb.api._pacing"]
     assert any("because Procore answered 429 (rate limit) with Retry-After" in m for m in said)
 
 
@@ -137,7 +137,7 @@ def test_each_wait_is_said_once_and_blinks_not_at_all(watch: Watch) -> None:
     gate.pause(0.2)  # within the same wait
     quiet = RateGate(max_wait=60)
     quiet.pause(0.2)
-    said = [r for r in watch.caplog.records if r.name == "procore_nb._pacing"]
+    said = [r for r in watch.caplog.records if r.name == "procore_nb.api._pacing"]
     assert len(said) == 1
     assert said[0].levelno == logging.WARNING
     assert "Waiting 3 s" in said[0].getMessage()

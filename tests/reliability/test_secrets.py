@@ -174,7 +174,7 @@ def test_the_command_line_shows_no_secret(sb: Sandbox, tmp_path: Path) -> None:
         XDG_CONFIG_HOME=str(tmp_path / "cli-config"),
         TERM="dumb",
     )
-    cli = ["-c", "import sys; from procore_nb._cli import main; sys.exit(main())"]
+    cli = ["-c", "import sys; from procore_nb.cli._main import main; sys.exit(main())"]
     code = sb.authorize()
     transcript = [
         _run_at_a_terminal([*cli, "login"], env, code),

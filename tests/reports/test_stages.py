@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from procore_nb import ConfigurationError
-from procore_nb._stages import NO_STAGE, stage_colours, stage_order
+from procore_nb.plotting._stages import NO_STAGE, stage_colours, stage_order
 
 
 def test_default_order_follows_procore_then_others_then_no_stage() -> None:

@@ -119,7 +119,7 @@ def test_cli_rejects_impossible_options() -> None:
 def test_the_console_script_dispatches_to_the_sandbox() -> None:
     """`procore-nb sandbox --help` lists the options."""
     script = Path(sys.executable).with_name("procore-nb")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "procore_nb._cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "procore_nb.cli._main"]
     done = subprocess.run(
         [*command, "sandbox", "--help"], capture_output=True, text=True, timeout=30, check=False
     )

@@ -17,8 +17,8 @@ from procore_nb import (
     ServerError,
     TransportError,
 )
-from procore_nb._login import CODE_REJECTED, explain, redact
-from procore_nb._notebook import in_notebook
+from procore_nb.signin._messages import CODE_REJECTED, explain, redact
+from procore_nb.signin._notebook import in_notebook
 
 URL = "http://127.0.0.1:9"
 

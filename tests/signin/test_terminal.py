@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import procore_nb
-from procore_nb._cli import main
-from procore_nb._login import CODE_REJECTED, EMPTY_CODE
+from procore_nb.cli._main import main
 from procore_nb.sandbox import Sandbox
+from procore_nb.signin._messages import CODE_REJECTED, EMPTY_CODE
 
 
 def answer_with(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:

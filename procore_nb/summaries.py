@@ -1,0 +1,13 @@
+"""Stage summaries and charts (the code lives in :mod:`procore_nb.reports.summaries`).
+
+``procore_nb.summaries`` *is* that module (the same object), so every name and attribute of it,
+private ones included, works through either path.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import procore_nb.reports.summaries as _moved
+
+sys.modules[__name__] = _moved
