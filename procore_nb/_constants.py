@@ -64,3 +64,7 @@ DEFAULT_STAGES: Final = (
 
 #: The demo user of Procore's "Making your first call" guide.
 DEMO_USER: Final = {"id": 1234567, "login": "joe.builder@acme.com", "name": "Joe Builder"}
+
+#: Set (to ``1``) in the kernels of unattended runs (``procore-nb run``, ``make demo``): no
+#: person is there to paste a code, and reports need static pictures instead of live widgets.
+UNATTENDED_VARIABLE: Final = "PROCORE_NB_UNATTENDED"

@@ -17,7 +17,20 @@ from procore_nb.demo import use_sandbox_unless_configured
 
 use_sandbox_unless_configured()"""
 
-LOGIN = "client = pnb.login()"
+
+def parameters() -> nbformat.NotebookNode:
+    """The cell ``procore-nb run -p NAME=VALUE`` (or papermill) overrides, tagged for them."""
+    return new_code_cell(
+        "# Parameters: `procore-nb run NOTEBOOK -p company_id=123 -p project_ids=1,2` sets these.\n"
+        "company_id = None  # None: the configured company (PROCORE_COMPANY_ID or config file)\n"
+        "project_ids = None  # a list of project ids; None: every project of the company",
+        metadata={"tags": ["parameters"]},
+    )
+
+
+LOGIN = "client = pnb.login(company_id=company_id)"
+
+PROJECTS = 'projects = client.projects(status="all", id=project_ids)'
 
 REPORTS = """\
 import os
@@ -34,6 +47,7 @@ FIRST_CALL = [
         "line. With no Procore credentials configured, the notebook runs against the embedded "
         "sandbox, a local stand-in for Procore with demo data; the first output says which."
     ),
+    parameters(),
     new_code_cell(SETUP),
     new_markdown_cell(
         "## 1. Sign in\n\n"
@@ -44,7 +58,10 @@ FIRST_CALL = [
         "`expires_in` seconds) and a refresh token, caches both in a file only you can read, "
         "and refreshes the access token before it expires. A service account "
         "(`PROCORE_GRANT=client_credentials`) signs in with the *client credentials* grant and "
-        "no widget; a cached sign-in is reused without asking."
+        "no widget; a cached sign-in is reused without asking. Run unattended "
+        "(`procore-nb run`), the cell never waits for a code: it signs in as the service "
+        "account or with the cached sign-in, says which, or stops with an error saying how to "
+        "set one up."
     ),
     new_code_cell(LOGIN),
     new_markdown_cell(
@@ -67,7 +84,7 @@ FIRST_CALL = [
         "the count and flattens nested fields such as `project_stage.name`."
     ),
     new_code_cell(
-        'projects = client.projects(status="all")\n'
+        PROJECTS + "\n"
         "print(f\"{len(projects)} projects (Total said {projects.attrs['rows']})\")\n"
         'projects[["id", "name", "project_number", "city", "state_code", '
         '"project_stage.name", "active"]].head(10)'
@@ -95,18 +112,19 @@ PROJECT_MAP = [
         "A static map for reports (no internet needed: the state and country outlines ship "
         "with procore_nb) and an interactive one for exploring."
     ),
+    parameters(),
     new_code_cell(SETUP),
     new_code_cell(LOGIN),
     new_code_cell(
-        'projects = client.projects(status="all")\n'
+        PROJECTS + "\n"
         'stages = list(client.project_stages()["name"])\n'
         'print(f"{len(projects)} projects; stages: {stages}")'
     ),
     new_markdown_cell(
         "## The static map\n\n"
         "Contiguous U.S. in an equal-area projection with Alaska and Hawaii insets, points "
-        "coloured by stage and sized by total value. The footnote says how many projects "
-        "could not be placed and why."
+        "coloured by stage and sized by total value. The legend counts the projects on the "
+        "map; the footnote says how many could not be placed and why."
     ),
     new_code_cell(
         REPORTS + "\n\n"
@@ -127,7 +145,8 @@ PROJECT_MAP = [
     new_markdown_cell(
         "## The interactive map\n\n"
         "Hover a point for its name, number, stage and city. `tiles=True` adds a street "
-        "basemap when you are online; here the vendored outlines are the base layer."
+        "basemap when you are online; here the vendored outlines are the base layer. A report "
+        "written by `procore-nb run` shows a picture of the same projects in its place."
     ),
     new_code_cell("maps.interactive_map(projects, stages=stages, tiles=False)"),
 ]
@@ -138,15 +157,21 @@ STAGE_SUMMARY = [
         "Counts, shares, values and ages by stage; stages by state; starts per quarter; and "
         "an Excel workbook with every table."
     ),
+    parameters(),
     new_code_cell(SETUP),
     new_code_cell(LOGIN),
-    new_code_cell(
-        'projects = client.projects(status="all")\nstages = list(client.project_stages()["name"])'
+    new_code_cell(PROJECTS + '\nstages = list(client.project_stages()["name"])'),
+    new_markdown_cell(
+        "## Projects by stage\n\n"
+        "Shares of all projects, values summed (no cents), the median age (days since the "
+        "start, or since creation for projects without a start date) and the median planned "
+        "duration, in whole days. `tables.readable` formats the table for reading; "
+        "`by_stage` keeps the numbers, for the workbook below."
     ),
     new_code_cell(
-        "from procore_nb import summaries\n\n"
+        "from procore_nb import summaries, tables\n\n"
         "by_stage = summaries.stage_summary(projects, stages)\n"
-        "by_stage"
+        "tables.readable(by_stage)"
     ),
     new_code_cell(
         REPORTS + "\n\n"

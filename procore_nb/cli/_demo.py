@@ -21,18 +21,21 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run_examples", "sandbox_environment", "use_sandbox_unless_configured"]
+from procore_nb.cli._runner import REPORTS_VARIABLE, run_notebooks
+
+__all__ = [
+    "REPORTS_VARIABLE",
+    "run_examples",
+    "sandbox_environment",
+    "use_sandbox_unless_configured",
+]
 
 #: The example notebooks, in the order they are meant to be read.
 EXAMPLES = ("01_first_call.ipynb", "02_project_map.ipynb", "03_stage_summary.ipynb")
-#: Where the notebooks write files (the map image, the Excel export).
-REPORTS_VARIABLE = "PROCORE_NB_REPORTS"
 
 _embedded: list[Any] = []  # the sandbox a kernel started for itself, kept alive until exit
 
@@ -98,20 +101,6 @@ def use_sandbox_unless_configured() -> None:
     )
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def run_examples(
     out: Path,
     *,
@@ -124,56 +113,29 @@ def run_examples(
 
     Returns the paths written: one HTML report per notebook, plus what the notebooks
     themselves write to ``out`` (the map and stage chart images, the Excel export).
-    """
-    import nbformat
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
+    The notebooks run as ``procore-nb run`` runs them, signed in as the sandbox's service
+    account.
 
+    Raises
+    ------
+    RuntimeError
+        A notebook failed; its report (with the error) is written all the same.
+    """
     from procore_nb.sandbox import Sandbox
 
     source = notebooks or _default_notebooks_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    before = {path: path.stat().st_mtime_ns for path in out.iterdir()}
-    written: list[Path] = []
     with (
         Sandbox(**dict(sandbox_options or {})) as sandbox,
         tempfile.TemporaryDirectory(prefix="procore-nb-demo-") as private,
     ):
-
-        class LocalKernel(AsyncKernelManager):
-            """A kernel reached over Unix sockets in a private folder, not over TCP."""
-
-            def __init__(self, **kwargs: Any) -> None:
-                super().__init__(transport="ipc", ip=f"{private}/kernel", **kwargs)
-
         env = sandbox_environment(sandbox, service_account=True)
         # Service-account tokens of the demo stay out of the user's own token cache.
-        env |= {REPORTS_VARIABLE: str(out.resolve()), "XDG_CONFIG_HOME": private}
-        with _environment(env):
-            for name in names:
-                started = time.perf_counter()
-                notebook = nbformat.read(source / name, as_version=4)  # type: ignore[no-untyped-call]
-                NotebookClient(
-                    notebook,
-                    timeout=timeout,
-                    kernel_name="python3",
-                    kernel_manager_class=LocalKernel,
-                    resources={"metadata": {"path": str(source)}},
-                    store_widget_state=False,
-                ).execute()
-                html, _ = HTMLExporter().from_notebook_node(notebook)  # type: ignore[no-untyped-call]
-                report = out / (Path(name).stem + ".html")
-                report.write_text(html, encoding="utf-8")
-                written.append(report)
-                print(f"  ran {name} in {time.perf_counter() - started:.1f} s -> {report}")
-    # What the notebooks wrote (the images, the workbook), not what was already in ``out``.
-    written += sorted(
-        path
-        for path in out.iterdir()
-        if path.suffix in {".png", ".xlsx"} and before.get(path) != path.stat().st_mtime_ns
-    )
-    return written
+        env["XDG_CONFIG_HOME"] = private
+        run = run_notebooks([source / name for name in names], out, env=env, timeout=timeout)
+    if run.failed:
+        failed = "; ".join(f"{name}: {error}" for name, error in run.failed.items())
+        raise RuntimeError(f"Example notebooks failed ({failed}); their reports show where.")
+    return run.written
 
 
 def demo_main(argv: Sequence[str]) -> int:
@@ -185,11 +147,15 @@ def demo_main(argv: Sequence[str]) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sandbox's demo data")
     args = parser.parse_args(argv)
     print("Running the example notebooks against the embedded sandbox...")
-    paths = run_examples(
-        args.out,
-        notebooks=args.notebooks,
-        sandbox_options={"projects": args.projects, "seed": args.seed},
-    )
+    try:
+        paths = run_examples(
+            args.out,
+            notebooks=args.notebooks,
+            sandbox_options={"projects": args.projects, "seed": args.seed},
+        )
+    except RuntimeError as exc:
+        print(f"procore-nb demo: {exc}", file=sys.stderr)
+        return 1
     print("\nReports written:")
     for path in paths:
         print(f"  {path}")

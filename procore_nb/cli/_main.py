@@ -28,6 +28,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "logout_main",
         "revoke the cached token and forget it",
     ),
+    "run": (
+        "procore_nb.cli._run",
+        "run_main",
+        "run notebooks unattended and write their HTML reports",
+    ),
     "demo": ("procore_nb.cli._demo", "demo_main", "run the example notebooks against the sandbox"),
     "lab": ("procore_nb.cli._demo", "lab_main", "open JupyterLab signed in against the sandbox"),
 }

@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -223,6 +224,8 @@ def interactive_map(
     Hovering a point shows its name, number, stage and city in the box at the top right,
     and clicking opens the same in a popup. With ``tiles=False`` (offline) the vendored
     state and country outlines are the base layer and no tile server is contacted.
+    In an unattended run (``procore-nb run``) the map also displays as a static picture
+    of the same projects, which the HTML report shows in the widget's place.
 
     Parameters
     ----------
@@ -246,4 +249,15 @@ def interactive_map(
     from procore_nb.maps._leaflet import build_map
 
     located = locate(projects, stages=stages, purpose="interactive_map", view="world")
-    return build_map(projects, located, tiles=tiles)
+    leaflet_map = build_map(projects, located, tiles=tiles)
+
+    def snapshot() -> bytes:
+        # what an unattended report shows in the widget's place: the same projects, static
+        title = "Projects by stage · a picture of the interactive map"
+        fig = project_map(projects, stages=stages, view="world", title=title)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        return buffer.getvalue()
+
+    leaflet_map.snapshot = snapshot
+    return leaflet_map

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -17,11 +19,12 @@ import ipyleaflet
 import ipywidgets
 import pandas as pd
 
+from procore_nb._constants import UNATTENDED_VARIABLE
 from procore_nb.maps import _boundaries
 from procore_nb.maps._located import Located
 from procore_nb.plotting._stages import stage_colours
 
-__all__ = ["build_map", "project_html"]
+__all__ = ["ProjectsMap", "build_map", "project_html"]
 
 #: Fields shown for a project, in order: (property, label).
 _FIELDS = (("project_number", "Number"), ("stage", "Stage"), ("city", "City"))
@@ -110,7 +113,29 @@ def _view(located: Located) -> tuple[tuple[float, float], int]:
     return (centre_lat, (west + east) / 2), int(max(1, min(math.floor(zoom), 11)))
 
 
-def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ipyleaflet.Map:
+def _unattended() -> bool:
+    # the sign-in room reads the same variable; rooms share the name, not the code
+    return os.environ.get(UNATTENDED_VARIABLE, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+class ProjectsMap(ipyleaflet.Map):  # type: ignore[misc]  # ipyleaflet ships no type hints
+    """The interactive project map; in unattended runs it also displays as a static picture.
+
+    A report written without a live kernel (``procore-nb run``) cannot show a widget, and
+    would show its text (``Map(center=[...], ...)``) instead; there, its display carries a
+    PNG drawn by ``snapshot`` too, which HTML reports show in the widget's place.
+    """
+
+    snapshot: Callable[[], bytes] | None = None
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle: dict[str, Any] | None = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self.snapshot is not None and _unattended():
+            bundle["image/png"] = self.snapshot()
+        return bundle
+
+
+def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ProjectsMap:
     """Build the map: a base layer, a layer per stage, a legend and an info box."""
     colours = stage_colours(located.order)
     info = ipywidgets.HTML(value=f"Hover over a project for details.<br><i>{located.note()}</i>")
@@ -156,7 +181,7 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ipyle
         layers.append(layer)
         legend[label] = colours[stage]
     centre, zoom = _view(located)
-    leaflet_map = ipyleaflet.Map(
+    leaflet_map = ProjectsMap(
         center=centre,
         zoom=zoom,
         layers=(base, *layers),
@@ -168,7 +193,7 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ipyle
     leaflet_map.add(ipyleaflet.WidgetControl(widget=info, position="topright"))
     if legend:
         leaflet_map.add(
-            ipyleaflet.LegendControl(legend, title="Stage (projects)", position="bottomright")
+            ipyleaflet.LegendControl(legend, title="Stage (on the map)", position="bottomright")
         )
     leaflet_map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=True))
     return leaflet_map

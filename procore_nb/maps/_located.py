@@ -99,15 +99,17 @@ class Located:
         return int(np.count_nonzero(self.stage_of == stage))
 
     def note(self) -> str:
-        """The footnote: how many projects are shown, and why the others are not."""
+        """The footnote: how many projects are on the map, and why the others are not."""
         if self.total == 0:
             return "No projects to show."
         if not self.left_off:
-            return "1 project shown." if self.total == 1 else f"All {self.total:,} projects shown."
+            if self.total == 1:
+                return "The 1 project is on the map."
+            return f"All {self.total:,} projects are on the map."
         reasons = ", ".join(
             f"{count:,} {LEFT_OFF_LABELS[reason]}" for reason, count in self.left_off.items()
         )
-        return f"{self.shown:,} of {self.total:,} projects shown. Not shown: {reasons}."
+        return f"{self.shown:,} of {self.total:,} projects on the map. Left off: {reasons}."
 
 
 def _coordinates(projects: pd.DataFrame) -> tuple[FloatArray, FloatArray]:

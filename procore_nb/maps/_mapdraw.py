@@ -235,7 +235,7 @@ def legends(
         legend = main.legend(
             handles,
             labels,
-            title="Stage (projects)",
+            title="Stage (on the map)",
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,

@@ -8,6 +8,10 @@ The cascade, in order (like pydata-google-auth's: cheapest first, a person last)
    login widget (:mod:`procore_nb.widgets`), elsewhere by pasting the code at a ``getpass``
    prompt (:mod:`procore_nb.signin._terminal`).
 
+In an unattended run (``procore-nb run``, ``PROCORE_NB_UNATTENDED=1``) nobody can paste a
+code: the third step raises :class:`~procore_nb.NotSignedInError` at once instead of waiting,
+and the login cell prints who signed in and how, so that the report says it.
+
 What each flow tells a person lives in :mod:`procore_nb.signin._messages`.
 """
 
@@ -16,13 +20,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from procore_nb._exceptions import (
+    ConfigurationError,
+    NotFoundError,
+    NotSignedInError,
+    PermissionDeniedError,
+)
 from procore_nb.api._client import Client
 from procore_nb.api._tokens import TokenCache
-from procore_nb.signin._messages import env_label
-from procore_nb.signin._notebook import in_notebook, widgets_available
+from procore_nb.signin._messages import (
+    env_label,
+    missing_credentials,
+    no_unattended_sign_in,
+    signed_in_text,
+)
+from procore_nb.signin._notebook import in_notebook, unattended, widgets_available
 from procore_nb.signin._terminal import restore_or_ask
 
-__all__ = ["login", "sign_in"]
+__all__ = ["login", "sign_in", "sign_in_unattended"]
 
 logger = logging.getLogger("procore_nb.login")
 
@@ -44,6 +59,8 @@ def login(
     client is returned at once (calls made before the code is pasted raise
     ``NotSignedInError`` saying to finish signing in in the cell above). Outside a notebook,
     or without ipywidgets, the authorize URL is printed and the code read with ``getpass``.
+    In an unattended run (``PROCORE_NB_UNATTENDED=1``, set by ``procore-nb run``) nobody
+    is asked: without a service account or a cached sign-in it raises at once.
 
     Parameters
     ----------
@@ -68,6 +85,11 @@ def login(
     -------
     Client
 
+    Raises
+    ------
+    NotSignedInError
+        In an unattended run, when neither a service account nor a cached sign-in works.
+
     Examples
     --------
     >>> import procore_nb
@@ -89,9 +111,14 @@ def login(
 
 def sign_in(client: Client) -> Client:
     """Run the cascade on ``client``: service account, cached token, then a person."""
+    if unattended():
+        print(sign_in_unattended(client))
+        return client
     if client.grant == "client_credentials":
         client.login_service_account()
         logger.info("signed in with the service account of %s", env_label(client))
+        if in_notebook():  # the login cell says who signed in, in the notebook and its report
+            print(_signed_in_line(client, how="service account"))
         return client
     if in_notebook() and widgets_available():
         # Only a notebook pays for IPython and ipywidgets: `import procore_nb` stays fast.
@@ -105,3 +132,44 @@ def sign_in(client: Client) -> Client:
         return client
     restore_or_ask(client)
     return client
+
+
+def sign_in_unattended(client: Client) -> str:
+    """Sign ``client`` in without a person, and say who signed in and how.
+
+    A service account signs in with client credentials; otherwise the cached sign-in is
+    used (refreshed if needed). Nobody is ever asked for a code.
+
+    Returns
+    -------
+    str
+        ``"Signed in as NAME (LOGIN) · service account · ENV"`` (or ``cached sign-in``).
+
+    Raises
+    ------
+    NotSignedInError
+        Neither works: the message says how to set up either.
+    ConfigurationError
+        A service account without its client id or secret.
+    """
+    if client.grant == "client_credentials":
+        problem = missing_credentials(client)
+        if problem:
+            raise ConfigurationError(problem)
+        client.login_service_account()
+        how = "service account"
+    elif missing_credentials(client) is None and client.restore():
+        how = "cached sign-in"
+    else:
+        raise NotSignedInError(no_unattended_sign_in(client))
+    logger.info("signed in unattended (%s) to %s", how, env_label(client))
+    return _signed_in_line(client, how=how)
+
+
+def _signed_in_line(client: Client, *, how: str) -> str:
+    """Who signed in, how and where; without the who when Procore will not say."""
+    try:
+        return signed_in_text(client, how=how)
+    except (NotFoundError, PermissionDeniedError):
+        # Procore answers /me for a service account only with a company (Procore-Company-Id)
+        return f"Signed in · {how} · {env_label(client)} (set a company to see as whom)"

@@ -62,12 +62,29 @@ def env_label(client: Client) -> str:
     return client.env if client.env != "custom" else f"custom ({client.api_url})"
 
 
-def signed_in_text(client: Client) -> str:
-    """Ask Procore who the token belongs to: ``"Signed in as NAME (LOGIN) · ENV"``."""
+def signed_in_text(client: Client, *, how: str | None = None) -> str:
+    """Ask Procore who the token belongs to: ``"Signed in as NAME (LOGIN) · ENV"``.
+
+    ``how`` (``"service account"``, ``"cached sign-in"``) goes between the two.
+    """
     me = client.me()
     name = me.get("name") or "an unnamed user"
     who = f"{name} ({me['login']})" if me.get("login") else name
-    return f"Signed in as {who} · {env_label(client)}"
+    parts = [f"Signed in as {who}", *([how] if how else []), env_label(client)]
+    return " · ".join(parts)
+
+
+def no_unattended_sign_in(client: Client) -> str:
+    """Say that nobody can paste a code in an unattended run, and what works instead."""
+    problem = missing_credentials(client)
+    return (
+        f"No sign-in that works without a person for {env_label(client)}: an unattended run "
+        "cannot wait for someone to paste a code. Either use a service account (set "
+        "PROCORE_GRANT=client_credentials with the app's PROCORE_CLIENT_ID and "
+        "PROCORE_CLIENT_SECRET), or sign in once with 'procore-nb login' in a terminal (the "
+        "token is cached and refreshed on its own), then run again."
+        + (f" Also: {problem}" if problem else "")
+    )
 
 
 def missing_credentials(client: Client) -> str | None:

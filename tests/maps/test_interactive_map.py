@@ -99,7 +99,7 @@ def test_projects_without_coordinates_are_noted_and_not_drawn() -> None:
     m = maps.interactive_map(projects, tiles=False)
     assert _stage_layers(m) == []
     info = next(c for c in m.controls if isinstance(c, ipyleaflet.WidgetControl)).widget
-    assert "0 of 4 projects shown. Not shown: 4 without coordinates." in info.value
+    assert "0 of 4 projects on the map. Left off: 4 without coordinates." in info.value
     assert m.center == [39.5, -98.35]
 
 

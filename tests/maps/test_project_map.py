@@ -31,7 +31,7 @@ def _legend_labels(ax: Axes) -> list[str]:
     legends = [a for a in ax.artists if a.__class__.__name__ == "Legend"]
     if ax.get_legend() is not None:
         legends.append(ax.get_legend())
-    stage_legend = next(lg for lg in legends if lg.get_title().get_text() == "Stage (projects)")
+    stage_legend = next(lg for lg in legends if lg.get_title().get_text() == "Stage (on the map)")
     return [t.get_text() for t in stage_legend.get_texts()]
 
 
@@ -57,7 +57,7 @@ def test_us_projects_draw_every_point_with_legend_counts(projects: pd.DataFrame)
     assert info.plotted == {s: int(expected[s]) for s in STAGES if s in expected}
     assert _legend_labels(info.ax) == [f"{s} ({n:,})" for s, n in info.plotted.items()]
     assert {"alaska", "hawaii"} <= _insets(info.ax)
-    assert info.note == "All 200 projects shown."
+    assert info.note == "All 200 projects are on the map."
 
 
 def test_no_coordinates_at_all_draws_an_empty_us_map_with_a_note() -> None:
@@ -70,7 +70,7 @@ def test_no_coordinates_at_all_draws_an_empty_us_map_with_a_note() -> None:
     assert info.shown == 0
     assert _points(info.ax) == {}
     assert info.left_off == {"missing": 5}
-    assert info.note == "0 of 5 projects shown. Not shown: 5 without coordinates."
+    assert info.note == "0 of 5 projects on the map. Left off: 5 without coordinates."
     texts = [t.get_text() for t in info.ax.texts]
     assert info.note in texts
     assert len(info.ax.collections) >= 3  # countries, states and the nation's outline
@@ -198,7 +198,7 @@ def test_bad_coordinates_are_left_off_with_reasons() -> None:
     assert info.left_off == {"missing": 2, "zero": 3, "range": 2}
     assert info.shown == 13
     assert info.note == (
-        "13 of 20 projects shown. Not shown: 2 without coordinates, 3 at (0, 0), "
+        "13 of 20 projects on the map. Left off: 2 without coordinates, 3 at (0, 0), "
         "2 with latitude or longitude out of range."
     )
 
@@ -226,7 +226,7 @@ def test_size_by_value_gives_areas_proportional_to_value() -> None:
     collection = max(_points(info.ax).values(), key=lambda c: len(c.get_offsets()))
     legends = [a for a in info.ax.get_children() if a.__class__.__name__ == "Legend"]
     titles = {lg.get_title().get_text() for lg in legends}
-    assert {"Stage (projects)", "Value"} <= titles
+    assert {"Stage (on the map)", "Value"} <= titles
     assert len(collection.get_sizes()) == len(collection.get_offsets())
 
 
