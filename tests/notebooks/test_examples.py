@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -11,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from procore_nb import tables
 from procore_nb.demo import EXAMPLES, run_examples, use_sandbox_unless_configured
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +58,70 @@ def test_every_example_writes_its_report(reports: Path) -> None:
         html = (reports / name).with_suffix(".html").read_text(encoding="utf-8")
         assert "Traceback" not in html
         assert "Using Procore (custom) at http://127.0.0.1:" in html
+
+
+#: How a widget shows when a report cannot draw it: its Python repr.
+WIDGET_REPRS = re.compile(
+    r"\b(Map|LoginWidget|VBox|HBox|HTML|Dropdown|Output)\((center=|env=|children=)"
+)
+
+
+def _pngs(html: str) -> list[bytes]:
+    """The pictures of the report's outputs (not the small ones in its style sheet)."""
+    found = re.findall(r'<img[^>]*src="data:image/png;base64,([^"]+)"', html)
+    return [base64.b64decode(data) for data in found]
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_reports_hold_no_widget_repr(reports: Path, name: str) -> None:
+    """No report shows a widget as its repr text (``Map(center=[...], ...)``)."""
+    html = (reports / name).with_suffix(".html").read_text(encoding="utf-8")
+    assert not WIDGET_REPRS.search(html), WIDGET_REPRS.search(html)
+    assert "application/vnd.jupyter.widget-view+json" not in html
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_interactive_map_shows_as_a_picture(reports: Path) -> None:
+    """The map report holds the static map and a picture in the interactive map's place."""
+    html = (reports / "02_project_map.html").read_text(encoding="utf-8")
+    pictures = _pngs(html)
+    assert len(pictures) == 2  # the static map, then the interactive map's picture
+    from matplotlib import image
+
+    snapshot = image.imread(io.BytesIO(pictures[-1]), format="png")
+    assert snapshot.shape[1] > 800
+    assert snapshot.reshape(-1, snapshot.shape[-1]).std(axis=0).max() > 0.05
+    # the picture comes after the code of the last cell, where the widget would be
+    assert html.rindex("interactive_map") < html.rindex("data:image/png;base64,")
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_login_cell_says_who_signed_in_and_how(reports: Path, name: str) -> None:
+    """Each report's login cell shows the service account, how it signed in, and where."""
+    html = (reports / name).with_suffix(".html").read_text(encoding="utf-8")
+    assert (
+        "Signed in as Sandbox Service Account (sandbox-service@acme.com) · service account · "
+        "custom (http://127.0.0.1:"
+    ) in html
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_stage_table_is_formatted_for_reading(reports: Path) -> None:
+    """The stage table shows percentages, money without cents and whole days."""
+    html = (reports / "03_stage_summary.html").read_text(encoding="utf-8")
+    by_stage = pd.read_excel(reports / "stage-summary.xlsx", sheet_name="By stage")
+    for row in by_stage.itertuples():
+        for text in (
+            tables.percent(row.share),
+            tables.money(row.total_value),
+            tables.days(row.median_age_days),
+            tables.days(row.median_duration_days),
+        ):
+            assert f">{text}</td>" in html, text
+    assert ">Median age (days)</th>" in html
+    assert f">{by_stage['share'].iloc[0]}</td>" not in html  # not the raw fraction
 
 
 @pytest.mark.xdist_group("notebooks")

@@ -174,3 +174,15 @@ def test_no_projects_give_empty_tables_and_empty_charts(small: pd.DataFrame) -> 
     assert len(summaries.plot_stages(empty).axes[0].patches) == 0
     assert len(summaries.plot_state_by_stage(empty).axes[0].containers) == 0
     assert len(summaries.plot_timeline(empty).axes[0].containers) == 0
+
+
+def test_stage_chart_counts_every_project(small: pd.DataFrame) -> None:
+    """The chart's total is every project, those without a stage included (in their own bar)."""
+    ax = summaries.plot_stages(small).axes[0]
+    assert sum(bar.get_width() for bar in ax.patches) == len(small)
+    assert ax.get_title(loc="left") == f"Projects by stage ({len(small)})"
+    assert "(no stage)" not in [t.get_text() for t in ax.get_yticklabels()]  # all have one here
+    unknown = small.assign(**{"project_stage.name": pd.NA, "stage": pd.NA})
+    ax = summaries.plot_stages(unknown).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "(no stage)"
+    assert sum(bar.get_width() for bar in ax.patches) == len(small)
