@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from procore_nb._constants import DEFAULT_STAGES, DEMO_USER
 
-from ._geo import ABROAD, STREET_KINDS, STREETS, US_METROS, Place
+from ._geo import ABROAD, NOWHERE, STREET_KINDS, STREETS, US_METROS, Place, coordinates
 from ._options import Options
 
 #: Id of the main company: above 2**32 on purpose, so clients must keep 64-bit ids.
@@ -258,8 +258,7 @@ def _projects(
                 "zip": place.zip3 + (f"{int(r() * 100):02d}" if us else ""),
                 "county": place.county,
                 "time_zone": place.time_zone,
-                "latitude": round(place.latitude + rng.gauss(0, 0.06), 6) if located else None,
-                "longitude": round(place.longitude + rng.gauss(0, 0.07), 6) if located else None,
+                **(coordinates(place, rng) if located else NOWHERE),
                 "stage": stage["name"],
                 "project_stage": stage_refs[stage["name"]],
                 "phone": f"({201 + int(r() * 789)}) 555-{int(r() * 10_000):04d}"

@@ -3,10 +3,21 @@
 Coordinates are city centres (public-domain gazetteer values, rounded); ``zip3`` is a real
 three-digit ZIP prefix of the city, ``weight`` roughly follows construction activity.
 Time zones are the Rails names Procore uses in ``time_zone``.
+
+A project is placed around its city (:func:`coordinates`) within the city's *area*: a disc
+that lies on land and inside the city's state. Most cities' discs are centred on the city
+with a 20 km reach; a city by a coast, a lake or a state line (Chicago, New York,
+Washington) has a disc moved inland and made smaller (:data:`AREAS`), so that no project of
+a Washington, D.C. company lands in Maryland and none of Chicago's in Lake Michigan. The
+discs were fitted to the Census state outlines the maps draw, and a test checks them there
+(the sandbox itself does not read the outlines).
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import random
 from typing import NamedTuple
 
 
@@ -100,3 +111,73 @@ STREETS = (
     "Franklin", "Jefferson", "Lincoln", "Madison", "Highland", "Spring", "Mill", "Church",
 )  # fmt: skip
 STREET_KINDS = ("St", "Ave", "Blvd", "Rd", "Dr", "Way", "Pkwy", "Ln")
+
+#: How far (km) projects spread from their city when :data:`AREAS` says nothing else.
+REACH_KM = 20.0
+_KM_PER_DEGREE = 111.195
+
+#: ``(city, state) -> (latitude, longitude, reach in km)``: the centre and radius of the disc
+#: a city's projects are placed in, where the city centre with :data:`REACH_KM` would reach
+#: water or another state. Fitted to the Census state outlines (the maps' vendored ones).
+AREAS: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("New York", "NY"): (40.69, -73.88, 12),
+    ("Chicago", "IL"): (41.87, -87.81, 15),
+    ("Philadelphia", "PA"): (40.01, -75.31, 15),
+    ("San Diego", "CA"): (32.80, -117.09, 15),
+    ("San Jose", "CA"): (37.34, -121.89, 19),
+    ("Charlotte", "NC"): (35.24, -80.84, 15),
+    ("San Francisco", "CA"): (37.74, -122.44, 4),
+    ("Seattle", "WA"): (47.53, -122.17, 15),
+    ("Washington", "DC"): (38.92, -77.03, 4),
+    ("Boston", "MA"): (42.39, -71.19, 15),
+    ("Detroit", "MI"): (42.45, -83.13, 14),
+    ("Portland", "OR"): (45.50, -122.71, 15),
+    ("Memphis", "TN"): (35.20, -89.90, 15),
+    ("Louisville", "KY"): (38.12, -85.73, 15),
+    ("Baltimore", "MD"): (39.38, -76.68, 15),
+    ("Milwaukee", "WI"): (43.09, -88.08, 15),
+    ("Kansas City", "MO"): (39.10, -94.41, 15),
+    ("Miami", "FL"): (25.86, -80.28, 15),
+    ("Omaha", "NE"): (41.26, -96.10, 14),
+    ("Tampa", "FL"): (28.05, -82.41, 15),
+    ("Cleveland", "OH"): (41.40, -81.58, 15),
+    ("St. Louis", "MO"): (38.64, -90.37, 14),
+    ("Cincinnati", "OH"): (39.23, -84.55, 15),
+    ("Honolulu", "HI"): (21.41, -157.93, 10),
+    ("Anchorage", "AK"): (61.17, -149.65, 14),
+    ("Carpinteria", "CA"): (34.51, -119.43, 15),
+}
+
+#: The coordinates of a project without a location.
+NOWHERE: dict[str, float | None] = {"latitude": None, "longitude": None}
+
+
+def area(place: Place) -> tuple[float, float, float]:
+    """The disc ``(latitude, longitude, reach_km)`` the projects of ``place`` are placed in."""
+    found = AREAS.get((place.city, place.state_code or ""))
+    return found if found is not None else (place.latitude, place.longitude, REACH_KM)
+
+
+@functools.cache
+def _disc(place: Place) -> tuple[float, float, float, float, float]:
+    """The area of ``place`` with its degrees per km north and east, worked out once."""
+    latitude, longitude, reach = area(place)
+    per_km_east = 1 / (_KM_PER_DEGREE * math.cos(math.radians(latitude)))
+    return latitude, longitude, reach, 1 / _KM_PER_DEGREE, per_km_east
+
+
+def coordinates(place: Place, rng: random.Random) -> dict[str, float | None]:
+    """A project's ``latitude`` and ``longitude`` near ``place``, within its area.
+
+    Two normal draws (north, then east) with a spread of a third of the reach; the rare
+    point beyond the reach is pulled back onto its edge, so every point stays in the area.
+    """
+    latitude, longitude, reach, per_km_north, per_km_east = _disc(place)
+    north, east = rng.gauss(0, reach / 3), rng.gauss(0, reach / 3)
+    distance = math.hypot(north, east)
+    if distance > reach:
+        north, east = north * reach / distance, east * reach / distance
+    return {
+        "latitude": round(latitude + north * per_km_north, 6),
+        "longitude": round(longitude + east * per_km_east, 6),
+    }
