@@ -65,6 +65,8 @@ def draw_points(
                 label=stage,
                 gid=f"procore_nb:stage:{stage}",
                 zorder=20 + rank,
+                # a project at the map's edge is drawn whole, over the frame, not cut in half
+                clip_on=False,
                 **style,
             )
     return {stage: count for stage, count in counts.items() if count}

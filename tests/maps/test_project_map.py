@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from mapdata import STAGES, WORLD_CITIES, make_projects
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -308,3 +309,40 @@ def test_tight_saving_keeps_the_legends_whole(projects: pd.DataFrame, size_by: s
         extent = legend.get_window_extent().transformed(fig.dpi_scale_trans.inverted())
         assert extent.x1 <= tight.x1 + 1e-6
         assert extent.y0 >= tight.y0 - 1e-6
+
+
+def test_points_at_the_edge_are_drawn_whole() -> None:
+    """A project right at the map's edge (Calgary on the U.S. map) is not cut by the frame."""
+    projects = make_projects(40, jitter=0.0)
+    edge = {"Calgary": (51.04, -114.07), "Vancouver": (49.28, -123.12), "Key West": (24.56, -81.8)}
+    for row, (latitude, longitude) in enumerate(edge.values()):
+        projects.loc[row, ["latitude", "longitude"]] = [latitude, longitude]
+    fig = maps.project_map(projects, size_by="total_value")
+    info = fig.procore_nb_map
+    assert info.view == "us"
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    saved = fig.get_tightbbox(renderer)  # what savefig(bbox_inches="tight") keeps, in inches
+    dpi = fig.dpi
+    checked = 0
+    for collection in _points(info.ax).values():
+        # a clipped collection is cut at the axes; an unclipped one only at the saved image
+        frame = collection.get_clip_box() if collection.get_clip_on() else None
+        centres = collection.get_offset_transform().transform(collection.get_offsets())
+        radii = np.sqrt(collection.get_sizes()) / 2 * dpi / 72  # marker area in points^2
+        radii = np.broadcast_to(radii, (len(centres),))
+        for (x, y), r in zip(centres, radii, strict=True):
+            assert saved.x0 * dpi <= x - r
+            assert x + r <= saved.x1 * dpi
+            assert saved.y0 * dpi <= y - r
+            assert y + r <= saved.y1 * dpi
+            if frame is not None:
+                assert frame.x0 <= x - r
+                assert x + r <= frame.x1
+                assert frame.y0 <= y - r
+                assert y + r <= frame.y1
+            checked += 1
+    assert checked == info.shown
+    top = max(c.get_offsets()[:, 1].max() for c in _points(info.ax).values())
+    assert top > info.ax.get_ylim()[1] * 0.98  # Calgary sits at the very top of the frame
