@@ -119,19 +119,30 @@ def _unattended() -> bool:
 
 
 class ProjectsMap(ipyleaflet.Map):  # type: ignore[misc]  # ipyleaflet ships no type hints
-    """The interactive project map; in unattended runs it also displays as a static picture.
+    """The interactive project map, with a stand-in for pages that cannot draw widgets.
 
-    A report written without a live kernel (``procore-nb run``) cannot show a widget, and
-    would show its text (``Map(center=[...], ...)``) instead; there, its display carries a
-    PNG drawn by ``snapshot`` too, which HTML reports show in the widget's place.
+    A notebook saved without widget state, or its HTML export, cannot show a widget and
+    would show its text (``Map(center=[...], ...)``) instead. In unattended runs
+    (``procore-nb run``) the display also carries a PNG drawn by ``snapshot``, which the
+    HTML report shows in the widget's place; elsewhere it carries a line of HTML saying what
+    the map holds (drawing a picture on every display would slow the notebook down).
     """
 
     snapshot: Callable[[], bytes] | None = None
+    note: str = ""
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         bundle: dict[str, Any] | None = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None and self.snapshot is not None and _unattended():
+        if bundle is None:  # a closed widget
+            return None
+        if self.snapshot is not None and _unattended():
             bundle["image/png"] = self.snapshot()
+        else:
+            what = html.escape(self.note)
+            bundle["text/html"] = (
+                f"<p><i>An interactive map of the projects. {what} Run the notebook to explore it."
+                "</i></p>"
+            )
         return bundle
 
 
@@ -196,4 +207,5 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> Proje
             ipyleaflet.LegendControl(legend, title="Stage (on the map)", position="bottomright")
         )
     leaflet_map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=True))
+    leaflet_map.note = located.note()
     return leaflet_map

@@ -122,6 +122,17 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         state = {"new": "not started", "form": "waiting for a code", "card": "signed in"}
         return f"LoginWidget(env={env_label(self.client)!r}, state={state[self._view]!r})"
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The widget, plus its header and status line for pages that cannot draw widgets.
+
+        A notebook saved without widget state, or its HTML export, would otherwise show
+        ``LoginWidget(env=..., state=...)`` where the login cell was.
+        """
+        bundle: dict[str, Any] | None = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/html"] = f"<div>{self.header.value}<br>{self.status.value}</div>"
+        return bundle
+
     @property
     def status_text(self) -> str:
         """The status line as plain text (``status`` holds it as HTML)."""

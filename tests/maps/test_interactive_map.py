@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import ipyleaflet
 import numpy as np
 import pandas as pd
+import pytest
 from mapdata import WORLD_CITIES, make_projects
 
 from procore_nb import maps
+from procore_nb._constants import UNATTENDED_VARIABLE
 
 
 def _stage_layers(m: ipyleaflet.Map) -> list[ipyleaflet.GeoJSON]:
@@ -110,3 +114,29 @@ def test_view_fits_the_projects() -> None:
     assert 40 < lat < 56
     assert -10 < lon < 15
     assert m.zoom >= 3
+
+
+def test_display_without_widgets_says_what_the_map_holds(projects: pd.DataFrame) -> None:
+    """Where widgets cannot be drawn, the map displays as a line of HTML, not its repr."""
+    bundle = maps.interactive_map(projects, tiles=False)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == (
+        "<p><i>An interactive map of the projects. All 200 projects are on the map. "
+        "Run the notebook to explore it.</i></p>"
+    )
+    assert "image/png" not in bundle
+
+
+def test_unattended_display_carries_a_picture(
+    projects: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In an unattended run the display holds a PNG of the same projects for the report."""
+    monkeypatch.setenv(UNATTENDED_VARIABLE, "1")
+    bundle = maps.interactive_map(projects, tiles=False)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "text/html" not in bundle  # HTML would win over the picture in a report
+    from matplotlib import image
+
+    picture = image.imread(io.BytesIO(bundle["image/png"]), format="png")
+    assert picture.shape[1] > 800
+    assert picture.reshape(-1, picture.shape[-1]).std(axis=0).max() > 0.05
