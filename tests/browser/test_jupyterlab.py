@@ -126,10 +126,11 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     first = notebook_panel(page, FIRST_CALL)
     first.locator(".jp-CodeCell").first.wait_for()
     wait_for_idle_kernel(page)
+    run_cell(page, code_cell(first, "project_ids = None"))  # the parameters cell
     setup = code_cell(first, "use_sandbox_unless_configured()")
     run_cell(page, setup)
     expect(setup.locator(".jp-OutputArea")).to_contain_text(f"at {sandbox.url}")
-    login = code_cell(first, "client = pnb.login()")
+    login = code_cell(first, "client = pnb.login(")
     run_cell(page, login)
     link = login.get_by_role("link", name="Procore's sign-in page")
     expect(link).to_have_attribute("target", "_blank")
@@ -175,7 +176,7 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     companies = code_cell(first, "companies = client.companies()")
     run_cell(page, companies)
     expect(companies.locator(".jp-OutputArea table")).to_contain_text(other)
-    projects = code_cell(first, 'projects = client.projects(status="all")')
+    projects = code_cell(first, 'projects = client.projects(status="all"')
     run_cell(page, projects)
     printed = projects.locator(".jp-OutputArea").inner_text()
     counted = re.search(r"(\d+) projects \(Total said (\d+)\)", printed)
@@ -187,9 +188,10 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
 
     # 5. The map notebook signs in from the cache (no code box) and renders the map.
     second = open_from_file_browser(page, PROJECT_MAP)
-    for source in ("use_sandbox_unless_configured()", "client = pnb.login()", "stages = list("):
+    sources = ("project_ids = None", "use_sandbox_unless_configured()", "client = pnb.login(")
+    for source in (*sources, "stages = list("):
         run_cell(page, code_cell(second, source))
-    second_login = code_cell(second, "client = pnb.login()")
+    second_login = code_cell(second, "client = pnb.login(")
     expect(second_login).to_contain_text("Signed in as Joe Builder")
     expect(second_login.locator('input[type="password"]')).to_have_count(0)
     tokens |= cached_tokens(lab.config_home)
