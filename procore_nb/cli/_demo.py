@@ -140,7 +140,8 @@ def run_examples(
 
 def demo_main(argv: Sequence[str]) -> int:
     """``procore-nb demo``: run the examples against the sandbox and say where the reports are."""
-    parser = argparse.ArgumentParser(prog="procore-nb demo", description=run_examples.__doc__)
+    description = (run_examples.__doc__ or "").split("\n\n")[0]
+    parser = argparse.ArgumentParser(prog="procore-nb demo", description=description)
     parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
     parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
     parser.add_argument("--projects", type=int, default=400, help="projects in the main company")
