@@ -62,6 +62,13 @@ def run_main(argv: Sequence[str]) -> int:
         missing = [str(path) for path in args.notebooks if not path.is_file()]
         if missing:
             raise ConfigurationError(f"No such notebook: {', '.join(missing)}.")
+        stems = [path.stem for path in args.notebooks]
+        twice = sorted({stem for stem in stems if stems.count(stem) > 1})
+        if twice:
+            raise ConfigurationError(
+                f"Two notebooks would write the same report ({', '.join(twice)}.html): run "
+                "them with different --out folders."
+            )
     except ConfigurationError as exc:
         print(f"procore-nb run: {exc}", file=sys.stderr)
         return 2

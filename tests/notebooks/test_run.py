@@ -153,6 +153,18 @@ def test_missing_notebook_is_named(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "No such notebook" in capsys.readouterr().err
 
 
+def test_two_notebooks_with_one_name_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notebooks whose reports would overwrite each other are refused before running."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        nbformat.write(new_notebook(), tmp_path / folder / "weekly.ipynb")
+    paths = [str(tmp_path / "a" / "weekly.ipynb"), str(tmp_path / "b" / "weekly.ipynb")]
+    assert main(["run", *paths, "--out", str(tmp_path / "out")]) == 2
+    assert "Two notebooks would write the same report (weekly.html)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
