@@ -5,7 +5,7 @@ pandas ``Styler`` that shows a table the way a report reader expects while the D
 keeps its numbers (for Excel, for further work). Each column's kind is guessed from its
 name and dtype (see :func:`column_kinds`) and can be named instead:
 
-- ``percent``: shares from 0 to 1 (``share``, ``*_share``, ``*_pct``, ``*_ratio``): ``4.8%``;
+- ``percent``: shares from 0 to 1 (``share``, ``*_share``, ``*_ratio``): ``4.8%``;
 - ``money``: sums of money (``*_value``, ``*amount*``, ``*cost*``, ``*budget*``...):
   ``$1,647,776,124``, with cents only under a thousand (``$512.30``);
 - ``days``: ages and durations (``*_days``, ``age``, ``duration``, ``turnaround``, and
@@ -47,7 +47,9 @@ MISSING = "\u2013"
 #: Sums of money at least this large are shown without cents.
 NO_CENTS_FROM = 1_000
 
-_PERCENT_WORDS = frozenset({"share", "pct", "percent", "percentage", "ratio"})
+# Shares from 0 to 1 only: "percent" columns may hold 0-100 (Procore's percent_complete), so
+# they are formatted only when named (readable(..., percent=[...]) after dividing by 100).
+_PERCENT_WORDS = frozenset({"share", "ratio", "fraction"})
 _MONEY_WORDS = frozenset(
     {"value", "amount", "cost", "costs", "budget", "price", "revenue", "exposure", "spend"}
     | {"committed", "commitment", "commitments", "variance", "invoiced", "paid"}

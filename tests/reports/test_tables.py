@@ -69,6 +69,7 @@ def test_kinds_are_guessed_from_names_and_dtypes() -> None:
             "median_age_days": [3.2],
             "turnaround": pd.to_timedelta(["3 days"]),
             "latitude": [40.7],
+            "percent_complete": [45.0],  # 0-100 in Procore: not taken for a share
             "active": [True],
         }
     )
