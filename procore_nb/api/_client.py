@@ -282,7 +282,7 @@ class Client:
     def token_info(self) -> dict[str, Any]:
         """Procore's description of the current token (``/oauth/token/info``)."""
         reply = self._session.call(
-            "GET", f"{self.login_url}/oauth/token/info", params=None, company=None
+            "GET", f"{self.login_url}/oauth/token/info", params=None, company=None, follow=False
         )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
 

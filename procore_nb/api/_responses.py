@@ -74,7 +74,7 @@ _NEXT_STEP: dict[type[ResponseError], str] = {
     NotFoundError: "Check the path, the company id (Procore-Company-Id header) and the "
     "environment: ids of one company or environment do not exist in another.",
     RateLimitError: "Wait until the limit resets, then try again.",
-    ServerError: "Procore failed; try again in a few minutes (the request was already retried).",
+    ServerError: "Procore failed; try again in a few minutes.",
     ResponseError: "See Procore's answer above.",
 }
 
@@ -191,6 +191,8 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
         "body": reply.data,
     }
     next_step = hint or _NEXT_STEP[cls]
+    if cls is ServerError and hint is None:
+        next_step = f"{next_step} {_attempts_note(response)}"
     if cls is RateLimitError:
         wait = _retry_after(response.headers)
         reset = _reset_at(response.headers)
@@ -204,6 +206,19 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
     if cls is InvalidRequestError:
         return InvalidRequestError(f"{message}. {next_step}", field_errors=fields, **common)
     return cls(f"{message}. {next_step}", **common)
+
+
+def _attempts_note(response: requests.Response) -> str:
+    """How often the request was sent, as urllib3's retry history tells."""
+    retries = getattr(response.raw, "retries", None)
+    history = getattr(retries, "history", None) or ()
+    sent = len(history) + 1
+    if sent > 1:
+        return f"(The request was sent {sent} times.)"
+    method = response.request.method or "GET"
+    if method == "POST":
+        return "(The request was sent once: a POST that reached Procore is never re-sent.)"
+    return "(The request was sent once.)"
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import stat
@@ -90,18 +91,18 @@ class Token:
     @classmethod
     def from_response(cls, payload: Mapping[str, Any], *, grant: str, now: float) -> Token:
         """Build a token from the token endpoint's JSON, received at ``now``."""
-        lifetime = payload.get("expires_in")
-        lifetime = float(lifetime) if isinstance(lifetime, int | float | str) else None
+        lifetime = _seconds(payload.get("expires_in"))
         created = payload.get("created_at")
         scope = payload.get("scope")
+        refresh = payload.get("refresh_token")
         return cls(
             access_token=str(payload["access_token"]),
-            refresh_token=payload.get("refresh_token") or None,
+            refresh_token=str(refresh) if refresh else None,
             expires_at=now + lifetime if lifetime is not None else None,
             lifetime=lifetime,
-            created_at=float(created) if isinstance(created, int | float) else None,
+            created_at=_seconds(created) if not isinstance(created, str) else None,
             token_type=str(payload.get("token_type") or "bearer"),
-            scope=" ".join(scope) if isinstance(scope, list) else scope,
+            scope=" ".join(map(str, scope)) if isinstance(scope, list) else _text(scope),
             grant=grant,
         )
 
@@ -149,6 +150,21 @@ class Token:
         )
 
     __str__ = __repr__
+
+
+def _seconds(value: object) -> float | None:
+    """A finite, non-negative number of seconds from a token answer, else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 class TokenCache:
