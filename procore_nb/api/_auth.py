@@ -133,9 +133,11 @@ class Authenticator:
         return self._grant_and_save(CLIENT_CREDENTIALS)
 
     def _grant_and_save(self, grant: str, *, code: str | None = None) -> Token:
-        # The cache is locked (its private folder made) before the grant: a cache that
-        # cannot be used fails here, before Procore spends the single-use code.
+        # The cache is locked and checked (its folder private and writable, the token's
+        # path free for a file) before the grant: a cache that cannot be used fails here,
+        # before Procore spends the single-use code.
         with self._lock, self.cache.lock(self.cache_key):
+            self.cache.check_writable(self.cache_key)
             token = self.endpoint.grant(grant, code=code)
             self._token = token
             self.cache.save(self.cache_key, token)

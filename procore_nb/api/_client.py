@@ -24,6 +24,7 @@ from procore_nb.api._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authent
 from procore_nb.api._config import (
     ClientConfig,
     Settings,
+    check_seconds,
     missing_credentials_message,
     parse_company_id,
     resolve_settings,
@@ -75,7 +76,8 @@ class Client:
     ca_file:
         A certificate authority to trust, such as the sandbox's ``--tls`` CA.
     timeout:
-        Seconds to wait for a connection and for each read.
+        Seconds to wait for a connection and for each read; a whole call, retries
+        included, ends by ``ClientConfig.deadline`` (120 s by default).
     progress:
         Show progress bars for lists of several pages.
     config:
@@ -118,6 +120,9 @@ class Client:
             "ca_file": ca_file,
         }
         self._settings: Settings = resolve_settings(env, explicit=explicit)
+        if config is not None and not isinstance(config, ClientConfig):
+            raise ConfigurationError(f"config must be a ClientConfig, not {type(config).__name__}.")
+        timeout = check_seconds("Client(timeout=...)", timeout)
         self._config = config or ClientConfig()
         self.progress = progress
         self._stages: dict[int, list[str] | None] = {}
@@ -128,6 +133,7 @@ class Client:
             retries=conf.retries,
             backoff=(conf.backoff_factor, conf.backoff_jitter),
             max_wait=conf.max_wait,
+            deadline=conf.deadline,
             pool_size=max(10, conf.max_workers + 2),
         )
         s = self._settings

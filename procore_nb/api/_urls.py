@@ -1,0 +1,65 @@
+"""The checks every URL passes: HTTPS, or plain HTTP to a loopback host only."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from procore_nb._exceptions import ConfigurationError, InsecureURLError
+
+__all__ = ["check_url", "is_loopback_http"]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_http(url: str) -> bool:
+    """Whether ``url`` is plain HTTP to this machine (the embedded sandbox)."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and _is_loopback(parts.hostname or "")
+
+
+def check_url(url: str, *, what: str = "URL") -> str:
+    """Return ``url`` without a trailing slash, or refuse it.
+
+    Procore requires HTTPS on every call; plain HTTP is accepted only for a loopback
+    host (the embedded sandbox on 127.0.0.1).
+
+    Examples
+    --------
+    >>> check_url("https://api.procore.com/")
+    'https://api.procore.com'
+    >>> check_url("http://example.com")
+    Traceback (most recent call last):
+    ...
+    procore_nb._exceptions.InsecureURLError: ...
+    """
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  # reading .port validates it (raises on a bad one)
+    except (AttributeError, ValueError) as exc:
+        raise ConfigurationError(f"The {what} {url!r} is not a valid URL.") from exc
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"The {what} {url!r} is not an http(s) URL with a host: give it as https://host[:port]."
+        )
+    if parts.username or parts.password:
+        raise ConfigurationError(
+            f"The {what} contains credentials; remove them: procore_nb sends credentials "
+            "only in request bodies and headers."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"The {what} {url!r} must not have a query or fragment.")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InsecureURLError(
+            f"Refusing the {what} {url!r}: Procore requires HTTPS (TLS 1.2+) for every call. "
+            "Use https://; plain http:// is allowed only for a loopback host such as the "
+            "embedded sandbox on 127.0.0.1."
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
