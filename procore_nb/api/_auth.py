@@ -234,8 +234,11 @@ class Authenticator:
         self._token = None
         self.cache.clear(self.cache_key)
 
-    def logout(self) -> None:
-        """Revoke the token at Procore (best effort), then forget it here and in the cache."""
+    def logout(self) -> bool:
+        """Revoke the token at Procore (best effort), then forget it here and in the cache.
+
+        Returns whether there was a token to revoke.
+        """
         with self._lock:
             token = self._token or (
                 self.cache.load(self.cache_key) if self.cache.restores else None
@@ -245,3 +248,4 @@ class Authenticator:
             with self.cache.lock(self.cache_key):
                 self.cache.clear(self.cache_key)
             self._token = None
+            return token is not None

@@ -79,7 +79,7 @@ class Client:
         Seconds to wait for a connection and for each read; a whole call, retries
         included, ends by ``ClientConfig.deadline`` (120 s by default).
     progress:
-        Show progress bars for lists of several pages.
+        Show a progress bar for pulls of several pages lasting ``progress_delay`` or more.
     config:
         Rarely changed settings (:class:`ClientConfig`).
 
@@ -281,9 +281,9 @@ class Client:
             self.grant = token.grant
         return restored
 
-    def logout(self) -> None:
-        """Revoke the token at Procore (best effort) and forget it here and in the cache."""
-        self._auth.logout()
+    def logout(self) -> bool:
+        """Revoke the token (best effort) and forget it, here and cached; ``True`` if one was."""
+        return self._auth.logout()
 
     def token_info(self) -> dict[str, Any]:
         """Procore's description of the current token (``/oauth/token/info``)."""
@@ -363,6 +363,7 @@ class Client:
             per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
             limit=limit,
             workers=self._config.max_workers,
+            progress_delay=self._config.progress_delay,
             progress=self.progress if progress is None else progress,
             label=where.resource or where.path.rsplit("/", 1)[-1],
             status=self._transport.gate.status,

@@ -20,7 +20,6 @@ only) and the testing switch that turns retry backoff off.
 
 from __future__ import annotations
 
-import math
 import operator
 import os
 import time
@@ -34,7 +33,7 @@ import platformdirs
 
 from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI
 from procore_nb._exceptions import ConfigurationError
-from procore_nb.api._urls import check_url, is_loopback_http
+from procore_nb.api._checks import check_seconds, check_url, is_loopback_http, whole
 
 __all__ = [
     "GRANTS",
@@ -49,6 +48,7 @@ __all__ = [
     "parse_company_id",
     "resolve_settings",
     "set_testing",
+    "token_dir",
 ]
 
 #: The environment used when nothing names one.
@@ -84,6 +84,16 @@ def is_testing() -> bool:
 def config_dir() -> Path:
     """The user's procore_nb configuration directory (token cache and ``config.toml``)."""
     return Path(platformdirs.user_config_dir("procore_nb"))
+
+
+def token_dir() -> Path:
+    """Where the token cache files live: ``PROCORE_TOKEN_DIR``, else ``<config dir>/tokens``.
+
+    The demo and ``procore-nb lab`` point ``PROCORE_TOKEN_DIR`` at a folder of their own, so
+    that sign-ins to a throwaway sandbox never land in the user's cache.
+    """
+    override = os.environ.get("PROCORE_TOKEN_DIR", "").strip()
+    return Path(override).expanduser() if override else config_dir() / "tokens"
 
 
 def config_file() -> Path:
@@ -148,6 +158,9 @@ class ClientConfig:
         purpose (a ``Retry-After`` or a used-up window, each at most ``max_wait``) do not
         count: Procore said when to come back. When the deadline passes the call raises
         :class:`~procore_nb.ProcoreTimeout` saying how long it waited over how many attempts.
+    progress_delay:
+        Seconds a pull of several pages runs before its progress bar appears: quick
+        pulls show none (``0`` shows it at once).
 
     Examples
     --------
@@ -165,13 +178,15 @@ class ClientConfig:
     clock: Callable[[], float] = field(default=time.time, repr=False)
     lock_timeout: float = 60.0
     deadline: float | None = 120.0
+    progress_delay: float = 1.0
 
     def __post_init__(self) -> None:
-        _whole("ClientConfig.max_workers", self.max_workers, least=1)
-        _whole("ClientConfig.retries", self.retries, least=0)
+        whole("ClientConfig.max_workers", self.max_workers, least=1)
+        whole("ClientConfig.retries", self.retries, least=0)
         for name in ("max_wait", "backoff_factor", "backoff_jitter", "refresh_margin"):
             check_seconds(f"ClientConfig.{name}", getattr(self, name), zero=True)
         check_seconds("ClientConfig.lock_timeout", self.lock_timeout, zero=True)
+        check_seconds("ClientConfig.progress_delay", self.progress_delay, zero=True)
         if self.deadline is not None:
             check_seconds("ClientConfig.deadline", self.deadline)
         if not isinstance(self.redirect_uri, str) or not self.redirect_uri.strip():
@@ -181,35 +196,6 @@ class ClientConfig:
             )
         if not callable(self.clock):
             raise ConfigurationError("ClientConfig.clock must be a function returning unix time.")
-
-
-def _whole(name: str, value: object, *, least: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.")
-    if value < least:
-        raise ConfigurationError(f"{name} must be at least {least}, not {value!r}.")
-
-
-def check_seconds(name: str, value: object, *, zero: bool = False, source: str = "") -> float:
-    """``value`` as a finite number of seconds (positive, or ``>= 0`` with ``zero``), or refuse.
-
-    ``source`` says where the value came from, for the message.
-
-    Examples
-    --------
-    >>> check_seconds("timeout", 5)
-    5.0
-    """
-    where = f" (from {source})" if source else ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigurationError(f"{name} must be a number of seconds, not {value!r}{where}.")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero):
-        least = "zero or more" if zero else "more than zero"
-        raise ConfigurationError(
-            f"{name} must be a finite number of seconds, {least}, not {value!r}{where}."
-        )
-    return seconds
 
 
 @dataclass(frozen=True)

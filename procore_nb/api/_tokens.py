@@ -33,7 +33,7 @@ import filelock
 
 from procore_nb._exceptions import ConfigurationError, TokenCacheError
 from procore_nb.api._cachefiles import fsync_directory, probe_writable, read_private_json, unsafe
-from procore_nb.api._config import config_dir
+from procore_nb.api._config import token_dir
 from procore_nb.api._token import Token
 
 __all__ = [
@@ -126,8 +126,8 @@ class FileTokenCache(TokenCache):
 
     @property
     def directory(self) -> Path:
-        """The folder holding the token files."""
-        return (self._directory or config_dir()) / "tokens"
+        """The folder holding the token files (see :func:`procore_nb.api._config.token_dir`)."""
+        return self._directory / "tokens" if self._directory is not None else token_dir()
 
     def path(self, key: str) -> Path:
         """The file of ``key``: a readable slug plus a short hash against collisions."""
@@ -290,6 +290,31 @@ class FileTokenCache(TokenCache):
         """Delete the file of ``key`` if it exists."""
         with contextlib.suppress(FileNotFoundError):
             self.path(key).unlink()
+
+    def clear_all(self) -> int:
+        """Delete every token, lock and leftover temporary file here; return how many tokens.
+
+        Only files of ours are removed (never what a symlink points at); the folder stays.
+        """
+        directory = self.directory
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            raise TokenCacheError(f"Cannot list {directory}: {exc.strerror}.") from exc
+        tokens = 0
+        for entry in entries:
+            if not entry.name.endswith((".json", ".lock")) or entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise TokenCacheError(f"Cannot delete {entry.path}: {exc.strerror}.") from exc
+            tokens += entry.name.endswith(".json") and not entry.name.startswith(".")
+        return tokens
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:

@@ -37,7 +37,14 @@ def _usage() -> str:
     width = max(map(len, _COMMANDS))
     lines = ["usage: procore-nb COMMAND [options]", "", "commands:"]
     lines += [f"  {name:<{width}}  {help_}" for name, (_, _, help_) in _COMMANDS.items()]
-    lines += ["", "Run 'procore-nb COMMAND --help' for a command's options."]
+    lines += [
+        "",
+        "options:",
+        "  -h, --help  show this message",
+        "  --version   show the version of procore_nb",
+        "",
+        "Run 'procore-nb COMMAND --help' for a command's options.",
+    ]
     return "\n".join(lines)
 
 
@@ -47,13 +54,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
         return 0 if args else 2
+    if args[0] in {"--version", "-V", "version"}:
+        from procore_nb import __version__
+
+        print(f"procore-nb {__version__}")
+        return 0
     name, rest = args[0], args[1:]
     if name not in _COMMANDS:
         print(f"procore-nb: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     module, func, _ = _COMMANDS[name]
     run = getattr(importlib.import_module(module), func)
-    return int(run(rest) or 0)
+    try:
+        return int(run(rest) or 0)
+    except KeyboardInterrupt:
+        print(f"procore-nb {name}: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (procore-nb whoami | head): nothing left to say to it.
+        sys.stderr.close()
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

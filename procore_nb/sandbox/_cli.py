@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
 import sys
@@ -45,7 +46,16 @@ def main(argv: list[str]) -> int:
             write_ready_file(args.ready_file, description)
         _announce(description)
 
-    running = Running(options, ready)
+    try:
+        running = Running(options, ready)
+    except OSError as exc:
+        where = f"{options.host}:{options.port}"
+        advice = (
+            "another program listens there: pick another --port, or --port 0 for a free one"
+            if exc.errno == errno.EADDRINUSE
+            else "check --host, --port and --state-dir"
+        )
+        parser.exit(2, f"procore-nb sandbox: cannot serve on {where}: {exc.strerror}; {advice}.\n")
     # uvicorn shuts down gracefully on SIGTERM and then raises it again; turn that second
     # delivery into a normal exit so the temporary CA and certificate are removed.
     signal.signal(signal.SIGTERM, _exit_quietly)

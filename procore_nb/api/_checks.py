@@ -1,13 +1,14 @@
-"""The checks every URL passes: HTTPS, or plain HTTP to a loopback host only."""
+"""Checks of setting values: URLs (HTTPS, or plain HTTP to loopback only), seconds, counts."""
 
 from __future__ import annotations
 
 import ipaddress
+import math
 from urllib.parse import urlsplit
 
 from procore_nb._exceptions import ConfigurationError, InsecureURLError
 
-__all__ = ["check_url", "is_loopback_http"]
+__all__ = ["check_seconds", "check_url", "is_loopback_http", "whole"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -63,3 +64,32 @@ def check_url(url: str, *, what: str = "URL") -> str:
             "embedded sandbox on 127.0.0.1."
         )
     return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def whole(name: str, value: object, *, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.")
+    if value < least:
+        raise ConfigurationError(f"{name} must be at least {least}, not {value!r}.")
+
+
+def check_seconds(name: str, value: object, *, zero: bool = False, source: str = "") -> float:
+    """``value`` as a finite number of seconds (positive, or ``>= 0`` with ``zero``), or refuse.
+
+    ``source`` says where the value came from, for the message.
+
+    Examples
+    --------
+    >>> check_seconds("timeout", 5)
+    5.0
+    """
+    where = f" (from {source})" if source else ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(f"{name} must be a number of seconds, not {value!r}{where}.")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero):
+        least = "zero or more" if zero else "more than zero"
+        raise ConfigurationError(
+            f"{name} must be a finite number of seconds, {least}, not {value!r}{where}."
+        )
+    return seconds
