@@ -48,6 +48,16 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
+def _version() -> str:
+    """The installed package's version (what ``procore_nb.__version__`` says too)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("procore_nb")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``procore-nb`` with ``argv`` (default: ``sys.argv[1:]``) and return its exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -55,9 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 2
     if args[0] in {"--version", "-V", "version"}:
-        from procore_nb import __version__
-
-        print(f"procore-nb {__version__}")
+        print(f"procore-nb {_version()}")
         return 0
     name, rest = args[0], args[1:]
     if name not in _COMMANDS:
