@@ -82,6 +82,9 @@ class _NoRedirectSession(OAuth2Session):  # type: ignore[misc]  # requests-oauth
         kwargs["allow_redirects"] = False
         return super().request(*args, **kwargs)  # type: ignore[no-any-return]
 
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        del resp  # see NoRedirectSession: the Location is judged by _check_token_response
+
 
 class TokenEndpoint:
     """One app at one Procore login host: the authorize URL, grants and revocation.

@@ -60,7 +60,7 @@ from procore_nb.api._retry import (
     running,
 )
 
-__all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
+__all__ = ["NoRedirectSession", "ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,18 @@ class _BodyError(Exception):
     def __init__(self, message: str, reply: Reply | None = None) -> None:
         super().__init__(message)
         self.reply = reply
+
+
+class NoRedirectSession(requests.Session):
+    """A ``requests`` session that never looks where a redirect points.
+
+    Even with ``allow_redirects=False``, requests parses a redirect's ``Location`` (an
+    unparsable one raises ``ValueError``) and reads its body outside any deadline; this
+    session leaves both to :func:`~procore_nb.api._redirects.redirect_target`.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        del resp
 
 
 class Transport:
@@ -129,7 +141,7 @@ class Transport:
             gate=self.gate,
         )
         self.ca_file = ca_file
-        self.session = requests.Session()
+        self.session = NoRedirectSession()
         self.session.max_redirects = MAX_REDIRECTS
         self.prepare(self.session, pool_size=pool_size)
 
