@@ -266,7 +266,7 @@ def _dedupe(rows: Sequence[Record]) -> tuple[list[Record], int]:
     unique: list[Record] = []
     for row in rows:
         key = row.get("id")
-        if key is not None:
+        if _hashable_id(key):  # an id that is a list or an object cannot be compared: kept
             if key in seen:
                 continue
             seen.add(key)

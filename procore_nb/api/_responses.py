@@ -222,9 +222,9 @@ def _attempts_note(response: requests.Response) -> str:
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After")
-    if value is not None and value.strip().isdigit():
-        return float(value)
+    value = (headers.get("Retry-After") or "").strip()
+    if value.isascii() and value.isdigit():
+        return min(float(value), 365 * 24 * 3600.0)  # a year: beyond it, a broken header
     return seconds_until_reset(headers)
 
 

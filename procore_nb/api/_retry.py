@@ -60,7 +60,7 @@ class Deadline:
         self._clock = clock
         self.started = clock()
         self.paused = 0.0  # seconds sat out on purpose (Retry-After, pacing): not counted
-        self.attempts = 0
+        self.attempts = 1  # the first one; every retry adds one
 
     def elapsed(self) -> float:
         """Seconds since the call started, wall clock (waits included)."""
@@ -84,7 +84,9 @@ class Deadline:
         """``'waited 12 s over 3 attempts'`` (with the limit when there is one)."""
         attempts = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         limit = f" (deadline {self.seconds:g} s)" if self.seconds is not None else ""
-        paused = f", of which {self.paused:.0f} s sitting out rate limits" if self.paused else ""
+        paused = (
+            f", of which {self.paused:.0f} s sitting out rate limits" if self.paused >= 0.5 else ""
+        )
         return f"waited {self.elapsed():.0f} s over {attempts}{paused}{limit}"
 
 

@@ -216,5 +216,5 @@ _PAGE_RELS = frozenset({"first", "prev", "next", "last"})
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    return int(value) if value is not None and value.strip().isdigit() else None
+    value = (headers.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -225,7 +225,6 @@ class Transport:
         retry: Retry = self.retry
         shown = redact_url(url)
         while True:
-            deadline.attempts += 1 if deadline.attempts == 0 else 0
             waited = time.monotonic()
             probe = self.gate.acquire(method=method, url=shown)
             deadline.paused += time.monotonic() - waited  # pacing waits are sat out on purpose
@@ -390,6 +389,9 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             url=url,
         ) from exc
     except requests.exceptions.RetryError as exc:
+        reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+        if isinstance(reason, DeadlineReachedError):
+            raise _deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
         raise TransportError(
             f"{method} {url}: still failing after retries ({_deadline().describe()}: "
             f"{_root_cause(exc)}). Try again later.",
