@@ -150,7 +150,7 @@ class TokenEndpoint:
                 type(exc).__name__,
             )
             return
-        if not reply.response.ok:
+        if not 200 <= reply.status < 300:
             log.warning(
                 "Procore answered %s to the revocation; forgetting the token anyway.", reply.status
             )
@@ -244,9 +244,10 @@ def _check_token_response(
             "OAuth requests never follow redirects (the client secret and the code would "
             "be sent again to the new address)",
         )
-    if response.ok and isinstance(data, dict) and data.get("access_token"):
+    success = 200 <= response.status_code < 300
+    if success and isinstance(data, dict) and data.get("access_token"):
         return response
-    if response.ok:
+    if success:
         raise MalformedResponseError(
             f"POST {response.url} answered {response.status_code} without an access token "
             "(the body is not a token). Check that login_url points at Procore's login host.",
@@ -256,7 +257,11 @@ def _check_token_response(
             request_id=response.headers.get("X-Request-Id"),
         )
     error = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(error, str) or response.status_code >= 500 or response.status_code == 429:
+    if (
+        not isinstance(error, str)
+        or not 400 <= response.status_code < 500
+        or response.status_code == 429
+    ):
         raise error_for_response(reply)
     if error == "invalid_client":
         advice = (

@@ -175,7 +175,7 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
     """The exception for an error ``reply``: class by status, message with what to do next."""
     response = reply.response
     status = response.status_code
-    cls = STATUS_ERRORS.get(status, ServerError if status >= 500 else ResponseError)
+    cls = STATUS_ERRORS.get(status, ServerError if 500 <= status < 600 else ResponseError)
     method = response.request.method or "GET"
     url = redact_url(response.url)
     request_id = response.headers.get(REQUEST_ID_HEADER)

@@ -29,11 +29,19 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.exceptions import ResponseError as UrllibResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from procore_nb.api._config import is_testing
 from procore_nb.api._pacing import RateGate, seconds_until_reset
 
-__all__ = ["Deadline", "DeadlineReachedError", "ProcoreRetry", "current_deadline"]
+__all__ = [
+    "Deadline",
+    "DeadlineReachedError",
+    "DeadlineTimeout",
+    "ProcoreRetry",
+    "current_deadline",
+    "running",
+]
 
 _local = threading.local()
 
@@ -76,9 +84,9 @@ class Deadline:
         """Whether the deadline has passed."""
         return self.remaining() <= 0
 
-    def timeout(self, per_attempt: float) -> float:
-        """The timeout of the next attempt: ``per_attempt``, or what is left if less."""
-        return max(0.001, min(per_attempt, self.remaining()))
+    def timeout(self, per_attempt: float) -> DeadlineTimeout:
+        """The timeout of each attempt: ``per_attempt``, or what is left if less."""
+        return DeadlineTimeout(per_attempt, self)
 
     def describe(self) -> str:
         """``'waited 12 s over 3 attempts'`` (with the limit when there is one)."""
@@ -87,7 +95,39 @@ class Deadline:
         paused = (
             f", of which {self.paused:.0f} s sitting out rate limits" if self.paused >= 0.5 else ""
         )
-        return f"waited {self.elapsed():.0f} s over {attempts}{paused}{limit}"
+        elapsed = self.elapsed()
+        shown = f"{elapsed:.1f}" if elapsed < 10 else f"{elapsed:.0f}"
+        return f"waited {shown} s over {attempts}{paused}{limit}"
+
+
+class DeadlineTimeout(Timeout):
+    """urllib3's ``Timeout`` that never waits past the call's deadline.
+
+    urllib3 retries inside one ``requests`` call with the same timeout object (cloned per
+    attempt): this one caps every connect and read wait at what the deadline has left, so
+    that the last attempt does not run a whole ``timeout`` beyond it.
+    """
+
+    def __init__(self, seconds: float, deadline: Deadline) -> None:
+        super().__init__(connect=seconds, read=seconds)
+        self.seconds = seconds
+        self.deadline = deadline
+
+    def clone(self) -> DeadlineTimeout:
+        return DeadlineTimeout(self.seconds, self.deadline)
+
+    def _cap(self, value: Any) -> Any:
+        if not isinstance(value, int | float):
+            return value
+        return max(0.001, min(float(value), self.deadline.remaining()))
+
+    @property
+    def connect_timeout(self) -> Any:
+        return self._cap(super().connect_timeout)
+
+    @property
+    def read_timeout(self) -> Any:
+        return self._cap(super().read_timeout)
 
 
 def current_deadline() -> Deadline | None:

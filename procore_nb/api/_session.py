@@ -150,7 +150,7 @@ class Session:
             reply = self.transport.send(
                 method, url, params=params, headers=headers, bearer=bearer, follow=follow
             )
-        if not reply.response.ok:
+        if not 200 <= reply.status < 300:  # a 3xx left unfollowed, a 999: not an answer
             hint = None
             if reply.status == 429:
                 hint = (

@@ -241,7 +241,7 @@ class Transport:
                         params=params,
                         headers=all_headers,
                         data=data,
-                        timeout=deadline.timeout(self.timeout),
+                        timeout=deadline.timeout(self.timeout),  # type: ignore[arg-type]  # urllib3 Timeout: requests passes it on
                         stream=True,  # the body is read below, inside this retry loop
                         verify=self.verify,
                         allow_redirects=False,
@@ -303,7 +303,7 @@ class Transport:
             return Reply(response, json.loads(body))
         except (ValueError, RecursionError) as exc:
             allowed = self.retry.allowed_methods
-            if response.ok and (allowed is None or method in allowed):
+            if 200 <= response.status_code < 300 and (allowed is None or method in allowed):
                 reply = Reply(response, response.text)
                 raise _BodyError("a successful answer whose body is not JSON", reply) from exc
             return Reply(response, response.text)

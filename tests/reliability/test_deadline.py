@@ -126,5 +126,5 @@ def test_no_deadline_when_none(server: HostileServer) -> None:
 )
 def test_deadline_that_cannot_work(deadline: object) -> None:
     """A deadline that is not a finite number of seconds above zero is refused at once."""
-    with pytest.raises(ConfigurationError, match="ClientConfig.deadline"):
+    with pytest.raises(ConfigurationError, match=r"ClientConfig\.deadline"):
         ClientConfig(deadline=deadline)  # type: ignore[arg-type]
