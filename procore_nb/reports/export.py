@@ -268,7 +268,8 @@ def to_csv(table: pd.DataFrame, path: PathArg, *, escape_formulas: bool = True) 
     """Write one table as UTF-8 CSV, and return the path.
 
     Times keep their zone (ISO 8601), nested values become JSON text, and a meaningful
-    index is written as the first column(s). Text that a spreadsheet would run as a
+    index is written as the first column(s). Rows end with CRLF (RFC 4180), and text
+    holding a line break is quoted. Text that a spreadsheet would run as a
     formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
     leading ``'`` unless ``escape_formulas=False``.
 
@@ -281,7 +282,9 @@ def to_csv(table: pd.DataFrame, path: PathArg, *, escape_formulas: bool = True) 
     flat = _flat_table(table)
     if escape_formulas:
         flat = _csv_safe(flat)
-    flat.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    # RFC 4180's CRLF: the csv module then quotes every field holding a \r or a \n, where
+    # with "\n" alone a bare carriage return in a description split the row in two.
+    flat.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
     return target
 
 
