@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile import Raw, hostile_server
 
 import procore_nb
 from procore_nb import Client
@@ -208,3 +211,32 @@ def test_login_in_a_script_with_stdin_closed(sandbox_env: Sandbox) -> None:
     assert done.returncode == 1
     assert "ConfigurationError: Could not read the code: standard input is closed" in done.stderr
     assert "EOFError" not in done.stderr
+
+
+def test_ctrl_c_while_a_command_waits(tmp_path: Path) -> None:
+    """Ctrl-C while whoami waits on a server that never answers: exit 130, no traceback."""
+    with hostile_server() as server:
+        server.routes["GET", "/oauth/token/info"] = lambda r: Raw(delay=30, body={})
+        server.routes["GET", "/rest/v1.0/me"] = lambda r: Raw(body={"id": 1, "login": "x"})
+        env = os.environ | {
+            "PROCORE_API_URL": server.url,
+            "PROCORE_CLIENT_ID": "hostile-app",
+            "PROCORE_CLIENT_SECRET": "hostile-secret",
+            "PROCORE_GRANT": "client_credentials",
+        }
+        child = subprocess.Popen(
+            [sys.executable, "-m", "procore_nb.cli._main", "whoami"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(300):  # until the command waits on the token info
+            if server.gets("/oauth/token/info"):
+                break
+            time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "interrupted" in err
+    assert "Traceback" not in err

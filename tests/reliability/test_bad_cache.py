@@ -255,3 +255,14 @@ def test_token_dir_variable_naming_a_file(
     with watch.raises(TokenCacheError, match="a-file"):
         client.exchange_code(fresh.authorize())
     assert fresh.counters()["by_path"].get("/oauth/token", 0) == 0
+
+
+def test_leftovers_of_a_killed_writer(cached: MakeCached, fresh: Sandbox) -> None:
+    """A half-written temporary file and a stale lock left by a killed process block nothing."""
+    folder = _tokens_dir()
+    folder.mkdir(parents=True, mode=0o700)
+    (folder / ".tmp-killed.json").write_text('{"version": 1, "access_tok')
+    client = cached()
+    Path(f"{procore_nb.FileTokenCache().path(client._auth.cache_key)}.lock").write_text("")
+    client.exchange_code(fresh.authorize())
+    assert cached().restore()
