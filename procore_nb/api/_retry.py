@@ -25,12 +25,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Self
 
+import requests
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.exceptions import ResponseError as UrllibResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
+from procore_nb._exceptions import ProcoreTimeout
 from procore_nb.api._config import is_testing
 from procore_nb.api._pacing import RateGate, seconds_until_reset
 
@@ -40,6 +42,8 @@ __all__ = [
     "DeadlineTimeout",
     "ProcoreRetry",
     "current_deadline",
+    "deadline_error",
+    "read_body",
     "running",
 ]
 
@@ -239,3 +243,46 @@ class ProcoreRetry(Retry):
                 raise MaxRetryError(_pool, url, DeadlineReachedError(deadline.describe()))
             deadline.attempts += 1  # another attempt follows
         return retry
+
+
+#: Bytes read at a time; the deadline is checked between reads.
+_CHUNK = 64 * 1024
+#: The largest body accepted (Procore's largest pages are a few megabytes).
+MAX_BODY = 256 * 1024 * 1024
+
+
+class _DeadlinePassedError(OSError):
+    """The call's deadline passed while the body was still arriving."""
+
+
+def read_body(response: requests.Response, deadline: Deadline) -> bytes:
+    """The whole body, read a chunk at a time so that a trickling server meets the deadline."""
+    raw = response.raw
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        if deadline.expired():
+            raise _DeadlinePassedError("the deadline passed while the body was arriving")
+        chunk = (
+            raw.read1(_CHUNK, decode_content=True) if hasattr(raw, "read1") else raw.read(_CHUNK)
+        )
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise _DeadlinePassedError(f"the body is larger than {MAX_BODY // 2**20} MiB")
+        parts.append(chunk)
+    body = b"".join(parts)
+    response._content = body  # so that response.text and .json() see it
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
+    return body
+
+
+def deadline_error(method: str, url: str, deadline: Deadline, last: str) -> ProcoreTimeout:
+    return ProcoreTimeout(
+        f"{method} {url}: no complete answer within the deadline: {deadline.describe()}; "
+        f"the last attempt failed with {last}. Procore may be slow or unreachable; try "
+        "again, or allow longer with ClientConfig(deadline=...) and Client(timeout=...).",
+        method=method,
+        url=url,
+    )

@@ -57,6 +57,8 @@ from procore_nb.api._retry import (
     DeadlineReachedError,
     ProcoreRetry,
     current_deadline,
+    deadline_error,
+    read_body,
     running,
 )
 
@@ -261,7 +263,7 @@ class Transport:
                 if error.reply is not None and not deadline.expired():
                     raise malformed_response(error.reply, attempts=deadline.attempts) from exc
                 if deadline.expired():
-                    raise _deadline_error(method, shown, deadline, str(error)) from exc
+                    raise deadline_error(method, shown, deadline, str(error)) from exc
                 raise TransportError(
                     f"{method} {shown}: the answer broke off or was not JSON, "
                     f"{deadline.attempts} times in a row ({error}). Procore or the network is "
@@ -275,7 +277,7 @@ class Transport:
     def _read(self, response: requests.Response, started: float, deadline: Deadline) -> Reply:
         method = response.request.method or "GET"
         try:
-            body = _read_body(response, deadline)
+            body = read_body(response, deadline)
         except (
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ConnectionError,
@@ -309,49 +311,6 @@ class Transport:
             return Reply(response, response.text)
 
 
-#: Bytes read at a time; the deadline is checked between reads.
-_CHUNK = 64 * 1024
-#: The largest body accepted (Procore's largest pages are a few megabytes).
-MAX_BODY = 256 * 1024 * 1024
-
-
-class _DeadlinePassedError(OSError):
-    """The call's deadline passed while the body was still arriving."""
-
-
-def _read_body(response: requests.Response, deadline: Deadline) -> bytes:
-    """The whole body, read a chunk at a time so that a trickling server meets the deadline."""
-    raw = response.raw
-    parts: list[bytes] = []
-    size = 0
-    while True:
-        if deadline.expired():
-            raise _DeadlinePassedError("the deadline passed while the body was arriving")
-        chunk = (
-            raw.read1(_CHUNK, decode_content=True) if hasattr(raw, "read1") else raw.read(_CHUNK)
-        )
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise _DeadlinePassedError(f"the body is larger than {MAX_BODY // 2**20} MiB")
-        parts.append(chunk)
-    body = b"".join(parts)
-    response._content = body  # so that response.text and .json() see it
-    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
-    return body
-
-
-def _deadline_error(method: str, url: str, deadline: Deadline, last: str) -> ProcoreTimeout:
-    return ProcoreTimeout(
-        f"{method} {url}: no complete answer within the deadline: {deadline.describe()}; "
-        f"the last attempt failed with {last}. Procore may be slow or unreachable; try "
-        "again, or allow longer with ClientConfig(deadline=...) and Client(timeout=...).",
-        method=method,
-        url=url,
-    )
-
-
 class _TimedOutError(Exception):
     """A read timeout that requests reported as a connection error."""
 
@@ -366,7 +325,7 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             # requests reports read timeouts that exhausted the retries as ConnectionError.
             reason = getattr(exc.args[0] if exc.args else None, "reason", None)
             if isinstance(reason, DeadlineReachedError):
-                raise _deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
+                raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
             if isinstance(reason, ReadTimeoutError):
                 raise _TimedOutError from exc
             raise
@@ -381,7 +340,7 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
     except (requests.exceptions.Timeout, _TimedOutError) as exc:
         deadline = _deadline()
         if deadline.expired():
-            raise _deadline_error(method, url, deadline, "a timeout") from exc
+            raise deadline_error(method, url, deadline, "a timeout") from exc
         raise ProcoreTimeout(
             f"{method} {url}: no answer in time ({deadline.describe()}). Procore may be slow "
             "or unreachable; try again, or allow longer with Client(timeout=...).",
@@ -391,7 +350,7 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
     except requests.exceptions.RetryError as exc:
         reason = getattr(exc.args[0] if exc.args else None, "reason", None)
         if isinstance(reason, DeadlineReachedError):
-            raise _deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
+            raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
         raise TransportError(
             f"{method} {url}: still failing after retries ({_deadline().describe()}: "
             f"{_root_cause(exc)}). Try again later.",
