@@ -254,10 +254,17 @@ def _checked_type(key: str, value: object, source: str) -> object:
         return value.strip()
     if isinstance(value, os.PathLike) and key == "ca_file":
         return os.fspath(value)
-    kind = type(value).__name__
+    kinds = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    kind = kinds.get(type(value), type(value).__name__)
+    quotes = " (put it in quotes in config.toml)" if " in " in source else ""
     raise ConfigurationError(
-        f"{key} from {_source_name(key, source)} must be text, not a {kind}"
-        + (" (put it in quotes in config.toml)." if "config" in source or " in " in source else ".")
+        f"{key} from {_source_name(key, source)} must be text, not {kind}{quotes}."
     )
 
 
