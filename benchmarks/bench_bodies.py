@@ -46,15 +46,19 @@ def main() -> int:
         client.exchange_code(sb.authorize())
         assert client.token is not None
         url = f"{sb.url}/rest/v1.0/projects"
-        query = {"company_id": sb.company_id, "per_page": PER_PAGE, "page": 2}
-        headers = {"Authorization": f"Bearer {client.token.access_token}"}
+        params = {"per_page": PER_PAGE, "page": 2, "filters[by_status]": "All"}
+        query = {"company_id": sb.company_id, **params}
+        headers = {
+            "Authorization": f"Bearer {client.token.access_token}",
+            "Procore-Company-Id": str(sb.company_id),
+        }
         plain = requests.Session()
         size = len(plain.get(url, params=query, headers=headers, timeout=60).content)
         ours: list[float] = []
         theirs: list[float] = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            rows = client.get("projects", {"per_page": PER_PAGE, "page": 2})
+            rows = client.get("projects", params)
             ours.append(time.perf_counter() - started)
             started = time.perf_counter()
             same = plain.get(url, params=query, headers=headers, timeout=60).json()
