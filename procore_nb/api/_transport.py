@@ -358,6 +358,13 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             url=url,
         ) from exc
     except requests.exceptions.ConnectionError as exc:
+        if _unreadable_http(exc):
+            raise TransportError(
+                f"{method} {url}: the server answered with a status line or headers that are "
+                f"not HTTP ({_root_cause(exc)}). Check that the URL points at Procore's API.",
+                method=method,
+                url=url,
+            ) from exc
         raise TransportError(
             f"{method} {url}: could not reach the server ({_root_cause(exc)}). Check the "
             "network and the URL; it is safe to try again.",
@@ -377,6 +384,20 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
 
 def _deadline() -> Deadline:
     return current_deadline() or Deadline(None)
+
+
+def _unreadable_http(exc: BaseException) -> bool:
+    """Whether ``exc`` wraps http.client refusing what the server sent (not a lost connection)."""
+    seen: list[BaseException] = [exc]
+    for item in seen:
+        seen += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
+        seen += [e for e in (item.__cause__, item.__context__) if e is not None and e not in seen]
+        if len(seen) > 20:
+            break
+    return any(
+        isinstance(e, http.client.HTTPException) and not isinstance(e, ConnectionError)
+        for e in seen
+    )
 
 
 def _root_cause(exc: BaseException) -> str:

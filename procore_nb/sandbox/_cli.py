@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import signal
 import sys
 from types import FrameType
@@ -36,6 +37,10 @@ def main(argv: list[str]) -> int:
         options = from_namespace(args)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.ready_file is not None:
+        folder = os.path.dirname(os.path.abspath(args.ready_file))
+        if not os.path.isdir(folder) or os.path.isdir(args.ready_file):
+            parser.error(f"--ready-file {args.ready_file}: name a file in a folder that exists")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     if not args.quiet and args.ready_file is None:
         logging.getLogger("procore_nb.sandbox.access").setLevel(logging.INFO)

@@ -107,6 +107,14 @@ def test_sandbox_state_dir_naming_a_file(
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
+def test_sandbox_ready_file_in_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--ready-file in a folder that does not exist exits 2 before the server starts."""
+    assert _exit_code(["sandbox", "--ready-file", str(tmp_path / "no" / "ready.json")]) == 2
+    assert "name a file in a folder that exists" in capsys.readouterr().err
+
+
 def test_demo_out_naming_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """demo --out naming a file exits 2 before starting anything."""
     blocker = tmp_path / "reports"

@@ -348,3 +348,29 @@ def test_token_answer_with_fields_of_the_wrong_type(hostile: HostileServer, watc
     client.exchange_code("code")
     assert client.token is not None
     assert client.token.refresh_token == "5"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([(f"X-Junk-{i}", "x") for i in range(150)], TransportError),
+        ([("X-Long", "x" * 70_000)], TransportError),
+        ([("X-Request-Id", "caf\u00e9-\u2603")], None),
+        ([("Content-Type", "")], None),
+    ],
+    ids=["many-headers", "long-header-line", "utf8-request-id", "empty-content-type"],
+)
+def test_headers_http_itself_chokes_on(
+    hostile: HostileServer, watch: Watch, headers: list[tuple[str, str]], expected: Any
+) -> None:
+    """150 headers or a 70 kB header line: TransportError saying so; odd legal values are read."""
+    _serve_me(
+        hostile, Raw(headers=[("Content-Type", "application/json"), *headers], body={"id": 1})
+    )
+    client = _client(hostile)
+    client.exchange_code("code")
+    if expected is None:
+        assert client.get("me") == {"id": 1}
+        return
+    with watch.raises(expected, match="status line or headers that are not HTTP"):
+        client.get("me")
