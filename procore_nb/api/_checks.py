@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import ssl
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from procore_nb._exceptions import ConfigurationError, InsecureURLError
 
-__all__ = ["check_seconds", "check_url", "is_loopback_http", "whole"]
+__all__ = ["check_ca_file", "check_seconds", "check_url", "is_loopback_http", "whole"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -93,3 +95,20 @@ def check_seconds(name: str, value: object, *, zero: bool = False, source: str =
             f"{name} must be a finite number of seconds, {least}, not {value!r}{where}."
         )
     return seconds
+
+
+def check_ca_file(path: str) -> None:
+    """Refuse a CA file that does not exist or holds no PEM certificate.
+
+    Checked when the client is built: a bad file would otherwise surface at the first call
+    as a TLS failure that blames the server's certificate.
+    """
+    if not Path(path).is_file():
+        raise ConfigurationError(f"The CA file {path!r} does not exist; give a PEM file.")
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ConfigurationError(
+            f"The CA file {path!r} holds no certificate that can be read ({type(exc).__name__}): "
+            "give the PEM file of the certificate authority, such as the sandbox's ca.pem."
+        ) from None

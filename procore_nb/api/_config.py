@@ -33,7 +33,13 @@ import platformdirs
 
 from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI
 from procore_nb._exceptions import ConfigurationError
-from procore_nb.api._checks import check_seconds, check_url, is_loopback_http, whole
+from procore_nb.api._checks import (
+    check_ca_file,
+    check_seconds,
+    check_url,
+    is_loopback_http,
+    whole,
+)
 
 __all__ = [
     "GRANTS",
@@ -376,8 +382,8 @@ def resolve_settings(
     if grant not in GRANTS:
         raise ConfigurationError(f"Unknown grant {grant!r}; use one of: {', '.join(GRANTS)}.")
     ca_file = pick("ca_file")
-    if ca_file is not None and not Path(str(ca_file)).is_file():
-        raise ConfigurationError(f"The CA file {ca_file!r} does not exist; give a PEM file.")
+    if ca_file is not None:
+        check_ca_file(str(ca_file))
     client_id = pick("client_id")
     secret = pick("client_secret")
     return Settings(

@@ -193,3 +193,20 @@ def test_env_argument_that_is_not_text() -> None:
     """Client(5) says env must be text, not AttributeError."""
     with pytest.raises(ConfigurationError, match="env must be"):
         Client(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not a certificate",
+        b"-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n",
+    ],
+    ids=["empty", "text", "broken-pem"],
+)
+def test_ca_file_that_holds_no_certificate(tmp_path: Path, content: bytes) -> None:
+    """A CA file without a readable certificate is refused when the client is built."""
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(content)
+    with pytest.raises(ConfigurationError, match="holds no certificate that can be read"):
+        Client(api_url="https://127.0.0.1:9", ca_file=str(ca_file))
