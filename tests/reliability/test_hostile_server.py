@@ -76,7 +76,17 @@ ANSWER = st.builds(
     headers=st.lists(st.tuples(st.sampled_from(HEADER_NAMES), HEADER_VALUE), max_size=5),
     body=BODY,
 )
-CALLS = ["get", "frame", "pages", "token_info", "exchange", "refresh", "logout"]
+CALLS = [
+    "get",
+    "frame",
+    "pages",
+    "projects",
+    "token_info",
+    "exchange",
+    "refresh",
+    "service_account",
+    "logout",
+]
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +134,8 @@ def _call(client: Client, call: str) -> None:
     elif call == "pages":
         for _ in client.pages("projects"):
             pass
+    elif call == "projects":
+        client.projects(status="all")
     elif call == "token_info":
         client.token_info()
     elif call == "logout":
@@ -150,8 +162,11 @@ def test_every_exception_is_a_procore_error(
     hostile.routes["GET", "/oauth/token/info"] = lambda r: answer
     client = _client(hostile)
     try:
-        if call == "exchange":
+        if call in {"exchange", "service_account"}:
             hostile.routes["POST", "/oauth/token"] = lambda r: answer
+        if call == "service_account":
+            client.login_service_account()
+            return
         client.exchange_code("any-code")
         if call == "refresh":
             hostile.routes["POST", "/oauth/token"] = lambda r: answer
