@@ -31,6 +31,7 @@ from procore_nb._exceptions import (
     ProcoreTimeout,
     RateLimitError,
     ReauthenticationRequired,
+    RedirectRefusedError,
     ResponseError,
     ServerError,
     TokenCacheError,
@@ -50,6 +51,22 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed package's metadata on first use only, so
+    # that `import procore_nb` pays nothing for it.
+    if name == "__version__":
+        import importlib.metadata
+
+        try:
+            version = importlib.metadata.version("procore_nb")
+        except importlib.metadata.PackageNotFoundError:
+            version = "0+unknown"
+        globals()["__version__"] = version
+        return version
+    raise AttributeError(f"module 'procore_nb' has no attribute {name!r}")
+
 
 __all__ = [
     "NOOP",
@@ -76,6 +93,7 @@ __all__ = [
     "RateLimitError",
     "ReauthTokenCache",
     "ReauthenticationRequired",
+    "RedirectRefusedError",
     "ResponseError",
     "ServerError",
     "Token",

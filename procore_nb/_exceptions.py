@@ -18,7 +18,8 @@
     │   ├── InvalidRequestError       400 and 422, with Procore's field errors
     │   ├── RateLimitError            429 (or a wait longer than allowed), with the wait
     │   ├── ServerError               5xx
-    │   └── MalformedResponseError    a 2xx body that is not the JSON it should be
+    │   ├── MalformedResponseError    a 2xx body that is not the JSON it should be
+    │   └── RedirectRefusedError      a redirect not followed (OAuth, another host, to http)
     └── DataIntegrityError            pages disagree with Total, or ids moved while paging
 
     UserWarning
@@ -50,6 +51,7 @@ __all__ = [
     "ProcoreTimeout",
     "RateLimitError",
     "ReauthenticationRequired",
+    "RedirectRefusedError",
     "ResponseError",
     "ServerError",
     "TokenCacheError",
@@ -189,6 +191,18 @@ class ServerError(ResponseError):
 
 class MalformedResponseError(ResponseError):
     """A successful status with a body that is not the JSON it should be."""
+
+
+class RedirectRefusedError(ResponseError):
+    """A redirect procore_nb does not follow, so that no secret travels where it should not.
+
+    OAuth requests (token, revoke, token info) never follow a redirect; a REST GET follows
+    one only to the same scheme, host and port. ``location`` is where it pointed.
+    """
+
+    def __init__(self, message: str, *, location: str = "", **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.location = location
 
 
 class DataIntegrityError(ProcoreError):

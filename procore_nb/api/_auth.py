@@ -34,9 +34,10 @@ T = TypeVar("T")
 def _uninterrupted(work: Callable[[], T]) -> T:
     """Run ``work`` to its end even if Ctrl-C comes meanwhile; then raise the interrupt.
 
-    Procore spends a refresh token the moment it receives it: a KeyboardInterrupt between
-    the request and saving the new pair would lose the sign-in. Python delivers Ctrl-C to
-    the main thread only, so the work runs in a thread of its own while this one waits.
+    Procore spends a refresh token (or an authorization code) the moment it receives it: a
+    KeyboardInterrupt between the request and saving the new pair would lose the sign-in.
+    Python delivers Ctrl-C to the main thread only, so the work runs in a thread of its own
+    while this one waits.
     """
     done = threading.Event()
     outcome: list[T] = []
@@ -57,7 +58,7 @@ def _uninterrupted(work: Callable[[], T]) -> T:
             done.wait()
         except KeyboardInterrupt:
             interrupted = True
-            log.warning("Interrupted while renewing the token: finishing the renewal first.")
+            log.warning("Interrupted while Procore answers a sign-in: saving its token first.")
     if interrupted:
         raise KeyboardInterrupt
     if failure:
@@ -133,13 +134,21 @@ class Authenticator:
         return self._grant_and_save(CLIENT_CREDENTIALS)
 
     def _grant_and_save(self, grant: str, *, code: str | None = None) -> Token:
-        # The cache is locked (its private folder made) before the grant: a cache that
-        # cannot be used fails here, before Procore spends the single-use code.
+        # The cache is locked and checked (its folder private and writable, the token's
+        # path free for a file) before the grant: a cache that cannot be used fails here,
+        # before Procore spends the single-use code.
+        # Procore spends the code the moment it receives it: Ctrl-C while its answer is on
+        # the way would lose the sign-in, so the grant and the save finish first.
         with self._lock, self.cache.lock(self.cache_key):
-            token = self.endpoint.grant(grant, code=code)
-            self._token = token
-            self.cache.save(self.cache_key, token)
-            return token
+            self.cache.check_writable(self.cache_key)
+
+            def grant_and_save() -> Token:
+                token = self.endpoint.grant(grant, code=code)
+                self._token = token
+                self.cache.save(self.cache_key, token)
+                return token
+
+            return _uninterrupted(grant_and_save)
 
     def restore(self) -> bool:
         """Use the cached token (refreshed if about to expire); ``False`` if none is usable."""
@@ -232,8 +241,11 @@ class Authenticator:
         self._token = None
         self.cache.clear(self.cache_key)
 
-    def logout(self) -> None:
-        """Revoke the token at Procore (best effort), then forget it here and in the cache."""
+    def logout(self) -> bool:
+        """Revoke the token at Procore (best effort), then forget it here and in the cache.
+
+        Returns whether there was a token to revoke.
+        """
         with self._lock:
             token = self._token or (
                 self.cache.load(self.cache_key) if self.cache.restores else None
@@ -243,3 +255,4 @@ class Authenticator:
             with self.cache.lock(self.cache_key):
                 self.cache.clear(self.cache_key)
             self._token = None
+            return token is not None

@@ -24,6 +24,7 @@ from procore_nb.api._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authent
 from procore_nb.api._config import (
     ClientConfig,
     Settings,
+    check_seconds,
     missing_credentials_message,
     parse_company_id,
     resolve_settings,
@@ -75,9 +76,10 @@ class Client:
     ca_file:
         A certificate authority to trust, such as the sandbox's ``--tls`` CA.
     timeout:
-        Seconds to wait for a connection and for each read.
+        Seconds to wait for a connection and for each read; a whole call, retries
+        included, ends by ``ClientConfig.deadline`` (120 s by default).
     progress:
-        Show progress bars for lists of several pages.
+        Show a progress bar for pulls of several pages lasting ``progress_delay`` or more.
     config:
         Rarely changed settings (:class:`ClientConfig`).
 
@@ -118,6 +120,9 @@ class Client:
             "ca_file": ca_file,
         }
         self._settings: Settings = resolve_settings(env, explicit=explicit)
+        if config is not None and not isinstance(config, ClientConfig):
+            raise ConfigurationError(f"config must be a ClientConfig, not {type(config).__name__}.")
+        timeout = check_seconds("Client(timeout=...)", timeout)
         self._config = config or ClientConfig()
         self.progress = progress
         self._stages: dict[int, list[str] | None] = {}
@@ -128,6 +133,7 @@ class Client:
             retries=conf.retries,
             backoff=(conf.backoff_factor, conf.backoff_jitter),
             max_wait=conf.max_wait,
+            deadline=conf.deadline,
             pool_size=max(10, conf.max_workers + 2),
         )
         s = self._settings
@@ -275,14 +281,14 @@ class Client:
             self.grant = token.grant
         return restored
 
-    def logout(self) -> None:
-        """Revoke the token at Procore (best effort) and forget it here and in the cache."""
-        self._auth.logout()
+    def logout(self) -> bool:
+        """Revoke the token (best effort) and forget it, here and cached; ``True`` if one was."""
+        return self._auth.logout()
 
     def token_info(self) -> dict[str, Any]:
         """Procore's description of the current token (``/oauth/token/info``)."""
         reply = self._session.call(
-            "GET", f"{self.login_url}/oauth/token/info", params=None, company=None
+            "GET", f"{self.login_url}/oauth/token/info", params=None, company=None, follow=False
         )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
 
@@ -357,6 +363,7 @@ class Client:
             per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
             limit=limit,
             workers=self._config.max_workers,
+            progress_delay=self._config.progress_delay,
             progress=self.progress if progress is None else progress,
             label=where.resource or where.path.rsplit("/", 1)[-1],
             status=self._transport.gate.status,

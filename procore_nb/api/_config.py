@@ -20,7 +20,6 @@ only) and the testing switch that turns retry backoff off.
 
 from __future__ import annotations
 
-import ipaddress
 import operator
 import os
 import time
@@ -29,24 +28,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import platformdirs
 
 from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI
-from procore_nb._exceptions import ConfigurationError, InsecureURLError
+from procore_nb._exceptions import ConfigurationError
+from procore_nb.api._checks import (
+    check_ca_file,
+    check_seconds,
+    check_url,
+    is_loopback_http,
+    whole,
+)
 
 __all__ = [
     "GRANTS",
     "ClientConfig",
     "Settings",
+    "check_seconds",
     "check_url",
     "config_dir",
     "config_file",
+    "is_loopback_http",
     "is_testing",
     "parse_company_id",
     "resolve_settings",
     "set_testing",
+    "token_dir",
 ]
 
 #: The environment used when nothing names one.
@@ -84,64 +92,19 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("procore_nb"))
 
 
+def token_dir() -> Path:
+    """Where the token cache files live: ``PROCORE_TOKEN_DIR``, else ``<config dir>/tokens``.
+
+    The demo and ``procore-nb lab`` point ``PROCORE_TOKEN_DIR`` at a folder of their own, so
+    that sign-ins to a throwaway sandbox never land in the user's cache.
+    """
+    override = os.environ.get("PROCORE_TOKEN_DIR", "").strip()
+    return Path(override).expanduser() if override else config_dir() / "tokens"
+
+
 def config_file() -> Path:
     """The path of the optional ``config.toml``."""
     return config_dir() / "config.toml"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def is_loopback_http(url: str) -> bool:
-    """Whether ``url`` is plain HTTP to this machine (the embedded sandbox)."""
-    parts = urlsplit(url)
-    return parts.scheme == "http" and _is_loopback(parts.hostname or "")
-
-
-def check_url(url: str, *, what: str = "URL") -> str:
-    """Return ``url`` without a trailing slash, or refuse it.
-
-    Procore requires HTTPS on every call; plain HTTP is accepted only for a loopback
-    host (the embedded sandbox on 127.0.0.1).
-
-    Examples
-    --------
-    >>> check_url("https://api.procore.com/")
-    'https://api.procore.com'
-    >>> check_url("http://example.com")
-    Traceback (most recent call last):
-    ...
-    procore_nb._exceptions.InsecureURLError: ...
-    """
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018  # reading .port validates it (raises on a bad one)
-    except (AttributeError, ValueError) as exc:
-        raise ConfigurationError(f"The {what} {url!r} is not a valid URL.") from exc
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigurationError(
-            f"The {what} {url!r} is not an http(s) URL with a host: give it as https://host[:port]."
-        )
-    if parts.username or parts.password:
-        raise ConfigurationError(
-            f"The {what} contains credentials; remove them: procore_nb sends credentials "
-            "only in request bodies and headers."
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"The {what} {url!r} must not have a query or fragment.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise InsecureURLError(
-            f"Refusing the {what} {url!r}: Procore requires HTTPS (TLS 1.2+) for every call. "
-            "Use https://; plain http:// is allowed only for a loopback host such as the "
-            "embedded sandbox on 127.0.0.1."
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
 
 
 def parse_company_id(value: object) -> int | None:
@@ -194,6 +157,16 @@ class ClientConfig:
         Returns the current unix time; replaceable in tests.
     lock_timeout:
         Longest wait (seconds) for another process holding the token cache lock.
+    deadline:
+        Longest time (seconds) one call may take in all: every attempt, the backoff
+        between them and reading the body. ``None`` sets no overall limit (each attempt
+        still has the client's ``timeout``). Rate-limit waits the client sits out on
+        purpose (a ``Retry-After`` or a used-up window, each at most ``max_wait``) do not
+        count: Procore said when to come back. When the deadline passes the call raises
+        :class:`~procore_nb.ProcoreTimeout` saying how long it waited over how many attempts.
+    progress_delay:
+        Seconds a pull of several pages runs before its progress bar appears: quick
+        pulls show none (``0`` shows it at once).
 
     Examples
     --------
@@ -210,12 +183,25 @@ class ClientConfig:
     redirect_uri: str = OOB_REDIRECT_URI
     clock: Callable[[], float] = field(default=time.time, repr=False)
     lock_timeout: float = 60.0
+    deadline: float | None = 120.0
+    progress_delay: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.max_workers < 1:
-            raise ConfigurationError("ClientConfig.max_workers must be at least 1.")
-        if self.retries < 0 or self.max_wait < 0:
-            raise ConfigurationError("ClientConfig.retries and max_wait must not be negative.")
+        whole("ClientConfig.max_workers", self.max_workers, least=1)
+        whole("ClientConfig.retries", self.retries, least=0)
+        for name in ("max_wait", "backoff_factor", "backoff_jitter", "refresh_margin"):
+            check_seconds(f"ClientConfig.{name}", getattr(self, name), zero=True)
+        check_seconds("ClientConfig.lock_timeout", self.lock_timeout, zero=True)
+        check_seconds("ClientConfig.progress_delay", self.progress_delay, zero=True)
+        if self.deadline is not None:
+            check_seconds("ClientConfig.deadline", self.deadline)
+        if not isinstance(self.redirect_uri, str) or not self.redirect_uri.strip():
+            raise ConfigurationError(
+                f"ClientConfig.redirect_uri must be the app's redirect URI as text, not "
+                f"{self.redirect_uri!r}."
+            )
+        if not callable(self.clock):
+            raise ConfigurationError("ClientConfig.clock must be a function returning unix time.")
 
 
 @dataclass(frozen=True)
@@ -238,8 +224,62 @@ def _read_config_file(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from exc
+    except IsADirectoryError:
+        raise ConfigurationError(
+            f"Cannot read {path}: it is a folder, not a file. Remove it, or put a TOML file there."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"Cannot read {path}: it is not UTF-8 text (byte {exc.start} is "
+            f"0x{exc.object[exc.start]:02x}). Save it as UTF-8, or remove it."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from None
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot read {path}: {exc.strerror or exc}. Fix its permissions or remove it."
+        ) from None
+
+
+_KEYS = ("api_url", "login_url", "client_id", "client_secret", "company_id", "grant", "ca_file")
+
+
+def _checked_type(key: str, value: object, source: str) -> object:
+    """``value`` if it has the type setting ``key`` takes, else a ConfigurationError."""
+    if key == "company_id":
+        try:
+            return parse_company_id(value)
+        except ConfigurationError as exc:
+            raise ConfigurationError(f"{exc} (from {_source_name(key, source)})") from None
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ConfigurationError(
+                f"{key} from {_source_name(key, source)} holds a NUL character: give it as "
+                "plain text."
+            )
+        return value.strip()
+    if isinstance(value, os.PathLike) and key == "ca_file":
+        return os.fspath(value)
+    kinds = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    kind = kinds.get(type(value), type(value).__name__)
+    quotes = " (put it in quotes in config.toml)" if " in " in source else ""
+    raise ConfigurationError(
+        f"{key} from {_source_name(key, source)} must be text, not {kind}{quotes}."
+    )
+
+
+def _source_name(key: str, source: str) -> str:
+    if source == "environment variable":
+        return f"PROCORE_{key.upper()}"
+    if source == "argument":
+        return f"the {key}= argument"
+    return source
 
 
 def _first(*values: object) -> Any:
@@ -265,7 +305,16 @@ def _resolve_env(env: str | None, api_url: str | None, file_env: object) -> str:
     elif environ.get("PROCORE_API_URL"):
         name = CUSTOM_ENV
     else:
-        name = str(file_env) if file_env else DEFAULT_ENV
+        if file_env is not None and not isinstance(file_env, str):
+            raise ConfigurationError(
+                f'env in {config_file()} must be text such as "sandbox", not '
+                f"{type(file_env).__name__}."
+            )
+        name = file_env or DEFAULT_ENV
+    if not isinstance(name, str):
+        raise ConfigurationError(
+            f"env must be the name of an environment as text, not {type(name).__name__}."
+        )
     name = name.strip().lower()
     if name not in ENVIRONMENTS and name != CUSTOM_ENV:
         known = ", ".join([*ENVIRONMENTS, CUSTOM_ENV])
@@ -291,8 +340,19 @@ def resolve_settings(
     if not isinstance(table, dict):
         raise ConfigurationError(f"[{name}] in {path} must be a table of settings.")
 
+    sources = {
+        "argument": explicit,
+        "environment variable": {k: os.environ.get(f"PROCORE_{k.upper()}") for k in _KEYS},
+        f"[{name}] in {path}": table,
+    }
+
     def pick(key: str) -> Any:
-        return _first(explicit.get(key), os.environ.get(f"PROCORE_{key.upper()}"), table.get(key))
+        for source, values in sources.items():
+            value = values.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            return _checked_type(key, value, source)
+        return None
 
     if name == CUSTOM_ENV:
         api_url = pick("api_url")
@@ -311,6 +371,10 @@ def resolve_settings(
         # PROCORE_API_URL never reaches a named environment (see _resolve_env).
         api_url = table.get("api_url") or ENVIRONMENTS[name][1]
         default_login = api_url if table.get("api_url") else ENVIRONMENTS[name][0]
+    if not isinstance(api_url, str):
+        raise ConfigurationError(
+            f"api_url in [{name}] of {path} must be text, not {type(api_url).__name__}."
+        )
     api_url = check_url(str(api_url), what="API URL")
     login_url = check_url(str(_first(pick("login_url"), default_login)), what="login URL")
 
@@ -318,8 +382,8 @@ def resolve_settings(
     if grant not in GRANTS:
         raise ConfigurationError(f"Unknown grant {grant!r}; use one of: {', '.join(GRANTS)}.")
     ca_file = pick("ca_file")
-    if ca_file is not None and not Path(str(ca_file)).is_file():
-        raise ConfigurationError(f"The CA file {ca_file!r} does not exist; give a PEM file.")
+    if ca_file is not None:
+        check_ca_file(str(ca_file))
     client_id = pick("client_id")
     secret = pick("client_secret")
     return Settings(
@@ -328,7 +392,7 @@ def resolve_settings(
         login_url=login_url,
         client_id=str(client_id).strip() if client_id is not None else None,
         client_secret=str(secret).strip() if secret is not None else None,
-        company_id=parse_company_id(pick("company_id")),
+        company_id=pick("company_id"),
         grant=grant,
         ca_file=str(ca_file) if ca_file is not None else None,
     )

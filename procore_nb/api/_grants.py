@@ -29,7 +29,9 @@ from procore_nb._exceptions import (
 )
 from procore_nb.api._config import is_loopback_http
 from procore_nb.api._redaction import guard_oauth_logs
+from procore_nb.api._redirects import refused_redirect
 from procore_nb.api._responses import Reply, error_for_response
+from procore_nb.api._retry import running
 from procore_nb.api._tokens import Token
 from procore_nb.api._transport import Transport, translate_errors
 
@@ -70,6 +72,18 @@ def _loopback_allowed(url: str) -> Iterator[None]:
             _insecure_users -= 1
             if _insecure_users == 0 and previous is None:
                 os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+
+
+class _NoRedirectSession(OAuth2Session):  # type: ignore[misc]  # requests-oauthlib is untyped
+    """An ``OAuth2Session`` that never follows a redirect: a token request carries the
+    client secret and the code, which a 307 or 308 would make requests re-send elsewhere."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs["allow_redirects"] = False
+        return super().request(*args, **kwargs)  # type: ignore[no-any-return]
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        del resp  # see NoRedirectSession: the Location is judged by _check_token_response
 
 
 class TokenEndpoint:
@@ -128,7 +142,7 @@ class TokenEndpoint:
             "client_secret": self._client_secret or "",
         }
         try:
-            reply = self.transport.send("POST", url, data=data)
+            reply = self.transport.send("POST", url, data=data, follow=False)
         except Exception as exc:  # sign-out goes on whatever revoking did
             log.warning(
                 "Could not revoke the token at %s (%s); forgetting it anyway.",
@@ -136,7 +150,7 @@ class TokenEndpoint:
                 type(exc).__name__,
             )
             return
-        if not reply.response.ok:
+        if not 200 <= reply.status < 300:
             log.warning(
                 "Procore answered %s to the revocation; forgetting the token anyway.", reply.status
             )
@@ -151,7 +165,7 @@ class TokenEndpoint:
             oauth_client = BackendApplicationClient(self.client_id)
         else:
             oauth_client = WebApplicationClient(self.client_id)
-        session = OAuth2Session(client=oauth_client, redirect_uri=self.redirect_uri)
+        session = _NoRedirectSession(client=oauth_client, redirect_uri=self.redirect_uri)
         self.transport.prepare(session)
 
         def check(response: requests.Response) -> requests.Response:
@@ -160,9 +174,14 @@ class TokenEndpoint:
         session.register_compliance_hook("access_token_response", check)
         session.register_compliance_hook("refresh_token_response", check)
         secret = self._client_secret or ""
-        timeout = self.transport.timeout
+        deadline = self.transport.new_deadline()
+        timeout = deadline.timeout(self.transport.timeout)
         try:
-            with translate_errors("POST", self.token_url), _loopback_allowed(self.token_url):
+            with (
+                running(deadline),
+                translate_errors("POST", self.token_url),
+                _loopback_allowed(self.token_url),
+            ):
                 if refresh_token:
                     payload = session.refresh_token(
                         self.token_url,
@@ -218,9 +237,17 @@ def _check_token_response(
     except ValueError:
         data = response.text
     reply = Reply(response, data)
-    if response.ok and isinstance(data, dict) and data.get("access_token"):
+    if response.is_redirect or 300 <= response.status_code < 400:
+        raise refused_redirect(
+            reply,
+            response.headers.get("Location", ""),
+            "OAuth requests never follow redirects (the client secret and the code would "
+            "be sent again to the new address)",
+        )
+    success = 200 <= response.status_code < 300
+    if success and isinstance(data, dict) and data.get("access_token"):
         return response
-    if response.ok:
+    if success:
         raise MalformedResponseError(
             f"POST {response.url} answered {response.status_code} without an access token "
             "(the body is not a token). Check that login_url points at Procore's login host.",
@@ -230,7 +257,11 @@ def _check_token_response(
             request_id=response.headers.get("X-Request-Id"),
         )
     error = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(error, str) or response.status_code >= 500 or response.status_code == 429:
+    if (
+        not isinstance(error, str)
+        or not 400 <= response.status_code < 500
+        or response.status_code == 429
+    ):
         raise error_for_response(reply)
     if error == "invalid_client":
         advice = (

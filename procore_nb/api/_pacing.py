@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -40,12 +41,20 @@ NOTICE_AFTER = 2.0
 PROBE_EVERY = 10.0
 
 
+#: Waits longer than this (a year) are nonsense from a broken header, not a rate limit.
+_LONGEST = 365 * 24 * 3600.0
+
+
 def _number(headers: Mapping[str, str], name: str) -> float | None:
+    """A header's finite, non-negative number; ``None`` when absent or not one."""
     value = headers.get(name)
     try:
-        return float(value) if value is not None else None
-    except ValueError:
+        number = float(value) if value is not None else None
+    except (ValueError, OverflowError):
         return None
+    if number is None or not math.isfinite(number) or number < 0:
+        return None
+    return number
 
 
 def _server_now(headers: Mapping[str, str]) -> float:
@@ -59,7 +68,7 @@ def _server_now(headers: Mapping[str, str]) -> float:
     if date:
         try:
             server = email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, IndexError):
             return now
         if abs(server - now) > 2.0:
             return server
@@ -71,7 +80,7 @@ def seconds_until_reset(headers: Mapping[str, str]) -> float | None:
     reset = _number(headers, RATE_RESET_HEADER)
     if reset is None:
         return None
-    return max(0.0, reset - _server_now(headers))
+    return min(_LONGEST, max(0.0, reset - _server_now(headers)))
 
 
 def format_reset(seconds: float) -> str:
@@ -85,6 +94,7 @@ def format_reset(seconds: float) -> str:
 def clock_time(seconds: float) -> str:
     """``'14:05:03 UTC'``: the time ``seconds`` from now (with the date if not today, UTC)."""
     now = datetime.now(tz=UTC)
+    seconds = min(max(seconds, 0.0), _LONGEST) if math.isfinite(seconds) else _LONGEST
     at = datetime.fromtimestamp(now.timestamp() + seconds, tz=UTC)
     return f"{at:%H:%M:%S} UTC" if at.date() == now.date() else f"{at:%Y-%m-%d %H:%M:%S} UTC"
 

@@ -77,10 +77,11 @@ class _NoBar:
 class _ShownBar:
     """A ``tqdm.auto`` bar counting rows, with what the requests wait for as its postfix."""
 
-    def __init__(self, *, total: int, label: str, status: Status | None) -> None:
+    def __init__(self, *, total: int, label: str, status: Status | None, delay: float) -> None:
         from tqdm.auto import tqdm  # tqdm.auto may import ipywidgets: only when shown
 
-        self._bar = tqdm(total=total, unit="rows", desc=label or None, leave=True)
+        # ``delay``: a pull that ends sooner shows nothing at all (tqdm's own delay).
+        self._bar = tqdm(total=total, unit="rows", desc=label or None, leave=True, delay=delay)
         self._status = status
         self._said = ""
 
@@ -98,10 +99,12 @@ class _ShownBar:
         self._bar.close()
 
 
-def _progress_bar(show: bool, *, total: int, label: str, status: Status | None) -> _Bar:
+def _progress_bar(
+    show: bool, *, total: int, label: str, status: Status | None, delay: float
+) -> _Bar:
     if not show:
         return _NoBar()
-    return _ShownBar(total=total, label=label, status=status)
+    return _ShownBar(total=total, label=label, status=status, delay=delay)
 
 
 def _more_after(page: Page, size: int) -> bool:
@@ -263,7 +266,7 @@ def _dedupe(rows: Sequence[Record]) -> tuple[list[Record], int]:
     unique: list[Record] = []
     for row in rows:
         key = row.get("id")
-        if key is not None:
+        if _hashable_id(key):  # an id that is a list or an object cannot be compared: kept
             if key in seen:
                 continue
             seen.add(key)
@@ -278,6 +281,7 @@ def fetch_all(
     limit: int | None = None,
     workers: int = 8,
     progress: bool = False,
+    progress_delay: float = 0.0,
     label: str = "",
     status: Status | None = None,
 ) -> list[Record]:
@@ -293,8 +297,9 @@ def fetch_all(
         Stop after this many rows (a sample); ``None`` reads everything.
     workers:
         Pages fetched at the same time.
-    progress:
-        Show a ``tqdm.auto`` bar sized by ``Total`` when the list spans several pages.
+    progress, progress_delay:
+        Show a ``tqdm.auto`` bar sized by ``Total`` when the list spans several pages,
+        once the pull has lasted ``progress_delay`` seconds (a quicker pull shows none).
     label:
         Names the list in the bar and in warnings.
     status:
@@ -317,7 +322,9 @@ def fetch_all(
         label=label,
     )
     first = read(
-        new_bar=lambda total: _progress_bar(progress, total=total, label=label, status=status)
+        new_bar=lambda total: _progress_bar(
+            progress, total=total, label=label, status=status, delay=progress_delay
+        )
     )
     unique, repeated = _dedupe(first.rows)
     if first.total is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["guard_oauth_logs", "redact_secrets", "redact_url"]
 
@@ -24,14 +24,29 @@ _CREDENTIAL_HEADER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IG
 
 def redact_url(url: str) -> str:
     """``url`` with the values of secret-looking query parameters replaced by ``***``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<a URL that does not parse>"
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        port = f":{parts.port}" if _has_port(parts) else ""
+        parts = parts._replace(netloc=f"***@{host}{port}")
     if not parts.query:
-        return url
+        return urlunsplit(parts)
     query = [
         (k, "***" if _SECRET_PARAMS.search(k) else v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit(parts._replace(query=urlencode(query, safe="[]:,.")))
+
+
+def _has_port(parts: SplitResult) -> bool:
+    try:
+        return parts.port is not None
+    except ValueError:
+        return False
 
 
 def redact_secrets(text: str) -> str:

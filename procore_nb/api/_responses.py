@@ -74,7 +74,7 @@ _NEXT_STEP: dict[type[ResponseError], str] = {
     NotFoundError: "Check the path, the company id (Procore-Company-Id header) and the "
     "environment: ids of one company or environment do not exist in another.",
     RateLimitError: "Wait until the limit resets, then try again.",
-    ServerError: "Procore failed; try again in a few minutes (the request was already retried).",
+    ServerError: "Procore failed; try again in a few minutes.",
     ResponseError: "See Procore's answer above.",
 }
 
@@ -175,7 +175,7 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
     """The exception for an error ``reply``: class by status, message with what to do next."""
     response = reply.response
     status = response.status_code
-    cls = STATUS_ERRORS.get(status, ServerError if status >= 500 else ResponseError)
+    cls = STATUS_ERRORS.get(status, ServerError if 500 <= status < 600 else ResponseError)
     method = response.request.method or "GET"
     url = redact_url(response.url)
     request_id = response.headers.get(REQUEST_ID_HEADER)
@@ -191,6 +191,8 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
         "body": reply.data,
     }
     next_step = hint or _NEXT_STEP[cls]
+    if cls is ServerError and hint is None:
+        next_step = f"{next_step} {_attempts_note(response)}"
     if cls is RateLimitError:
         wait = _retry_after(response.headers)
         reset = _reset_at(response.headers)
@@ -206,10 +208,23 @@ def error_for_response(reply: Reply, *, hint: str | None = None) -> ResponseErro
     return cls(f"{message}. {next_step}", **common)
 
 
+def _attempts_note(response: requests.Response) -> str:
+    """How often the request was sent, as urllib3's retry history tells."""
+    retries = getattr(response.raw, "retries", None)
+    history = getattr(retries, "history", None) or ()
+    sent = len(history) + 1
+    if sent > 1:
+        return f"(The request was sent {sent} times.)"
+    method = response.request.method or "GET"
+    if method == "POST":
+        return "(The request was sent once: a POST that reached Procore is never re-sent.)"
+    return "(The request was sent once.)"
+
+
 def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After")
-    if value is not None and value.strip().isdigit():
-        return float(value)
+    value = (headers.get("Retry-After") or "").strip()
+    if value.isascii() and value.isdigit():
+        return min(float(value), 365 * 24 * 3600.0)  # a year: beyond it, a broken header
     return seconds_until_reset(headers)
 
 

@@ -113,13 +113,20 @@ class Session:
         return token
 
     def call(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None, company: int | None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        company: int | None,
+        follow: bool = True,
     ) -> Reply:
         """Send an authenticated request, renewing the token on a 401; raise for error answers.
 
         A 401 renews the token once. A renewed token refused in turn is renewed again only
         if it ran out meanwhile (the request sat out Retry-After waits and retries longer
         than the token had left); a fresh token that is refused is a real refusal.
+        ``follow=False`` refuses every redirect (OAuth calls such as the token info).
         """
         headers = {COMPANY_HEADER: str(company)} if company is not None else {}
         token = self.bearer()  # not signed in: say so before any pacing wait
@@ -131,15 +138,19 @@ class Session:
             token = self.bearer()
             return token.access_token
 
-        reply = self.transport.send(method, url, params=params, headers=headers, bearer=bearer)
+        reply = self.transport.send(
+            method, url, params=params, headers=headers, bearer=bearer, follow=follow
+        )
         renewals = 0
         while reply.status == 401 and renewals < _MAX_RENEWALS:
             if renewals and not self.auth.expiring(token):
                 break
             token = self.auth.renew(token)
             renewals += 1
-            reply = self.transport.send(method, url, params=params, headers=headers, bearer=bearer)
-        if not reply.response.ok:
+            reply = self.transport.send(
+                method, url, params=params, headers=headers, bearer=bearer, follow=follow
+            )
+        if not 200 <= reply.status < 300:  # a 3xx left unfollowed, a 999: not an answer
             hint = None
             if reply.status == 429:
                 hint = (
@@ -205,5 +216,5 @@ _PAGE_RELS = frozenset({"first", "prev", "next", "last"})
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    return int(value) if value is not None and value.strip().isdigit() else None
+    value = (headers.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

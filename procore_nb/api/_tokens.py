@@ -25,15 +25,16 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import filelock
 
 from procore_nb._exceptions import ConfigurationError, TokenCacheError
-from procore_nb.api._config import config_dir
+from procore_nb.api._cachefiles import fsync_directory, probe_writable, read_private_json, unsafe
+from procore_nb.api._config import token_dir
+from procore_nb.api._token import Token
 
 __all__ = [
     "NOOP",
@@ -53,102 +54,6 @@ _DIR_MODE = 0o700
 _FILE_MODE = 0o600
 #: The format of the cache files this version writes and reads.
 CACHE_VERSION = 1
-_GRANTS = ("authorization_code", "client_credentials")
-
-
-@dataclass(frozen=True, repr=False)
-class Token:
-    """An OAuth token pair from Procore; its repr and str never show the secrets.
-
-    Attributes
-    ----------
-    access_token, refresh_token:
-        The secrets. ``refresh_token`` is ``None`` for service accounts.
-    expires_at:
-        Unix time (client clock) at which the access token stops working.
-    lifetime:
-        ``expires_in`` as Procore announced it, in seconds.
-    grant:
-        ``"authorization_code"`` or ``"client_credentials"``: how to renew it.
-
-    Examples
-    --------
-    >>> token = Token("secret-access", refresh_token="secret-refresh", expires_at=0.0)
-    >>> "secret" in repr(token)
-    False
-    """
-
-    access_token: str
-    refresh_token: str | None = None
-    expires_at: float | None = None
-    lifetime: float | None = None
-    created_at: float | None = None
-    token_type: str = "bearer"  # noqa: S105  # the OAuth token type's name, not a secret
-    scope: str | None = None
-    grant: str = "authorization_code"
-
-    @classmethod
-    def from_response(cls, payload: Mapping[str, Any], *, grant: str, now: float) -> Token:
-        """Build a token from the token endpoint's JSON, received at ``now``."""
-        lifetime = payload.get("expires_in")
-        lifetime = float(lifetime) if isinstance(lifetime, int | float | str) else None
-        created = payload.get("created_at")
-        scope = payload.get("scope")
-        return cls(
-            access_token=str(payload["access_token"]),
-            refresh_token=payload.get("refresh_token") or None,
-            expires_at=now + lifetime if lifetime is not None else None,
-            lifetime=lifetime,
-            created_at=float(created) if isinstance(created, int | float) else None,
-            token_type=str(payload.get("token_type") or "bearer"),
-            scope=" ".join(scope) if isinstance(scope, list) else scope,
-            grant=grant,
-        )
-
-    def expires_in(self, now: float) -> float | None:
-        """Seconds left before expiry at ``now`` (negative once expired), if known."""
-        return None if self.expires_at is None else self.expires_at - now
-
-    def is_expiring(self, now: float, *, margin: float) -> bool:
-        """Whether the token expires within ``margin`` seconds (capped at a quarter of its life)."""
-        if self.expires_at is None:
-            return False
-        if self.lifetime:
-            margin = min(margin, self.lifetime / 4)
-        return now >= self.expires_at - margin
-
-    def to_json(self) -> dict[str, Any]:
-        """The fields as a JSON-ready dict (it holds the secrets: store it privately)."""
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: object) -> Token:
-        """Inverse of :meth:`to_json`; raises ``ValueError`` for anything that is not a token."""
-        if not isinstance(data, Mapping):
-            raise ValueError(f"a token is a JSON object, not {type(data).__name__}")
-        fields = cls.__dataclass_fields__
-        values = {k: v for k, v in data.items() if k in fields}
-        if not isinstance(values.get("access_token"), str) or not values["access_token"]:
-            raise ValueError("no access_token text")
-        for name in ("refresh_token", "scope", "token_type"):
-            if not isinstance(values.get(name, ""), str | None):
-                raise ValueError(f"{name} is not text")
-        for name in ("expires_at", "lifetime", "created_at"):
-            number = values.get(name)
-            if isinstance(number, bool) or not isinstance(number, int | float | None):
-                raise ValueError(f"{name} is not a number")
-        if values.get("grant", _GRANTS[0]) not in _GRANTS:
-            raise ValueError("unknown grant")
-        return cls(**values)
-
-    def __repr__(self) -> str:
-        refresh = "yes" if self.refresh_token else "no"
-        return (
-            f"Token(grant={self.grant!r}, expires_at={self.expires_at!r}, "
-            f"refresh_token={refresh}, access_token=<hidden>)"
-        )
-
-    __str__ = __repr__
 
 
 class TokenCache:
@@ -172,6 +77,10 @@ class TokenCache:
 
     def clear(self, key: str) -> None:
         """Forget the token of ``key``."""
+        del key
+
+    def check_writable(self, key: str) -> None:
+        """Raise :class:`~procore_nb.TokenCacheError` if a token of ``key`` could not be saved."""
         del key
 
     def lock(self, key: str) -> contextlib.AbstractContextManager[None]:
@@ -217,8 +126,8 @@ class FileTokenCache(TokenCache):
 
     @property
     def directory(self) -> Path:
-        """The folder holding the token files."""
-        return (self._directory or config_dir()) / "tokens"
+        """The folder holding the token files (see :func:`procore_nb.api._config.token_dir`)."""
+        return self._directory / "tokens" if self._directory is not None else token_dir()
 
     def path(self, key: str) -> Path:
         """The file of ``key``: a readable slug plus a short hash against collisions."""
@@ -227,31 +136,95 @@ class FileTokenCache(TokenCache):
         return self.directory / f"{slug}-{digest}.json"
 
     def _private_directory(self) -> Path:
+        """The token folder, made if missing, after the checks ssh makes of ``~/.ssh``.
+
+        Refused (never chmodded) when it is a symlink, not a folder, owned by another
+        user, or writable by group or others; narrowed to ``0700`` when it is ours and
+        merely readable by others.
+        """
         directory = self.directory
         try:
             directory.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
-            if stat.S_IMODE(directory.stat().st_mode) != _DIR_MODE:
-                directory.chmod(_DIR_MODE)
+            info = directory.lstat()
         except OSError as exc:
             raise TokenCacheError(
                 f"Cannot create the private token directory {directory}: {exc.strerror}. "
                 "Fix its permissions, or pass cache='none' to keep tokens in memory only."
             ) from exc
+        problem = unsafe(info, folder=True)
+        if problem:
+            raise TokenCacheError(
+                f"Refusing the token directory {directory}: {problem}. Tokens are secrets: "
+                f"change it to a private folder of yours (mode 700), or pass cache='none' to "
+                "keep tokens in memory only."
+            )
+        if stat.S_IMODE(info.st_mode) != _DIR_MODE:
+            try:
+                directory.chmod(_DIR_MODE)
+            except OSError as exc:
+                raise TokenCacheError(
+                    f"Cannot make the token directory {directory} private: {exc.strerror}. "
+                    "Fix its permissions, or pass cache='none' to keep tokens in memory only."
+                ) from exc
         return directory
 
-    def load(self, key: str) -> Token | None:
-        """Return the saved token, or ``None`` when there is none or it is unreadable."""
+    def check_writable(self, key: str) -> None:
+        """Raise :class:`TokenCacheError` now if a token for ``key`` could not be saved.
+
+        Called before a grant, so that an authorization code is never spent on a sign-in
+        that cannot be kept.
+        """
+        directory = self._private_directory()
+        target = self.path(key)
+        try:
+            info = target.lstat()
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise TokenCacheError(
+                f"Cannot use the token cache file {target}: {exc.strerror}. Fix it, or pass "
+                "cache='none' to keep tokens in memory only."
+            ) from exc
+        problem = unsafe(info, folder=False) if info is not None else ""
+        if problem:
+            raise TokenCacheError(
+                f"Cannot save the token in {target}: {problem}. Remove it, or pass "
+                "cache='none' to keep tokens in memory only."
+            )
+        try:
+            probe_writable(directory)
+        except OSError as exc:
+            raise TokenCacheError(
+                f"Cannot save tokens in {directory}: {exc.strerror}. Fix the folder's "
+                "permissions, or pass cache='none' to keep tokens in memory only."
+            ) from exc
+
+    def load(self, key: str) -> Token | None:  # noqa: PLR0911  # one return per unusable state
+        """Return the saved token, or ``None`` when there is none or it is unreadable.
+
+        A file that is a symlink, not a regular file, or owned by another user is refused
+        with :class:`TokenCacheError` (never read through, never chmodded); one of ours
+        that others may read is narrowed to ``0600`` first.
+        """
         path = self.path(key)
         try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-            if mode & 0o077:
-                # Someone widened it; narrow it before reading the secrets in it.
-                log.warning("Token cache file %s had mode %o; setting it to 600.", path, mode)
-                path.chmod(_FILE_MODE)
-            data = json.loads(path.read_text(encoding="utf-8"))
+            info = path.lstat()
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            log.warning("Ignoring the token cache file %s (%s).", path, exc.strerror)
+            return None
+        problem = unsafe(info, folder=False)
+        if problem:
+            raise TokenCacheError(
+                f"Refusing the token cache file {path}: {problem}. Remove it and sign in "
+                "again, or pass cache='none' to keep tokens in memory only."
+            )
+        try:
+            data = read_private_json(path, mode=_FILE_MODE)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, RecursionError) as exc:
             log.warning(
                 "Ignoring the unreadable token cache file %s (%s); sign in again to replace it.",
                 path,
@@ -291,6 +264,11 @@ class FileTokenCache(TokenCache):
         """Write ``token`` atomically into a ``0600`` file."""
         directory = self._private_directory()
         target = self.path(key)
+        if target.is_dir() and not target.is_symlink():
+            raise TokenCacheError(
+                f"Cannot save the token in {target}: it is a folder. Remove it, or pass "
+                "cache='none' to keep tokens in memory only."
+            )
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -299,7 +277,7 @@ class FileTokenCache(TokenCache):
                 os.fsync(fh.fileno())
             os.chmod(temporary, _FILE_MODE)
             os.replace(temporary, target)
-            _fsync_directory(directory)
+            fsync_directory(directory)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
@@ -313,13 +291,45 @@ class FileTokenCache(TokenCache):
         with contextlib.suppress(FileNotFoundError):
             self.path(key).unlink()
 
+    def clear_all(self) -> int:
+        """Delete every token, lock and leftover temporary file here; return how many tokens.
+
+        Only files of ours are removed (never what a symlink points at); the folder stays.
+        """
+        directory = self.directory
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            raise TokenCacheError(f"Cannot list {directory}: {exc.strerror}.") from exc
+        tokens = 0
+        for entry in entries:
+            if not entry.name.endswith((".json", ".lock")) or entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise TokenCacheError(f"Cannot delete {entry.path}: {exc.strerror}.") from exc
+            tokens += entry.name.endswith(".json") and not entry.name.startswith(".")
+        return tokens
+
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
         """Hold an exclusive lock on ``key`` across threads and processes."""
         self._private_directory()
-        lock = filelock.FileLock(
-            str(self.path(key)) + ".lock", timeout=self.lock_timeout, mode=_FILE_MODE
-        )
+        path = Path(str(self.path(key)) + ".lock")
+        with contextlib.suppress(FileNotFoundError):
+            problem = unsafe(path.lstat(), folder=False)
+            if problem:
+                # filelock opens with O_TRUNC: through a symlink it would empty the target.
+                raise TokenCacheError(
+                    f"Refusing the token cache lock {path}: {problem}. Remove it, or pass "
+                    "cache='none' to keep tokens in memory only."
+                )
+        lock = filelock.FileLock(str(path), timeout=self.lock_timeout, mode=_FILE_MODE)
         try:
             with lock:
                 yield
@@ -338,20 +348,6 @@ class ReauthTokenCache(FileTokenCache):
     """Ignore any previous sign-in (sign in afresh), then save the new one like READ_WRITE."""
 
     restores: ClassVar[bool] = False
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename durable; not every platform can open a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 #: Keep nothing on disk.

@@ -1,14 +1,16 @@
 """HTTP to Procore: one ``requests`` session, retries, pacing, and answers turned into errors.
 
-- :class:`ProcoreRetry` is urllib3's ``Retry`` taught Procore's rules: 5xx, dropped
-  connections and timeouts on idempotent requests retry with exponential backoff and
-  jitter; 429 and 503 wait ``Retry-After``, else until ``X-Rate-Limit-Reset``; an
-  announced wait longer than ``max_wait`` is not sat out but answered with
-  :class:`~procore_nb.RateLimitError`.
+- :class:`~procore_nb.api._retry.ProcoreRetry` (in :mod:`procore_nb.api._retry`) is the
+  retry policy, and :class:`~procore_nb.api._retry.Deadline` the one overall limit of a
+  call, covering every attempt, backoff and body read.
 - :class:`Transport` sends requests through it, paced by :class:`~procore_nb.api._pacing.RateGate`,
   and reads each body inside the retry policy, so that a connection dropped mid-body is
   retried like one dropped before the headers. The bearer token is asked for after the
   pacing wait, right before sending, so that a long wait never sends an expired token.
+- Redirects are never followed blindly: a POST (the token endpoint, revoking) and every
+  OAuth call never follow one; a GET follows one only to the same scheme, host and port.
+  Anything else is refused with :class:`~procore_nb.RedirectRefusedError`, so that a
+  secret or a bearer token never travels to a host it was not meant for.
 - :func:`translate_errors` turns ``requests``' connection failures into the error tree
   (answers are turned into errors by :mod:`procore_nb.api._responses`).
 
@@ -20,6 +22,7 @@ request id.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import importlib.metadata
 import json
 import logging
@@ -27,13 +30,17 @@ import platform
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Self
+from typing import Any
 
 import requests
 import requests.adapters
-from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
-from urllib3.exceptions import ResponseError as UrllibResponseError
-from urllib3.response import BaseHTTPResponse
+from urllib3.exceptions import (
+    DecodeError,
+    HTTPError,
+    MaxRetryError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 from urllib3.util.retry import Retry
 
 from procore_nb._constants import REQUEST_ID_HEADER
@@ -41,12 +48,21 @@ from procore_nb._exceptions import (
     ProcoreTimeout,
     TransportError,
 )
-from procore_nb.api._config import is_testing
-from procore_nb.api._pacing import RateGate, seconds_until_reset
+from procore_nb.api._pacing import RateGate
 from procore_nb.api._redaction import redact_url
+from procore_nb.api._redirects import MAX_REDIRECTS, redirect_target, refused_redirect
 from procore_nb.api._responses import Reply, malformed_response
+from procore_nb.api._retry import (
+    Deadline,
+    DeadlineReachedError,
+    ProcoreRetry,
+    current_deadline,
+    deadline_error,
+    read_body,
+    running,
+)
 
-__all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
+__all__ = ["NoRedirectSession", "ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
 log = logging.getLogger(__name__)
 
@@ -62,79 +78,24 @@ def user_agent() -> str:
     )
 
 
-class ProcoreRetry(Retry):
-    """urllib3's ``Retry`` with Procore's rate-limit rules and a testing switch.
-
-    Parameters beyond ``Retry``'s
-    -----------------------------
-    max_wait:
-        Longest announced wait to sit out; longer ones return the 429/503 to the caller.
-    gate:
-        Told of every announced wait, so that other threads pause too.
-    """
-
-    def __init__(
-        self, *args: Any, max_wait: float = 120.0, gate: RateGate | None = None, **kw: Any
-    ) -> None:
-        super().__init__(*args, **kw)
-        self.max_wait = max_wait
-        self.gate = gate
-
-    def new(self, **kw: Any) -> Self:
-        """Copy the policy, keeping ``max_wait`` and ``gate`` (``Retry.new`` drops them)."""
-        retry = super().new(**kw)
-        retry.max_wait = self.max_wait
-        retry.gate = self.gate
-        return retry
-
-    def get_backoff_time(self) -> float:
-        """Exponential backoff with jitter, or nothing under :func:`set_testing`."""
-        return 0.0 if is_testing() else super().get_backoff_time()
-
-    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        """``Retry-After`` if present, else the time until ``X-Rate-Limit-Reset`` (429/503)."""
-        seconds = super().get_retry_after(response)
-        if seconds is None and response.status in {429, 503}:
-            seconds = seconds_until_reset(response.headers)
-        return seconds
-
-    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
-        """Sit out the announced wait, pausing the other threads' requests as well."""
-        seconds = self.get_retry_after(response)
-        if not seconds:
-            return False
-        if self.gate is not None:
-            kind = "rate limit" if response.status == 429 else "busy"
-            reason = f"Procore answered {response.status} ({kind}) with Retry-After"
-            self.gate.pause(seconds, reason=reason)
-        time.sleep(seconds)
-        return True
-
-    def increment(
-        self,
-        method: str | None = None,
-        url: str | None = None,
-        response: BaseHTTPResponse | None = None,
-        error: Exception | None = None,
-        _pool: Any = None,
-        _stacktrace: Any = None,
-    ) -> Self:
-        """Count a retry; give the response back when its announced wait is too long."""
-        if response is not None and response.status in {429, 503}:
-            wait = self.get_retry_after(response)
-            if wait is not None and wait > self.max_wait:
-                # With raise_on_status=False, urllib3 hands this response to the caller.
-                reason = UrllibResponseError(f"announced wait {wait:.0f} s > max_wait")
-                raise MaxRetryError(_pool, url, reason)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
-
-
 class _BodyError(Exception):
     """A body that broke off, or a 2xx body that is not JSON: retried like a read error."""
 
     def __init__(self, message: str, reply: Reply | None = None) -> None:
         super().__init__(message)
         self.reply = reply
+
+
+class NoRedirectSession(requests.Session):
+    """A ``requests`` session that never looks where a redirect points.
+
+    Even with ``allow_redirects=False``, requests parses a redirect's ``Location`` (an
+    unparsable one raises ``ValueError``) and reads its body outside any deadline; this
+    session leaves both to :func:`~procore_nb.api._redirects.redirect_target`.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        del resp
 
 
 class Transport:
@@ -148,7 +109,10 @@ class Transport:
     timeout:
         Seconds to wait for a connection and for each read.
     retries, backoff_factor, backoff_jitter, max_wait:
-        The retry policy (see :class:`ProcoreRetry`).
+        The retry policy (see :class:`~procore_nb.api._retry.ProcoreRetry`).
+    deadline:
+        Longest time one call may take, retries, backoff and body reads included
+        (``None``: no overall limit). Rate-limit waits sat out on purpose do not count.
     pool_size:
         Connections kept per host, at least the number of concurrent page fetches.
     """
@@ -161,13 +125,16 @@ class Transport:
         retries: int = 5,
         backoff: tuple[float, float] = (0.5, 0.5),
         max_wait: float = 120.0,
+        deadline: float | None = 120.0,
         pool_size: int = 10,
     ) -> None:
         self.timeout = timeout
+        self.deadline = deadline
         self.gate = RateGate(max_wait=max_wait)
         self.retry = ProcoreRetry(
             total=retries,
             other=0,  # TLS verification failures and the like do not heal by retrying
+            redirect=0,  # redirects are judged in send(), never followed by urllib3
             status_forcelist={429, 500, 502, 503, 504},
             backoff_factor=backoff[0],
             backoff_jitter=backoff[1],
@@ -176,7 +143,8 @@ class Transport:
             gate=self.gate,
         )
         self.ca_file = ca_file
-        self.session = requests.Session()
+        self.session = NoRedirectSession()
+        self.session.max_redirects = MAX_REDIRECTS
         self.prepare(self.session, pool_size=pool_size)
 
     def prepare(self, session: requests.Session, *, pool_size: int = 2) -> None:
@@ -200,6 +168,10 @@ class Transport:
         """
         return self.ca_file or True
 
+    def new_deadline(self) -> Deadline:
+        """A fresh deadline for one call."""
+        return Deadline(self.deadline)
+
     def close(self) -> None:
         """Close pooled connections."""
         self.session.close()
@@ -213,23 +185,51 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
         bearer: str | Callable[[], str] | None = None,
+        follow: bool = True,
     ) -> Reply:
         """Send one request (retried and paced) and return its reply, whatever the status.
 
         ``bearer`` is an access token, or a function returning one: it is called after the
         pacing wait, right before each attempt, so that it can renew a token that ran out
-        while the request waited.
+        while the request waited. ``follow=False`` refuses every redirect (OAuth calls);
+        otherwise a GET follows redirects on the same scheme, host and port only.
 
-        Raises :class:`~procore_nb.TransportError` when nothing usable came back, and
-        :class:`~procore_nb.RateLimitError` when pacing would wait longer than allowed.
+        Raises :class:`~procore_nb.TransportError` when nothing usable came back (a
+        :class:`~procore_nb.ProcoreTimeout` once the call's deadline passed),
+        :class:`~procore_nb.RateLimitError` when pacing would wait longer than allowed, and
+        :class:`~procore_nb.RedirectRefusedError` for a redirect it does not follow.
         """
+        deadline = self.new_deadline()
+        with running(deadline):
+            for _ in range(MAX_REDIRECTS + 1):
+                reply = self._send_once(
+                    method, url, params=params, headers=headers, data=data, bearer=bearer
+                )
+                if not reply.response.is_redirect:
+                    return reply
+                url = redirect_target(reply, follow=follow)
+                params = None  # the Location holds the query it wants
+                log.debug("Following a redirect to %s", redact_url(url))
+            raise refused_redirect(reply, url, f"more than {MAX_REDIRECTS} redirects in a row")
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        data: Mapping[str, Any] | None,
+        bearer: str | Callable[[], str] | None,
+    ) -> Reply:
+        deadline = current_deadline() or self.new_deadline()
         all_headers = dict(headers or {})
         retry: Retry = self.retry
         shown = redact_url(url)
-        attempts = 0
         while True:
-            attempts += 1
+            waited = time.monotonic()
             probe = self.gate.acquire(method=method, url=shown)
+            deadline.paused += time.monotonic() - waited  # pacing waits are sat out on purpose
             response: requests.Response | None = None
             started = time.perf_counter()
             try:
@@ -243,11 +243,12 @@ class Transport:
                         params=params,
                         headers=all_headers,
                         data=data,
-                        timeout=self.timeout,
+                        timeout=deadline.timeout(self.timeout),  # type: ignore[arg-type]  # urllib3 Timeout: requests passes it on
                         stream=True,  # the body is read below, inside this retry loop
                         verify=self.verify,
+                        allow_redirects=False,
                     )
-                return self._read(response, started)
+                return self._read(response, started, deadline)
             except _BodyError as exc:
                 error = exc
             finally:
@@ -259,11 +260,13 @@ class Transport:
             try:
                 retry = retry.increment(method, url, error=ProtocolError(str(error)))
             except (MaxRetryError, ProtocolError) as exc:
-                if error.reply is not None:
-                    raise malformed_response(error.reply, attempts=attempts) from exc
+                if error.reply is not None and not deadline.expired():
+                    raise malformed_response(error.reply, attempts=deadline.attempts) from exc
+                if deadline.expired():
+                    raise deadline_error(method, shown, deadline, str(error)) from exc
                 raise TransportError(
                     f"{method} {shown}: the answer broke off or was not JSON, "
-                    f"{attempts} times in a row ({error}). Procore or the network is "
+                    f"{deadline.attempts} times in a row ({error}). Procore or the network is "
                     "failing; try again in a minute.",
                     method=method,
                     url=shown,
@@ -271,15 +274,21 @@ class Transport:
             log.debug("Retrying %s %s after a broken body: %s", method, shown, error)
             retry.sleep()
 
-    def _read(self, response: requests.Response, started: float) -> Reply:
+    def _read(self, response: requests.Response, started: float, deadline: Deadline) -> Reply:
         method = response.request.method or "GET"
         try:
-            body = response.content
+            body = read_body(response, deadline)
         except (
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ConnectionError,
             requests.exceptions.ContentDecodingError,
+            requests.exceptions.Timeout,
+            ProtocolError,
+            ReadTimeoutError,
+            DecodeError,
+            OSError,
         ) as exc:
+            response.close()
             raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
         log.debug(
             "%s %s -> %s in %.0f ms (request id %s, rate limit remaining %s)",
@@ -294,9 +303,9 @@ class Transport:
             return Reply(response, None)
         try:
             return Reply(response, json.loads(body))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             allowed = self.retry.allowed_methods
-            if response.ok and (allowed is None or method in allowed):
+            if 200 <= response.status_code < 300 and (allowed is None or method in allowed):
                 reply = Reply(response, response.text)
                 raise _BodyError("a successful answer whose body is not JSON", reply) from exc
             return Reply(response, response.text)
@@ -308,15 +317,16 @@ class _TimedOutError(Exception):
 
 @contextlib.contextmanager
 def translate_errors(method: str, url: str) -> Iterator[None]:
-    """Turn ``requests``' connection-level exceptions into :class:`TransportError`."""
+    """Turn ``requests``' and urllib3's exceptions into :class:`TransportError` (and its kin)."""
     try:
         try:
             yield
         except requests.exceptions.ConnectionError as exc:
             # requests reports read timeouts that exhausted the retries as ConnectionError.
-            if isinstance(
-                getattr(exc.args[0] if exc.args else None, "reason", None), ReadTimeoutError
-            ):
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(reason, DeadlineReachedError):
+                raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
+            if isinstance(reason, ReadTimeoutError):
                 raise _TimedOutError from exc
             raise
     except requests.exceptions.SSLError as exc:
@@ -328,25 +338,66 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             url=url,
         ) from exc
     except (requests.exceptions.Timeout, _TimedOutError) as exc:
+        deadline = _deadline()
+        if deadline.expired():
+            raise deadline_error(method, url, deadline, "a timeout") from exc
         raise ProcoreTimeout(
-            f"{method} {url}: no answer in time (after retries). Procore may be slow or "
-            "unreachable; try again, or allow longer with Client(timeout=...).",
+            f"{method} {url}: no answer in time ({deadline.describe()}). Procore may be slow "
+            "or unreachable; try again, or allow longer with Client(timeout=...).",
             method=method,
             url=url,
         ) from exc
     except requests.exceptions.RetryError as exc:
+        reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+        if isinstance(reason, DeadlineReachedError):
+            raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
         raise TransportError(
-            f"{method} {url}: still failing after retries ({exc}). Try again later.",
+            f"{method} {url}: still failing after retries ({_deadline().describe()}: "
+            f"{_root_cause(exc)}). Try again later.",
             method=method,
             url=url,
         ) from exc
     except requests.exceptions.ConnectionError as exc:
+        if _unreadable_http(exc):
+            raise TransportError(
+                f"{method} {url}: the server answered with a status line or headers that are "
+                f"not HTTP ({_root_cause(exc)}). Check that the URL points at Procore's API.",
+                method=method,
+                url=url,
+            ) from exc
         raise TransportError(
             f"{method} {url}: could not reach the server ({_root_cause(exc)}). Check the "
             "network and the URL; it is safe to try again.",
             method=method,
             url=url,
         ) from exc
+    except (requests.exceptions.RequestException, HTTPError, http.client.HTTPException) as exc:
+        # Whatever else requests or urllib3 could not make sense of: a header or status
+        # line that does not parse, a URL a redirect made up, a body that cannot decode.
+        raise TransportError(
+            f"{method} {url}: the server's answer could not be read ({type(exc).__name__}: "
+            f"{_root_cause(exc)}). Check that the URL points at Procore's API.",
+            method=method,
+            url=url,
+        ) from exc
+
+
+def _deadline() -> Deadline:
+    return current_deadline() or Deadline(None)
+
+
+def _unreadable_http(exc: BaseException) -> bool:
+    """Whether ``exc`` wraps http.client refusing what the server sent (not a lost connection)."""
+    seen: list[BaseException] = [exc]
+    for item in seen:
+        seen += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
+        seen += [e for e in (item.__cause__, item.__context__) if e is not None and e not in seen]
+        if len(seen) > 20:
+            break
+    return any(
+        isinstance(e, http.client.HTTPException) and not isinstance(e, ConnectionError)
+        for e in seen
+    )
 
 
 def _root_cause(exc: BaseException) -> str:

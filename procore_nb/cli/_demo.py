@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,16 +46,21 @@ def _default_notebooks_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def sandbox_environment(sandbox: Any, *, service_account: bool) -> dict[str, str]:
+def sandbox_environment(
+    sandbox: Any, *, service_account: bool, token_dir: str | None = None
+) -> dict[str, str]:
     """Return the ``PROCORE_*`` variables that point a client at ``sandbox``.
 
     With ``service_account=True`` the client signs in with client credentials and no
     widget; otherwise it runs the out-of-band code flow against the sandbox's authorize page.
+    ``token_dir`` (``PROCORE_TOKEN_DIR``) keeps the sandbox's tokens out of the user's cache.
     """
     env = {
         "PROCORE_API_URL": sandbox.url,
         "PROCORE_COMPANY_ID": str(sandbox.company_id),
     }
+    if token_dir is not None:
+        env["PROCORE_TOKEN_DIR"] = token_dir
     if sandbox.ca_file:
         env["PROCORE_CA_FILE"] = sandbox.ca_file
     if service_account:
@@ -93,7 +99,10 @@ def use_sandbox_unless_configured() -> None:
         sandbox.start()
         atexit.register(sandbox.stop)
         _embedded.append(sandbox)
-        os.environ.update(sandbox_environment(sandbox, service_account=False))
+        # Sign-ins to this throwaway sandbox stay out of the user's token cache.
+        tokens = tempfile.mkdtemp(prefix="procore-nb-sandbox-tokens-")
+        atexit.register(shutil.rmtree, tokens, ignore_errors=True)
+        os.environ.update(sandbox_environment(sandbox, service_account=False, token_dir=tokens))
     print(
         "No Procore credentials are configured: using the embedded sandbox at "
         f"{_embedded[0].url} with demo data (sign in as the demo user shown on its "
@@ -128,8 +137,8 @@ def run_examples(
         Sandbox(**dict(sandbox_options or {})) as sandbox,
         tempfile.TemporaryDirectory(prefix="procore-nb-demo-") as private,
     ):
-        env = sandbox_environment(sandbox, service_account=True)
         # Service-account tokens of the demo stay out of the user's own token cache.
+        env = sandbox_environment(sandbox, service_account=True, token_dir=f"{private}/tokens")
         env["XDG_CONFIG_HOME"] = private
         run = run_notebooks([source / name for name in names], out, env=env, timeout=timeout)
     if run.failed:
@@ -140,23 +149,43 @@ def run_examples(
 
 def demo_main(argv: Sequence[str]) -> int:
     """``procore-nb demo``: run the examples against the sandbox and say where the reports are."""
-    description = (run_examples.__doc__ or "").split("\n\n")[0]
-    parser = argparse.ArgumentParser(prog="procore-nb demo", description=description)
+    parser = argparse.ArgumentParser(
+        prog="procore-nb demo",
+        description="Run the example notebooks against a fresh embedded sandbox and write an "
+        "HTML report of each (plus the images and the Excel workbook they make) to a folder.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--out", type=Path, default=Path("reports"), help="report folder")
     parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
     parser.add_argument("--projects", type=int, default=400, help="projects in the main company")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sandbox's demo data")
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out {args.out} is a file: name a folder for the reports")
+    notebooks = args.notebooks or _default_notebooks_dir()
+    missing = [name for name in EXAMPLES if not (notebooks / name).is_file()]
+    if missing:
+        parser.error(f"--notebooks {notebooks} lacks {', '.join(missing)}")
+    if args.projects < 1:
+        parser.error(f"--projects must be at least 1, not {args.projects}")
     print("Running the example notebooks against the embedded sandbox...")
     try:
         paths = run_examples(
             args.out,
-            notebooks=args.notebooks,
+            notebooks=notebooks,
             sandbox_options={"projects": args.projects, "seed": args.seed},
         )
     except RuntimeError as exc:
         print(f"procore-nb demo: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(
+            f"procore-nb demo: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("procore-nb demo: interrupted.", file=sys.stderr)
+        return 130
     print("\nReports written:")
     for path in paths:
         print(f"  {path}")
@@ -165,18 +194,45 @@ def demo_main(argv: Sequence[str]) -> int:
 
 def lab_main(argv: Sequence[str]) -> int:
     """``procore-nb lab``: JupyterLab on the notebooks, signed in against a sandbox it starts."""
-    parser = argparse.ArgumentParser(prog="procore-nb lab", description=lab_main.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="procore-nb lab",
+        description="Start a sandbox, then JupyterLab on the example notebooks with PROCORE_* "
+        "pointing at it. Options not listed here (--no-browser, --ip, --ServerApp.port=...) "
+        "go to 'jupyter lab' unchanged.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        allow_abbrev=False,  # never take a Jupyter option for an abbreviation of ours
+    )
     parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
-    parser.add_argument("--port", type=int, default=0, help="sandbox port (default: a free one)")
+    parser.add_argument("--port", type=int, default=0, help="sandbox port (0: a free one)")
+    parser.add_argument(
+        "--allow-root", action="store_true", help="let JupyterLab run as root (in containers)"
+    )
     args, lab_args = parser.parse_known_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be between 0 and 65535, not {args.port}")
+    cwd = args.notebooks or _default_notebooks_dir()
+    if not cwd.is_dir():
+        parser.error(f"--notebooks {cwd} is not a folder")
+    if args.allow_root:
+        lab_args = ["--allow-root", *lab_args]
     from procore_nb.sandbox import Sandbox
 
-    with Sandbox(port=args.port) as sandbox:
-        env = os.environ | sandbox_environment(sandbox, service_account=False)
+    try:
+        sandbox = Sandbox(port=args.port)
+        sandbox.start()
+    except (OSError, ValueError) as exc:
+        print(f"procore-nb lab: cannot start the sandbox: {exc}", file=sys.stderr)
+        return 1
+    tokens = tempfile.TemporaryDirectory(prefix="procore-nb-lab-tokens-")
+    try:
+        env = os.environ | sandbox_environment(
+            sandbox, service_account=False, token_dir=tokens.name
+        )
         print(f"Sandbox at {sandbox.url}; sign in on its authorize page as {sandbox.login}.")
         command = [sys.executable, "-m", "jupyter", "lab", *lab_args]
-        cwd = args.notebooks or _default_notebooks_dir()
-        try:
-            return subprocess.call(command, cwd=cwd, env=env)  # noqa: S603 (our own interpreter)
-        except KeyboardInterrupt:
-            return 130
+        return subprocess.call(command, cwd=cwd, env=env)  # noqa: S603 (our own interpreter)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        sandbox.stop()
+        tokens.cleanup()

@@ -42,8 +42,25 @@ def _usage() -> str:
     width = max(map(len, _COMMANDS))
     lines = ["usage: procore-nb COMMAND [options]", "", "commands:"]
     lines += [f"  {name:<{width}}  {help_}" for name, (_, _, help_) in _COMMANDS.items()]
-    lines += ["", "Run 'procore-nb COMMAND --help' for a command's options."]
+    lines += [
+        "",
+        "options:",
+        "  -h, --help  show this message",
+        "  --version   show the version of procore_nb",
+        "",
+        "Run 'procore-nb COMMAND --help' for a command's options.",
+    ]
     return "\n".join(lines)
+
+
+def _version() -> str:
+    """The installed package's version (what ``procore_nb.__version__`` says too)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("procore_nb")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,13 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
         return 0 if args else 2
+    if args[0] in {"--version", "-V", "version"}:
+        print(f"procore-nb {_version()}")
+        return 0
     name, rest = args[0], args[1:]
     if name not in _COMMANDS:
         print(f"procore-nb: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     module, func, _ = _COMMANDS[name]
     run = getattr(importlib.import_module(module), func)
-    return int(run(rest) or 0)
+    try:
+        return int(run(rest) or 0)
+    except KeyboardInterrupt:
+        print(f"procore-nb {name}: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (procore-nb whoami | head): nothing left to say to it.
+        sys.stderr.close()
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,11 @@ hold is converted, the same way every time:
   CSV and Parquet keep the zone.
 - Quarters and other periods become text such as ``2024Q3``.
 - A meaningful index (not just 0, 1, 2, ...) is written as the first column(s).
+- Text is never written as a live formula (CSV/formula injection, OWASP): in Excel, text
+  that starts with ``=`` is stored as a text cell, shown exactly as it is; in CSV, text
+  that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  ``'`` so that a spreadsheet opening the file shows it as text. Pass
+  ``escape_formulas=False`` to write such text unchanged (CSV) or as formulas (Excel).
 
 Examples
 --------
@@ -154,7 +159,12 @@ def excel_sheet_names(names: list[str]) -> list[str]:
     return out
 
 
-def to_excel(tables: Mapping[str, pd.DataFrame] | pd.DataFrame, path: PathArg) -> Path:
+def to_excel(
+    tables: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    path: PathArg,
+    *,
+    escape_formulas: bool = True,
+) -> Path:
     """Write each table to its own sheet of an Excel workbook, and return the path.
 
     Parameters
@@ -164,6 +174,9 @@ def to_excel(tables: Mapping[str, pd.DataFrame] | pd.DataFrame, path: PathArg) -
         or one DataFrame for a single sheet named ``Sheet``.
     path:
         Where to write the ``.xlsx`` file (replaced if it exists).
+    escape_formulas:
+        Store text that starts with ``=`` (a project named ``=1+1``) as text, not as a
+        formula Excel would run (the default); ``False`` writes it as a formula.
 
     Raises
     ------
@@ -191,6 +204,8 @@ def to_excel(tables: Mapping[str, pd.DataFrame] | pd.DataFrame, path: PathArg) -
         for sheet, table in prepared:
             table.to_excel(writer, sheet_name=sheet, index=False)
             _tidy_sheet(writer.sheets[sheet], table)
+            if escape_formulas:
+                _formulas_as_text(writer.sheets[sheet])
     return target
 
 
@@ -221,11 +236,42 @@ def _tidy_sheet(sheet: Any, table: pd.DataFrame) -> None:
         sheet.column_dimensions[_column_letter(i)].width = min(max(width + 2, 8), 60)
 
 
-def to_csv(table: pd.DataFrame, path: PathArg) -> Path:
+def _formulas_as_text(sheet: Any) -> None:
+    """Turn every cell openpyxl took for a formula (text starting with ``=``) into text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+#: What makes a spreadsheet read a CSV cell as a formula (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    out.columns = [_defused(str(name)) for name in out.columns]
+    for name in out.columns:
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            out[name] = column.map(_defused, na_action="ignore").astype(column.dtype)
+    return out
+
+
+def to_csv(table: pd.DataFrame, path: PathArg, *, escape_formulas: bool = True) -> Path:
     """Write one table as UTF-8 CSV, and return the path.
 
     Times keep their zone (ISO 8601), nested values become JSON text, and a meaningful
-    index is written as the first column(s).
+    index is written as the first column(s). Rows end with CRLF (RFC 4180), and text
+    holding a line break is quoted. Text that a spreadsheet would run as a
+    formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+    leading ``'`` unless ``escape_formulas=False``.
 
     Examples
     --------
@@ -233,7 +279,12 @@ def to_csv(table: pd.DataFrame, path: PathArg) -> Path:
     PosixPath('projects.csv')
     """
     target = Path(path)
-    _flat_table(table).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    flat = _flat_table(table)
+    if escape_formulas:
+        flat = _csv_safe(flat)
+    # RFC 4180's CRLF: the csv module then quotes every field holding a \r or a \n, where
+    # with "\n" alone a bare carriage return in a description split the row in two.
+    flat.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
     return target
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import signal
 import sys
 from types import FrameType
@@ -35,6 +37,10 @@ def main(argv: list[str]) -> int:
         options = from_namespace(args)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.ready_file is not None:
+        folder = os.path.dirname(os.path.abspath(args.ready_file))
+        if not os.path.isdir(folder) or os.path.isdir(args.ready_file):
+            parser.error(f"--ready-file {args.ready_file}: name a file in a folder that exists")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     if not args.quiet and args.ready_file is None:
         logging.getLogger("procore_nb.sandbox.access").setLevel(logging.INFO)
@@ -45,7 +51,16 @@ def main(argv: list[str]) -> int:
             write_ready_file(args.ready_file, description)
         _announce(description)
 
-    running = Running(options, ready)
+    try:
+        running = Running(options, ready)
+    except OSError as exc:
+        where = f"{options.host}:{options.port}"
+        advice = (
+            "another program listens there: pick another --port, or --port 0 for a free one"
+            if exc.errno == errno.EADDRINUSE
+            else "check --host, --port and --state-dir"
+        )
+        parser.exit(2, f"procore-nb sandbox: cannot serve on {where}: {exc.strerror}; {advice}.\n")
     # uvicorn shuts down gracefully on SIGTERM and then raises it again; turn that second
     # delivery into a normal exit so the temporary CA and certificate are removed.
     signal.signal(signal.SIGTERM, _exit_quietly)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import ipaddress
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,6 +128,7 @@ def check(options: Options) -> None:
     for name in ("token_lifetime", "rate_limit_hourly", "rate_limit_spike", "spike_window"):
         if getattr(options, name) <= 0:
             raise ValueError(f"{name} must be positive")
+    _check_place(options)
     if options.companies < 2:
         raise ValueError("companies must be at least 2 (one of them is hidden from the demo user)")
     if options.projects < 1:
@@ -135,6 +137,19 @@ def check(options: Options) -> None:
         raise ValueError(
             f"host {options.host!r} is not a loopback address: pass allow_remote=True "
             "(--allow-remote) to serve other machines"
+        )
+
+
+def _check_place(options: Options) -> None:
+    """The port and the state folder: checked before anything binds or writes."""
+    if options.port > 65535:
+        raise ValueError(
+            f"port must be between 0 and 65535 (0 picks a free one), not {options.port}"
+        )
+    state = options.state_dir
+    if state is not None and os.path.exists(state) and not os.path.isdir(state):
+        raise ValueError(
+            f"state_dir {state!r} is a file, not a folder: name a folder (it is created if missing)"
         )
 
 

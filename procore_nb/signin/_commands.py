@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from procore_nb._exceptions import ProcoreError
 from procore_nb.api._client import Client
+from procore_nb.api._tokens import FileTokenCache
 from procore_nb.signin._login import sign_in
 from procore_nb.signin._messages import env_label, explain, missing_credentials, signed_in_text
 
@@ -61,13 +62,25 @@ def whoami_main(argv: Sequence[str]) -> int:
 
 def logout_main(argv: Sequence[str]) -> int:
     """``procore-nb logout``: revoke the cached token at Procore and delete it here."""
-    args = _parser("logout", "Revoke the cached Procore token and forget it.").parse_args(argv)
+    parser = _parser("logout", "Revoke the cached Procore token and forget it.")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="delete every cached sign-in on this computer (every environment and app; "
+        "not revoked at Procore)",
+    )
+    args = parser.parse_args(argv)
+    if args.all:
+        return _forget_all()
     client = None
     try:
         client = _make_client(args)
-        client.logout()
+        had_token = client.logout()
     except (ProcoreError, KeyboardInterrupt) as exc:
         return _failed("logout", exc, client)
+    if not had_token:
+        print(f"Not signed in to {env_label(client)}: there was no cached token to revoke.")
+        return 0
     print(
         f"Signed out of {env_label(client)}: the token was revoked at Procore "
         "and removed from this computer."
@@ -75,8 +88,27 @@ def logout_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def _forget_all() -> int:
+    cache = FileTokenCache()
+    try:
+        count = cache.clear_all()
+    except ProcoreError as exc:
+        print(f"procore-nb logout: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Removed {count} cached sign-in{'s' if count != 1 else ''} from {cache.directory}. "
+        "They were not revoked at Procore: to revoke one, run 'procore-nb logout' with its "
+        "settings before deleting it."
+    )
+    return 0
+
+
 def _parser(command: str, description: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"procore-nb {command}", description=description)
+    parser = argparse.ArgumentParser(
+        prog=f"procore-nb {command}",
+        description=description,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument(
         "--env", help="production, sandbox, monthly or fedramp (default: PROCORE_ENV)"
     )

@@ -39,7 +39,8 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
     Raises
     ------
     ConfigurationError
-        The client id or secret is missing, or no code was pasted.
+        The client id or secret is missing, no code was pasted, or standard input is
+        closed.
     AuthenticationError, TransportError, ServerError
         Procore rejected the code or could not be reached.
     """
@@ -55,7 +56,15 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
         "  3. Paste the code here within 10 minutes (it is not echoed).",
         flush=True,
     )
-    code = read("Code: ").strip()
+    try:
+        code = read("Code: ").strip()
+    except EOFError:
+        raise ConfigurationError(
+            "Could not read the code: standard input is closed (a script, a pipe or a job "
+            "without a terminal). Sign in once in a terminal with 'procore-nb login' (the "
+            "token is cached for scripts), or use a service account "
+            "(grant='client_credentials')."
+        ) from None
     if not code:
         raise ConfigurationError(EMPTY_CODE)
     client.exchange_code(code)

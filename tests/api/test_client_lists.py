@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sandboxed import sandbox_client
 
-from procore_nb import Client, CompanyRequiredError, ConfigurationError
+from procore_nb import Client, ClientConfig, CompanyRequiredError, ConfigurationError
 from procore_nb.sandbox import Sandbox
 
 MakeClient = Callable[..., Client]
@@ -159,12 +159,32 @@ def test_get_returns_raw_json(client: Client) -> None:
 
 
 def test_progress_bar_for_multi_page_pulls(
-    client: Client, capsys: pytest.CaptureFixture[str]
+    make_client: MakeClient, sb: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A pull of several pages shows a bar sized by Total, unless progress is off."""
+    """A pull of several pages lasting progress_delay shows a bar sized by Total, unless off."""
+    client = make_client(company_id=sb.company_id, config=ClientConfig(progress_delay=0))
     client.frame("projects", {"filters[by_status]": "All", "per_page": 100}, progress=True)
     assert "400/400" in capsys.readouterr().err
     client.frame("projects", {"filters[by_status]": "All", "per_page": 100}, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_no_progress_bar_for_a_quick_pull(
+    make_client: MakeClient, sb: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A multi-page pull that ends before progress_delay shows no bar at all."""
+    client = make_client(company_id=sb.company_id, config=ClientConfig(progress_delay=3600))
+    df = client.frame("projects", {"filters[by_status]": "All", "per_page": 100}, progress=True)
+    assert len(df) == 400
+    assert capsys.readouterr().err == ""
+
+
+def test_no_progress_bar_for_one_page(
+    make_client: MakeClient, sb: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A one-page pull shows no bar, even with progress_delay=0."""
+    client = make_client(company_id=sb.company_id, config=ClientConfig(progress_delay=0))
+    client.frame("projects", {"filters[by_status]": "All"}, progress=True)
     assert capsys.readouterr().err == ""
 
 

@@ -97,3 +97,36 @@ def test_the_issue_list_is_covered() -> None:
         "folder that cannot be written",
     ]:
         assert phrase in text, phrase
+
+
+def test_the_hardening_list_is_covered() -> None:
+    """Each case of the hardening issue (#11) has a row."""
+    text = TABLE.read_text(encoding="utf-8").lower()
+    for phrase in [
+        "to another host (another port stands in for it)",
+        "refresh, revoke or token info answered with a redirect",
+        "from https to http"
+        if "from https to http" in text
+        else "over https redirected to plain http",
+        "token cache file that is a symlink",
+        "group or others may write to",
+        "owned by another user",
+        "token path that is a folder",
+        "formula injection",
+        "`retry-after` that is not a wait",
+        "hostile server",
+        "`client(timeout=0)`",
+        "not utf-8",
+        "value of the wrong type",
+        "a slow server",
+        "a 502 from the token endpoint",
+        "stdin closed",
+        "`procore-nb --version`",
+        "port in use",
+        "`--allow-root`",
+        "a second `procore-nb logout`",
+        "the readme's sandbox example",
+        "piling up in the user's cache",
+        "progress bar for a quick or one-page pull",
+    ]:
+        assert phrase in text, phrase

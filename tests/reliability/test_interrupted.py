@@ -262,3 +262,50 @@ def test_ctrl_c_during_a_refresh_keeps_the_new_token() -> None:
     assert json.loads(out) == {"interrupted": True, "refresh": "refresh-2"}, err
     [cache_file] = (procore_nb.config_file().parent / "tokens").glob("*.json")
     assert json.loads(cache_file.read_text())["refresh_token"] == "refresh-2"
+
+
+EXCHANGER = """
+    import json, sys
+    import procore_nb
+
+    settings = json.loads(sys.argv[1])
+    client = procore_nb.Client(
+        api_url=settings["url"], client_id="bad-server-app", client_secret="bad-server-secret",
+        company_id=1, progress=False,
+    )
+    print("ready", flush=True)
+    try:
+        client.exchange_code("bad-server-code")
+    except KeyboardInterrupt:
+        token = client.token
+        print(json.dumps({"interrupted": True, "refresh": token and token.refresh_token}))
+    else:
+        print(json.dumps({"interrupted": False}))
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_code_exchange_keeps_the_token() -> None:
+    """SIGINT while Procore answers the code exchange: the token is saved, then the interrupt."""
+    with bad_server() as server:
+        exchanging = threading.Event()
+
+        def token(form: dict[str, str]) -> Answer:
+            exchanging.set()
+            time.sleep(1.0)  # Procore has spent the code; its answer is on its way
+            return Answer({**TOKEN, "refresh_token": "refresh-1"})
+
+        server.token = token
+        child = spawn(EXCHANGER, json.dumps({"url": server.url}))
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready", child.stderr
+            assert exchanging.wait(30)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=30)
+        finally:
+            child.kill()
+            child.wait()
+    assert json.loads(out) == {"interrupted": True, "refresh": "refresh-1"}, err
+    [cache_file] = (procore_nb.config_file().parent / "tokens").glob("*.json")
+    assert json.loads(cache_file.read_text())["refresh_token"] == "refresh-1"

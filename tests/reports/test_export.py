@@ -138,3 +138,49 @@ def test_exports_refuse_what_is_not_a_dataframe(tmp_path: Path) -> None:
     """Passing a list instead of a DataFrame fails with a clear message."""
     with pytest.raises(ConfigurationError, match="expected a pandas DataFrame"):
         export.to_csv([1, 2, 3], tmp_path / "x.csv")  # type: ignore[arg-type]
+
+
+FORMULAS = ["=1+1", "=cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+
+
+def test_excel_writes_formula_text_as_text(tmp_path: Path) -> None:
+    """Project names such as =1+1 are text cells in Excel, shown as typed, never formulas."""
+    frame = pd.DataFrame({"name": pd.array(FORMULAS, dtype="string"), "=header": range(7)})
+    path = export.to_excel({"Projects": frame}, tmp_path / "safe.xlsx")
+    sheet = openpyxl.load_workbook(path)["Projects"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert [cell.value for cell in sheet["A"]][1:3] == ["=1+1", "=cmd|' /C calc'!A0"]
+    assert sheet["B1"].value == "=header"
+
+
+def test_excel_formulas_on_request(tmp_path: Path) -> None:
+    """escape_formulas=False writes text starting with = as a formula, as asked."""
+    frame = pd.DataFrame({"total": ["=1+1"]})
+    path = export.to_excel(frame, tmp_path / "live.xlsx", escape_formulas=False)
+    assert openpyxl.load_workbook(path)["Sheet"]["A2"].data_type == "f"
+
+
+def test_csv_prefixes_formula_text(tmp_path: Path) -> None:
+    """In CSV, text a spreadsheet would run gets a leading apostrophe; numbers are untouched."""
+    frame = pd.DataFrame({"name": FORMULAS, "value": [-1.5] * 7, "=x": ["ok"] * 7})
+    path = export.to_csv(frame, tmp_path / "safe.csv")
+    back = pd.read_csv(path, keep_default_na=False)
+    assert back["name"].tolist() == ["'" + text for text in FORMULAS[:5]] + ["'\tTab", "'\rReturn"]
+    assert back["value"].tolist() == [-1.5] * 7
+    assert list(back.columns) == ["name", "value", "'=x"]
+
+
+def test_csv_keeps_line_breaks_inside_cells(tmp_path: Path) -> None:
+    """A description holding a bare carriage return or a newline stays one row."""
+    frame = pd.DataFrame({"id": [1, 2], "description": ["line one\rline two", "a\nb\r\nc"]})
+    back = pd.read_csv(export.to_csv(frame, tmp_path / "breaks.csv"))
+    assert back["id"].tolist() == [1, 2]
+    assert back["description"].tolist() == ["line one\rline two", "a\nb\r\nc"]
+
+
+def test_csv_unchanged_on_request(tmp_path: Path) -> None:
+    """escape_formulas=False writes the text exactly as it is."""
+    frame = pd.DataFrame({"name": ["=1+1", "plain"]})
+    path = export.to_csv(frame, tmp_path / "raw.csv", escape_formulas=False)
+    assert pd.read_csv(path)["name"].tolist() == ["=1+1", "plain"]

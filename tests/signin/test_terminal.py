@@ -254,12 +254,14 @@ def test_cli_network_unreachable(
 def test_cli_interrupted_prompt(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ctrl-D at the prompt exits 130 without a traceback."""
+    """Ctrl-D (or a closed stdin) at the prompt exits 1 saying why, without a traceback."""
 
     def end_of_input(prompt: str = "", stream: object = None) -> str:
         raise EOFError
 
     monkeypatch.setattr(getpass, "getpass", end_of_input)
 
-    assert main(["login"]) == 130
-    assert "interrupted" in capsys.readouterr().err
+    assert main(["login"]) == 1
+    err = capsys.readouterr().err
+    assert "standard input is closed" in err
+    assert "Traceback" not in err
