@@ -38,6 +38,7 @@ __all__ = [
     "Filter",
     "Resource",
     "Sort",
+    "match",
     "parse",
     "registry",
     "resource",
@@ -98,9 +99,9 @@ class Filter:
         return self.param.endswith("[]")
 
     def describe(self) -> str:
-        """The type as a person reads it: ``enum (open, closed, draft)``."""
+        """The type as a person reads it: ``enum: open, closed, draft``."""
         if self.values:
-            return f"{self.type} ({', '.join(self.values)})"
+            return f"{self.type}: {', '.join(self.values)}"
         return self.type
 
 
@@ -182,6 +183,30 @@ def resource(name: str) -> Resource:
             f"{', '.join(sorted(known))}; for another endpoint pass its path, "
             "e.g. '/rest/v1.0/projects/{project_id}/...'"
         ) from None
+
+
+def match(path: str) -> Resource | None:
+    """The resource whose path template ``path`` fills (ids for placeholders), if any.
+
+    Examples
+    --------
+    >>> match("/rest/v1.0/projects/42/rfis").name
+    'rfis'
+    >>> match("/rest/v1.0/projects/42/nonsense") is None
+    True
+    """
+    bare = path.split("?", 1)[0].rstrip("/")
+    for entry in registry().values():
+        if _template(entry.path).fullmatch(bare):
+            return entry
+    return None
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile(
+        _PLACEHOLDER.sub(r"\\d+", re.escape(path).replace(r"\{", "{").replace(r"\}", "}"))
+    )
 
 
 # --- reading and checking the file ------------------------------------------------------
