@@ -22,6 +22,7 @@ from procore_nb._constants import (
     RATE_LIMIT_HEADER,
     RATE_RESET_HEADER,
 )
+from procore_nb._registry import registry
 
 from ._calls import Call, Reply, RestError, company_param, not_found, to_int, to_json, visible
 from ._data import COMPACT_FIELDS, Company, User
@@ -35,6 +36,11 @@ from ._tokens import AccessToken, challenge
 
 _JSON = "application/json; charset=utf-8"
 _JSON_BYTES = _JSON.encode()
+
+
+def _largest(name: str) -> int:
+    """The largest ``per_page`` of a resource, from the registry (Procore allows 2,000)."""
+    return registry()[name].max_per_page
 
 
 def _page(items: Sequence[bytes], call: Call, page: Page) -> Reply:
@@ -52,7 +58,7 @@ def me(call: Call) -> Reply:
 def companies(call: Call) -> Reply:
     world = call.state.world
     records = [to_json(world.companies[cid].record) for cid in call.user.companies]
-    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
+    return _page(records, call, parse_page(call.request.params, maximum=_largest("companies")))
 
 
 def project_stages(call: Call) -> Reply:
@@ -62,13 +68,14 @@ def project_stages(call: Call) -> Reply:
     if call.company is not None and call.company.id != company.id:
         raise ParamError("company_id", f"does not match the {COMPANY_HEADER} header")
     records = [to_json(stage) for stage in company.stages]
-    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
+    return _page(records, call, parse_page(call.request.params, maximum=_largest("project_stages")))
 
 
 def projects(call: Call) -> Reply:
     params = call.request.params
     company = company_param(call)
-    page = parse_page(params, maximum=MAX_PER_PAGE[call.version])
+    largest = MAX_PER_PAGE["v1.1"] if call.version == "v1.1" else _largest("projects")
+    page = parse_page(params, maximum=largest)
     query = parse(params, version=call.version)
     view = _view(call)
     found = call.state.queries.run(company, call.user, query)
@@ -108,21 +115,61 @@ def extended(record: dict[str, Any]) -> dict[str, Any]:
     """A project with the detail fields of the show endpoint and ``view=extended``."""
     rng = random.Random(record["id"])
     start = record["start_date"]
+    stage = record["project_stage"]
+    kind = _PROJECT_TYPES[record["id"] % len(_PROJECT_TYPES)]
     return record | {
         "description": f"{record['name']} for a private owner.",
         "square_feet": rng.randrange(5_000, 400_000, 500),
-        "flag": None,
+        "flag": rng.choice(("Green", "Green", "Yellow", "Red", None)),
         "public_notes": None,
         "actual_start_date": start,
+        "estimated_start_date": start,
+        "estimated_completion_date": record["completion_date"],
         "projected_finish_date": record["completion_date"],
         "warranty_start_date": None,
         "warranty_end_date": None,
-        "office": {"id": 70001, "name": "Main Office"},
+        "inbound_email": f"project-{record['id']}@inbound.example.com",
+        "inbound_email_address": f"project-{record['id']}@inbound.example.com",
+        "dictionary_type": "construction",
+        "tz_name": record["time_zone"],
+        "locale": "en",
+        "code": record["project_number"],
+        "standard_cost_code_list_id": 60001,
+        "office": {
+            "id": 70001,
+            "name": "Main Office",
+            "address": "100 Main Street",
+            "city": "Austin",
+            "state_code": "TX",
+            "zip": "78701",
+            "country_code": "US",
+            "logo": None,
+        },
         "program": None,
         "departments": [],
-        "project_type": None,
+        "project_type": kind,
+        "project_region": None,
+        "project_bid_type": None,
+        "project_owner_type": {"id": 60101, "name": "Private"},
+        "persistent_message": None,
         "logo_url": None,
+        "logo_id": None,
+        "photo_url": None,
+        "project_stage_id": stage["id"],
+        "from_project_template_id": (record["project_template"] or {}).get("id"),
+        "template": False,
+        "is_erp_integrated": record["origin_id"] is not None,
     }
+
+
+_PROJECT_TYPES = (
+    {"id": 60201, "name": "Commercial"},
+    {"id": 60202, "name": "Healthcare"},
+    {"id": 60203, "name": "Education"},
+    {"id": 60204, "name": "Residential"},
+    {"id": 60205, "name": "Industrial"},
+    {"id": 60206, "name": "Infrastructure"},
+)
 
 
 # --- the pipeline ----------------------------------------------------------------------------

@@ -180,7 +180,7 @@ def test_sandbox_is_not_imported_by_the_package() -> None:
 
 
 def test_sandbox_modules_import_only_the_server_stack() -> None:
-    """The sandbox imports the stdlib, starlette, uvicorn, trustme and the plain facts, nothing else."""
+    """The sandbox imports the stdlib, starlette, uvicorn, trustme and plain facts, no more."""
     allowed = {"starlette", "uvicorn", "trustme"}
     facts = {"procore_nb._constants", "procore_nb._registry"}
     for source in sorted(Path(sandbox_package.__file__).parent.rglob("*.py")):

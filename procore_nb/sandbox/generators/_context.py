@@ -326,7 +326,7 @@ def _places(ctx: ProjectContext, rng: random.Random) -> None:
             n += 1
             code = f"{trade.division}-{number[3:5]}{number[6]}"
             parent = division_ids.setdefault(
-                trade.division, record_id(25, ctx.ordinal, int(trade.division))
+                trade.division, record_id(25, ctx.ordinal, 90_000 + int(trade.division))
             )
             ctx.cost_codes.append(
                 {
