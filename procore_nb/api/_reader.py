@@ -269,7 +269,7 @@ class Reader:
             warnings.warn(
                 _skipped_message(entry, outcome.skipped, len(targets)),
                 SkippedProjectsWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
         return df
 
