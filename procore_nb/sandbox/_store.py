@@ -26,7 +26,7 @@ from .generators import (
 )
 
 #: Records kept in the cache of generated scopes (about 1-3 KB each).
-RECORD_BUDGET = 150_000
+RECORD_BUDGET = 120_000
 _PROJECT_CONTEXTS = 1024
 
 

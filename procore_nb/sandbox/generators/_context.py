@@ -101,7 +101,13 @@ class ProjectContext:
         return None
 
     def codes_of(self, trade: Trade) -> list[Record]:
-        return [c for c in self.cost_codes if c["code"].startswith(trade.division + "-")]
+        """The cost codes of ``trade``'s division."""
+        key = f"codes/{trade.division}"
+        found = self.memo.get(key)
+        if found is None:
+            prefix = trade.division + "-"
+            found = self.memo[key] = [c for c in self.cost_codes if c["code"].startswith(prefix)]
+        return list(found)
 
 
 def company_context(

@@ -32,8 +32,21 @@ RFIS_PER_PROJECT = 280
 _IMPACT = (("no_impact", 6.0), ("yes_known", 1.5), ("yes_unknown", 1.0), ("tbd", 1.0), ("n_a", 0.5))
 
 
-def _who(user: Record) -> Record:
-    return {"id": user["id"], "login": user["email_address"], "name": user["name"]}
+_SHAPES: dict[tuple[int, str], Record] = {}
+
+
+def _who(user: Record, shape: str = "user") -> Record:
+    """A user as RFIs show one; the same dict is shared by every record (memory, not speed)."""
+    key = (user["id"], shape)
+    found = _SHAPES.get(key)
+    if found is None:
+        found = {"id": user["id"], "login": user["email_address"], "name": user["name"]}
+        if shape == "assignee":
+            found |= {"locale": "en", "response_required": True}
+        if len(_SHAPES) > 200_000:
+            _SHAPES.clear()
+        _SHAPES[key] = found
+    return found
 
 
 def _lifetime(ctx: ProjectContext, rng: random.Random, full: int) -> list[float]:
@@ -103,7 +116,7 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
         "ball_in_court": _who(court) if court else None,
         "ball_in_courts": [_who(court)] if court else [],
         "assignee": _who(assignee),
-        "assignees": [_who(assignee) | {"locale": "en", "response_required": True}],
+        "assignees": [_who(assignee, "assignee")],
         "rfi_manager": _who(manager),
         "received_from": _who(ctx.contact(vendor)) if vendor else _who(assignee),
         "created_by": _who(manager),
