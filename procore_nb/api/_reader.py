@@ -72,6 +72,8 @@ class Reader:
         self._session = session
         self._workers = workers
         self._stages: dict[int, list[str] | None] = {}
+        #: company -> project id -> name, learnt from project lists (names of ids passed).
+        self._names: dict[int, dict[int, str | None]] = {}
 
     @property
     def _api_url(self) -> str:
@@ -307,17 +309,21 @@ class Reader:
         single = isinstance(projects, str | int) or hasattr(projects, "__index__")
         ids = [projects] if single else _iterable(projects)
         wanted = _unique([Target(_project_id(i)) for i in ids])
-        if not wanted:
-            return []
-        known = {int(r["id"]): _name(r.get("name")) for r in self._projects(company, "All")}
+        known = self._names.get(company, {})
+        if any(t.id not in known for t in wanted):
+            self._projects(company, "All")  # learn the names of every project once
+            known = self._names.get(company, {})
         return [Target(t.id, known.get(t.id)) for t in wanted]
 
     def _projects(self, company: int, status: str) -> list[Record]:
         entry = registry()["projects"]
         query = {"filters[by_status]": status, entry.view_param: "compact"}
-        return self.records(
+        rows = self.records(
             entry, {}, query, company=company, page=(entry.max_per_page, None, self._workers)
         )
+        names = self._names.setdefault(company, {})
+        names.update((int(r["id"]), _name(r.get("name"))) for r in rows if "id" in r)
+        return rows
 
 
 def _iterable(projects: Any) -> list[Any]:
