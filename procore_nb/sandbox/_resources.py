@@ -33,11 +33,20 @@ NO_ACCESS = "You do not have access to this project."
 Record = dict[str, Any]
 
 
+def source(entry: Resource) -> str | None:
+    """The generator of ``entry``: its own, or (another version of a resource, such as a v2.0
+    path) the generator named by the path's last segment."""
+    if entry.name in GENERATORS:
+        return entry.name
+    last = entry.path.rstrip("/").rsplit("/", 1)[-1]
+    return last if last in GENERATORS else None
+
+
 def patterns() -> list[tuple[re.Pattern[str], Resource]]:
     """A path pattern per served resource, from its registry path."""
     found = []
     for entry in registry().values():
-        if entry.name in HANDMADE or entry.name not in GENERATORS:
+        if entry.name in HANDMADE or source(entry) is None:
             continue
         regex = re.sub(r"\\\{([a-z_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(entry.path))
         found.append((re.compile(f"^{regex}$"), entry))
@@ -66,6 +75,8 @@ def scope_of(entry: Resource, call: Call) -> int:
     found = call.state.world.project(project_id)
     if found is None or (call.company is not None and found[0].id != call.company.id):
         raise not_found()
+    if "company_id" in path and to_int(path["company_id"], "company_id") != found[0].id:
+        raise not_found()  # v2 paths name the company too
     if not call.user.admin and project_id not in call.user.projects:
         raise RestError(403, {"errors": [NO_ACCESS]})
     if entry.tool and not call.state.tools.allows(project_id, entry.tool):
@@ -87,7 +98,7 @@ def serve(entry: Resource, call: Call) -> Reply:
     view = params.get(entry.view_param) or entry.default_view
     if view and view not in entry.views:
         raise ParamError(entry.view_param, f"must be one of {', '.join(entry.views)}")
-    bucket = state.store.bucket(entry.name, scope_id)
+    bucket = state.store.bucket(source(entry) or entry.name, scope_id)
     member = None
     if entry.name in PROJECT_LISTS and not call.user.admin:
         member = call.user.id

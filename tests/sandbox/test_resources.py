@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 import requests
 from sandbox_http import Get, getter, sign_in
 
-from procore_nb._registry import registry
-from procore_nb.sandbox import Sandbox
+from procore_nb._registry import parse, registry
+from procore_nb.sandbox import Options, Sandbox
+from procore_nb.sandbox._calls import Call
+from procore_nb.sandbox._data import MAIN_COMPANY_ID
+from procore_nb.sandbox._incoming import Incoming, Params
+from procore_nb.sandbox._resources import serve, source
+from procore_nb.sandbox._state import State
 
 
 def _project(admin: Get, sb: Sandbox, stage: str = "Course of Construction") -> dict[str, Any]:
@@ -229,3 +235,44 @@ def test_mutate_refuses_bad_requests(sb: Sandbox) -> None:
         response = requests.post(f"{sb.url}/_sandbox/mutate", json=body, timeout=10)
         assert response.status_code == 400
         assert response.json()["errors"]
+
+
+_V2 = """
+[submittals_v2]
+title = "Submittals (v2.0)"
+path = "/rest/v2.0/companies/{company_id}/projects/{project_id}/submittals"
+scope = "project_path"
+paged = true
+max_per_page = 100
+default_per_page = 10
+updated_at = true
+
+[submittals_v2.columns]
+id = "id"
+"""
+
+
+def test_a_v2_entry_answers_an_envelope_with_string_ids() -> None:
+    """A v2.0 entry answers {"data": [...]} with string ids, 10 a page and 100 at most."""
+    entry = parse(_V2)["submittals_v2"]
+    assert source(entry) == "submittals"
+    state = State(Options(projects=40))
+    user = state.world.users[1234567]
+    company = state.world.companies[MAIN_COMPANY_ID]
+    project = next(
+        p["id"] for p in company.projects if p["stage"] == "Course of Construction" and p["active"]
+    )
+
+    def call(query: str) -> Any:
+        path = {"company_id": str(company.id), "project_id": str(project)}
+        request = Incoming("GET", "/v2", Params(query), {}, "http://127.0.0.1", path)
+        return serve(entry, Call(request, state, user, None, "v2.0", company))  # type: ignore[arg-type]
+
+    reply = call("")
+    body = json.loads(reply.body)
+    assert list(body) == ["data"]
+    assert len(body["data"]) == 10
+    assert all(isinstance(item["id"], str) for item in body["data"])
+    assert isinstance(body["data"][0]["location_id"], str)
+    assert reply.headers["Per-Page"] == "10"
+    assert call("per_page=500").headers["Per-Page"] == "100"
