@@ -30,6 +30,7 @@ FIELDS: dict[tuple[str, str], str] = {
     ("submittals", "approver_id"): "approvers[].user.id",
     ("submittals", "type"): "type.name",
     ("submittals", "division"): "specification_section.number",
+    ("submittals_v2", "ball_in_court_company_id"): "ball_in_court[].vendor.id",
     ("punch_items", "vendor_id"): "assignments[].vendor.id",
     ("punch_items", "approver_login_information_id"): "final_approver.id",
     ("observations", "trade_ids"): "trade.id",

@@ -258,9 +258,9 @@ def project_context(
 ) -> ProjectContext:
     """The context of ``project``; ``members`` maps sign-in users to the projects they are on."""
     rng = random.Random(f"{seed}/project/{project['id']}")
-    created_day = int(_day_number(project["created_at"]))
-    start = _day_number(project["start_date"]) if project["start_date"] else created_day + 30
-    finish = _day_number(project["completion_date"]) if project["completion_date"] else start + 600
+    created_day = int(day_number(project["created_at"]))
+    start = day_number(project["start_date"]) if project["start_date"] else created_day + 30
+    finish = day_number(project["completion_date"]) if project["completion_date"] else start + 600
     stage = project["stage"]
     elapsed = max(0.0, min(1.0, (TODAY - start) / max(1, finish - start)))
     if stage in NOT_STARTED:
@@ -357,6 +357,7 @@ def _places(ctx: ProjectContext, rng: random.Random) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _day_number(text: str) -> int:
+def day_number(text: str) -> int:
+    """Days from the epoch to ``text`` (``YYYY-MM-DD...``)."""
     year, month, number = (int(part) for part in text[:10].split("-"))
     return (dt.date(year, month, number) - EPOCH.date()).days
