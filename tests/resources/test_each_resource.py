@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from conftest import WIDE, server_count
+from resource_counts import WIDE, server_count
 
 from procore_nb import Client
 from procore_nb._registry import registry
