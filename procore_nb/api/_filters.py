@@ -9,14 +9,14 @@ unchecked, for what the registry does not know.
 
 The spelling follows the registry file's rules: a list whose parameter ends in ``[]`` is sent
 as one pair per value, another list as one comma-joined value; ranges as ``START...END``
-(an open end is "now" for datetimes and today for dates); booleans as ``true``/``false``.
+(an open end is sent as a day past now); booleans as ``true``/``false``.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from procore_nb._exceptions import ConfigurationError
@@ -178,7 +178,7 @@ def _instant(resource: Resource, spec: Filter, value: Any) -> str:
     raise _bad(resource, spec, value, _RANGE_WORDS)
 
 
-_RANGE_WORDS = "a (start, end) pair of dates or datetimes (end None means now), or 'START...END'"
+_RANGE_WORDS = "a (start, end) pair of dates or datetimes (end None: open-ended), or 'START...END'"
 
 
 def _range(resource: Resource, spec: Filter, value: Any) -> str:
@@ -192,7 +192,9 @@ def _range(resource: Resource, spec: Filter, value: Any) -> str:
     low, high = value
     dates = spec.type == "date_range"
     if high is None:
-        high = date.today() if dates else datetime.now(UTC)
+        # Open-ended: Procore needs an end, and a day ahead of our clock misses nothing a
+        # server clock a little ahead of ours has just written.
+        high = date.today() + timedelta(days=1) if dates else datetime.now(UTC) + timedelta(days=1)
     first = _day(resource, spec, low) if dates else _instant(resource, spec, low)
     last = _day(resource, spec, high) if dates else _instant(resource, spec, high)
     if first > last and len(first) == len(last):

@@ -151,7 +151,7 @@ class Lists:
         **filters:
             The resource's filters, checked before anything is sent: an unknown name, a
             wrong type or value raises ConfigurationError naming the valid ones. Lists send
-            arrays, ``(start, end)`` pairs send ranges (``end=None`` means now); ``sort``
+            arrays, ``(start, end)`` pairs send ranges (``end=None`` leaves the end open); ``sort``
             (``"-field"`` descending), ``view`` and ``per_page`` too.
 
         Returns

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -141,14 +141,15 @@ def test_lists_ranges_and_enums_are_spelled_as_the_registry_says() -> None:
 
 
 def test_ranges() -> None:
-    """Ranges take pairs of dates, datetimes (UTC) or text, and an open end means now."""
+    """Ranges take pairs of dates, datetimes (UTC) or text; an open end is a day past now."""
     start = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     got = _query("rfis", updated_at=(start, "2024-02-01T00:00:00+01:00"))
     assert got == {"filters[updated_at]": "2024-01-02T03:04:05Z...2024-01-31T23:00:00Z"}
     got = _query("rfis", created_at="2024-01-01...2024-02-01")
     assert got == {"filters[created_at]": "2024-01-01...2024-02-01"}
     got = _query("direct_costs", payment_date=(date(2024, 1, 1), None))
-    assert got["filters[payment_date]"] == f"2024-01-01...{date.today().isoformat()}"
+    tomorrow = date.today() + timedelta(days=1)
+    assert got["filters[payment_date]"] == f"2024-01-01...{tomorrow.isoformat()}"
     open_end = _query("rfis", updated_at=("2024-01-01T00:00:00Z", None))["filters[updated_at]"]
     assert open_end.startswith("2024-01-01T00:00:00Z...20")
     with pytest.raises(ConfigurationError, match="start comes before its end"):
