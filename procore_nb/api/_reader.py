@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import ConfigurationError, NotFoundError, PermissionDeniedError
 from procore_nb._registry import Resource, match, registry
-from procore_nb.api._fanout import SkippedProjectsWarning, StoppedError, Target, pull
+from procore_nb.api._fanout import ERRORS, SkippedProjectsWarning, StoppedError, Target, pull
 from procore_nb.api._filters import build_query
 from procore_nb.api._paging import Page, fetch_all
 from procore_nb.api._paths import endpoint, is_compact
@@ -197,6 +197,10 @@ class Reader:
         limit = check_limit(ask.limit)
         keywords = dict(ask.keywords)
         parent_id = keywords.pop(entry.parent_param, None) if entry.parent else None
+        if parent_id is not None:
+            parent_id = _positive_id(parent_id, f"{entry.parent_param}=")
+        if ask.errors not in ERRORS:
+            raise ConfigurationError(f"errors must be 'skip' or 'raise', not {ask.errors!r}.")
         query = {**build_query(entry, keywords), **(ask.params or {})}
         where = endpoint(entry.path, api_url=self._api_url)
         size = where.page_size(
@@ -335,6 +339,11 @@ def _iterable(projects: Any) -> list[Any]:
 
 
 def _project_id(value: Any) -> int:
+    return _positive_id(value, f"projects= takes {_PROJECTS_WORDS};")
+
+
+def _positive_id(value: Any, what: str) -> int:
+    """``value`` as a positive integer id, or ConfigurationError starting with ``what``."""
     if not isinstance(value, bool):
         try:
             text = str(int(value)) if hasattr(value, "__index__") else str(value).strip()
@@ -342,9 +351,7 @@ def _project_id(value: Any) -> int:
                 return int(text)
         except (TypeError, ValueError):
             pass
-    raise ConfigurationError(
-        f"projects= takes {_PROJECTS_WORDS}; {value!r} is not a project id. Nothing was sent."
-    )
+    raise ConfigurationError(f"{what} {value!r} is not an id. Nothing was sent.")
 
 
 def _name(value: Any) -> str | None:

@@ -156,3 +156,11 @@ def test_ranges() -> None:
         _query("rfis", updated_at=("2024-02-01T00:00:00Z", "2024-01-01T00:00:00Z"))
     with pytest.raises(ConfigurationError, match="takes a \\(start, end\\) pair"):
         _query("rfis", updated_at=(None, "2024-01-01"))
+
+
+def test_parent_id_and_errors_are_checked(offline: Client) -> None:
+    """budget_view_id= must be an id, and errors= 'skip' or 'raise'."""
+    with pytest.raises(ConfigurationError, match="budget_view_id= 'first' is not an id"):
+        offline.frame("budget_detail_rows", projects=[1], budget_view_id="first")
+    with pytest.raises(ConfigurationError, match="errors must be 'skip' or 'raise'"):
+        offline.frame("rfis", projects=[1], errors="ignore")
