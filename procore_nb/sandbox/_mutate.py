@@ -17,6 +17,7 @@ from procore_nb._registry import registry
 from ._data import MAIN_COMPANY_ID
 from ._state import State
 from .generators import GENERATORS
+from .generators._base import second_of
 
 #: Fields cleared on a created record: it is new, so nothing about it has happened yet.
 _CLEARED = ("closed_at", "time_resolved", "deleted_at", "reviewed_at", "distributed_at")
@@ -58,7 +59,18 @@ def mutate(state: State, body: dict[str, Any]) -> dict[str, Any]:
                 record[key] = value
         bucket.deleted[record["id"]] = now
         bucket.touched(record["id"])
-    created = [_create(bucket.records, rng, now) for _ in range(counts["create"])] if live else []
+    make = GENERATORS[str(name)].make
+    created = []
+    for _ in range(counts["create"] if live or make else 0):
+        if make is not None:
+            ctx = state.store.context(str(name), scope_id)
+            number = 1 + max((_number(r) for r in bucket.records), default=0)
+            record = make(ctx, rng, number, second_of(state.clock.now()))
+            record["id"] = max((r["id"] for r in bucket.records), default=record["id"] - 1) + 1
+            bucket.records.append(record)
+        else:
+            record = _create(bucket.records, rng, now)
+        created.append(record)
     for record in created:
         bucket.touched(record["id"])
     return {
@@ -93,6 +105,11 @@ def _change(
             record["status"] = rng.choice(others)
     if "updated_at" in record:
         record["updated_at"] = now
+
+
+def _number(record: dict[str, Any]) -> int:
+    number = str(record.get("number", ""))
+    return int(number) if number.isdigit() else 0
 
 
 def _create(records: list[dict[str, Any]], rng: random.Random, now: str) -> dict[str, Any]:

@@ -219,6 +219,21 @@ def test_mutate_changes_what_incremental_filters_return(sb: Sandbox) -> None:
     assert len(both) == len(after) + 1
 
 
+def test_mutate_creates_new_rfis_that_incremental_pulls_find(sb: Sandbox) -> None:
+    """New RFIs are open or draft, numbered next, created now, and found by updated_at."""
+    admin = getter(sb, sign_in(sb)["access_token"])
+    path = f"/rest/v1.0/projects/{_project(admin, sb)['id']}/rfis"
+    before = _all(admin, path)
+    last = before[-1]["updated_at"]
+    done = sb.mutate("rfis", project_id=_project(admin, sb)["id"], create=3, update=1, advance=600)
+    since = _all(admin, path, **{"filters[updated_at]": f"{last}...{done['now']}"})
+    assert {r["id"] for r in since} >= set(done["created"]) | set(done["updated"])
+    new = [r for r in since if r["id"] in done["created"]]
+    assert [int(r["number"]) for r in new] == [len(before) + n for n in (1, 2, 3)]
+    assert all(r["status"] in ("open", "draft") and r["created_at"] == done["now"] for r in new)
+    assert len(_all(admin, path)) == len(before) + 3
+
+
 def test_mutate_refuses_bad_requests(sb: Sandbox) -> None:
     """An unknown resource, a missing project or a negative count answer 400 saying so."""
     for body in (

@@ -4,7 +4,8 @@ A generator makes the records of one resource for one scope (a project, or a com
 company-level resources) from a :class:`~._context.ProjectContext` or
 :class:`~._context.CompanyContext`. It is a pure function of the seed and the scope, so a
 scope's records can be dropped from memory and made again, identical. ``make`` builds one new
-record (``POST /_sandbox/mutate`` creates records with it) and ``change`` edits one in place.
+record numbered ``n`` created at a given second (``POST /_sandbox/mutate`` creates records
+with it; without it, a new record is a copy of an existing one).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ class Generator:
     scope: str  # "project" or "company"
     build: Callable[[Any], list[Record]]
     make: Callable[[Any, random.Random, int, int], Record] | None = None  # (ctx, rng, n, second)
-    change: Callable[[Any, Record, random.Random], None] | None = None
 
 
 #: Every generator, by the registry's resource name.
@@ -44,14 +44,13 @@ def register(
     *,
     scope: str = "project",
     make: Callable[[Any, random.Random, int, int], Record] | None = None,
-    change: Callable[[Any, Record, random.Random], None] | None = None,
 ) -> Callable[[Callable[[Any], list[Record]]], Callable[[Any], list[Record]]]:
     """Register ``build`` as the generator of resource ``name``."""
 
     def decorate(build: Callable[[Any], list[Record]]) -> Callable[[Any], list[Record]]:
         if name in GENERATORS:
             raise ValueError(f"two generators for {name!r}")
-        GENERATORS[name] = Generator(name, scope, build, make, change)
+        GENERATORS[name] = Generator(name, scope, build, make)
         return build
 
     return decorate

@@ -57,7 +57,6 @@ def _lifetime(ctx: ProjectContext, rng: random.Random, full: int) -> list[float]
     return sorted(f for f in fractions if f <= ctx.progress)
 
 
-@register("rfis")
 def rfis(ctx: ProjectContext) -> list[Record]:
     """The project's RFIs, numbered in the order they were asked."""
     rng = ctx.rng("rfis")
@@ -76,7 +75,8 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
     assignee = pick(rng, ctx.team[1:] or ctx.team)
     asked_day = created // DAY
     age = max(0, TODAY - asked_day)
-    closed = rng.random() < (0.99 if ctx.progress >= 1 else min(0.96, 1 - math.exp(-age / 20)))
+    odds = 0.99 if ctx.progress >= 1 else min(0.96, 1 - math.exp(-age / 20))
+    closed = age > 0 and rng.random() < odds  # an RFI asked today is not answered yet
     status = "closed" if closed else ("draft" if rng.random() < 0.08 else "open")
     resolved = created + int(rng.expovariate(1 / (9 * DAY))) if closed else None
     if resolved is not None:
@@ -257,3 +257,6 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "updated_at": stamp(max(updated, created)),
         "custom_fields": {},
     }
+
+
+register("rfis", make=rfi)(rfis)

@@ -106,7 +106,6 @@ def _closed(rng: random.Random, created: int, mean_days: float, done: bool) -> i
     return None
 
 
-@register("punch_items")
 def punch_items(ctx: ProjectContext) -> list[Record]:
     """Punch items, mostly during the last quarter of the job."""
     rng = ctx.rng("punch_items")
@@ -199,7 +198,6 @@ def punch_item(ctx: ProjectContext, rng: random.Random, n: int, created: int) ->
     }
 
 
-@register("observations")
 def observations(ctx: ProjectContext) -> list[Record]:
     """Quality and safety observations all through construction."""
     rng = ctx.rng("observations")
@@ -329,3 +327,9 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "updated_at": stamp(closed or created),
         "custom_fields": {},
     }
+
+
+register("punch_items", make=punch_item)(punch_items)
+
+
+register("observations", make=observation)(observations)
