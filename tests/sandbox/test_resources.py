@@ -288,3 +288,49 @@ default_per_page = 10
 [submittals_next.columns]
 id = "id"
 """
+
+
+def test_string_list_and_code_filters(shared: Sandbox, admin: Get) -> None:
+    """search (str), division and type (str lists) and an int status code keep their matches."""
+    project = _project(admin, shared)
+    rfis = f"/rest/v1.0/projects/{project['id']}/rfis"
+    word = _all(admin, rfis)[0]["subject"].split()[0]
+    found = _all(admin, rfis, search=word.upper())
+    assert found
+    assert all(word.lower() in r["subject"].lower() for r in found)
+    submittals = f"/rest/v1.1/projects/{project['id']}/submittals"
+    everything = _all(admin, submittals)
+    concrete = _all(admin, submittals, **{"filters[division]": "03,05"})
+    assert concrete
+    assert len(concrete) == sum(
+        s["specification_section"]["number"][:2] in ("03", "05") for s in everything
+    )
+    samples = _all(admin, submittals, **{"filters[type]": "Sample"})
+    assert {s["type"]["name"] for s in samples} == {"Sample"}
+    checklists = f"/rest/v1.0/projects/{project['id']}/checklist/lists"
+    closed = _all(admin, checklists, **{"filters[status]": "2"})
+    assert closed
+    assert {c["status"] for c in closed} == {"Closed"}
+
+
+def test_documented_project_fields(shared: Sandbox, admin: Get) -> None:
+    """Money as strings, custom_fields with data_type, show and extended with their fields."""
+    projects = _all(admin, "/rest/v1.0/projects", company_id=shared.company_id)
+    valued = next(p for p in projects if p["total_value"])
+    assert isinstance(valued["total_value"], str)
+    assert float(valued["total_value"]) > 0
+    custom = [p["custom_fields"] for p in projects if p["custom_fields"]]
+    assert custom
+    assert all(v["data_type"] for fields in custom for v in fields.values())
+    shown = admin(f"/rest/v1.0/projects/{valued['id']}", company_id=shared.company_id).json()
+    for field in ("estimated_start_date", "tz_name", "project_stage_id", "inbound_email", "flag"):
+        assert field in shown, field
+    assert shown["project_stage_id"] == valued["project_stage"]["id"]
+    assert "address" in shown["office"]
+    extended = admin(
+        "/rest/v1.1/projects",
+        company_id=shared.company_id,
+        view="extended",
+        **{"filters[id][]": valued["id"]},
+    ).json()
+    assert extended[0].items() >= {k: shown[k] for k in ("tz_name", "project_type")}.items()
