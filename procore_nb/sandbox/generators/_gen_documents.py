@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
+from typing import Any
 
 from ._base import (
     DAY,
@@ -32,21 +34,36 @@ RFIS_PER_PROJECT = 280
 _IMPACT = (("no_impact", 6.0), ("yes_known", 1.5), ("yes_unknown", 1.0), ("tbd", 1.0), ("n_a", 0.5))
 
 
-_SHAPES: dict[tuple[int, str], Record] = {}
+_SHAPES: dict[tuple[Any, ...], Record] = {}
+
+
+def _shared(key: tuple[Any, ...], make: Callable[[], Record]) -> Record:
+    """One dict per key, shared by every record that shows it (memory: 100,000 RFIs)."""
+    found = _SHAPES.get(key)
+    if found is None:
+        if len(_SHAPES) > 200_000:
+            _SHAPES.clear()
+        found = _SHAPES[key] = make()
+    return found
 
 
 def _who(user: Record, shape: str = "user") -> Record:
-    """A user as RFIs show one; the same dict is shared by every record (memory, not speed)."""
-    key = (user["id"], shape)
-    found = _SHAPES.get(key)
-    if found is None:
-        found = {"id": user["id"], "login": user["email_address"], "name": user["name"]}
-        if shape == "assignee":
-            found |= {"locale": "en", "response_required": True}
-        if len(_SHAPES) > 200_000:
-            _SHAPES.clear()
-        _SHAPES[key] = found
-    return found
+    """A user as RFIs show one (``assignee``: with locale and response_required)."""
+    extra = {"locale": "en", "response_required": True} if shape == "assignee" else {}
+    return _shared(
+        (user["id"], shape),
+        lambda: {"id": user["id"], "login": user["email_address"], "name": user["name"]} | extra,
+    )
+
+
+def _ref(item: Record) -> Record:
+    return _shared((item["id"], "ref"), lambda: ref(item))
+
+
+def _impact(status: str, value: Any) -> Record:
+    if value is not None:
+        return {"status": status, "value": value}
+    return _shared((status, "impact"), lambda: {"status": status, "value": None})
 
 
 def _lifetime(ctx: ProjectContext, rng: random.Random, full: int) -> list[float]:
@@ -120,19 +137,19 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
         "rfi_manager": _who(manager),
         "received_from": _who(ctx.contact(vendor)) if vendor else _who(assignee),
         "created_by": _who(manager),
-        "responsible_contractor": ref(vendor) if vendor else None,
-        "cost_code": ref(pick(rng, codes)) if codes else None,
+        "responsible_contractor": _ref(vendor) if vendor else None,
+        "cost_code": _ref(pick(rng, codes)) if codes else None,
         "location_id": location["id"],
         "location": location,
         "sub_job": None,
-        "cost_impact": {
-            "status": cost_status,
-            "value": round(rng.lognormvariate(9, 1), 2) if cost_status == "yes_known" else None,
-        },
-        "schedule_impact": {
-            "status": schedule_status,
-            "value": int(1 + rng.random() * 10) if schedule_status == "yes_known" else None,
-        },
+        "cost_impact": _impact(
+            cost_status,
+            round(rng.lognormvariate(9, 1), 2) if cost_status == "yes_known" else None,
+        ),
+        "schedule_impact": _impact(
+            schedule_status,
+            int(1 + rng.random() * 10) if schedule_status == "yes_known" else None,
+        ),
         "questions": [
             {"id": rfi_id, "body": f"Please clarify the {topic} at {location['node_name']}."}
         ],
