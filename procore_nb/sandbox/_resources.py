@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from procore_nb._constants import COMPANY_HEADER
+from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
 from procore_nb._registry import Resource, registry
 
 from ._calls import Call, Reply, RestError, company_param, not_found, to_int, visible
@@ -107,13 +107,13 @@ def serve(entry: Resource, call: Call) -> Reply:
     )
     day = state.clock.now() // 86_400
     key = (entry.name, scope_id, bucket.version, member, query, day)
-    found = state.results.get(key, lambda: _select(entry, call, bucket, scope_id))
+    found = state.results.get(key, lambda: _select(entry, call, bucket))
     headers: dict[str, str] = {}
     if page is not None:
         chunk, headers = paginate(found, page, call.request.link_base)
     else:
         chunk = found
-        headers = {"Total": str(len(found))}
+        headers = {TOTAL_HEADER: str(len(found))}
     if view in ID_VIEWS:
         body = json.dumps([r["id"] for r in chunk]).encode()
     elif entry.envelope:
@@ -125,7 +125,7 @@ def serve(entry: Resource, call: Call) -> Reply:
     return Reply(body, headers, len(chunk))
 
 
-def _select(entry: Resource, call: Call, bucket: Bucket, scope_id: int) -> list[Record]:
+def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
     params = call.request.params
     records = _deleted(entry, params.get("filters[include_deleted]"), bucket)
     if entry.name in PROJECT_LISTS and not call.user.admin:
