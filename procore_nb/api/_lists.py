@@ -32,14 +32,6 @@ class Lists:
     _reader: Reader
     progress: bool
 
-    @property
-    def env(self) -> str:  # pragma: no cover - the Client's property
-        raise NotImplementedError
-
-    @property
-    def api_url(self) -> str:  # pragma: no cover - the Client's property
-        raise NotImplementedError
-
     # -- reading -----------------------------------------------------------------------
 
     def me(self) -> dict[str, Any]:
@@ -180,7 +172,7 @@ class Lists:
         else:
             ask = Request(filters, params, projects, limit, errors, show)
             df = self._reader.frame(entry, ask, company_id=company_id)
-        df.attrs.update(environment=self.env, fetched_at=fetched_at, rows=len(df))
+        df.attrs.update(environment=self._session.env, fetched_at=fetched_at, rows=len(df))
         return df
 
     def pages(
@@ -206,5 +198,7 @@ class Lists:
     ) -> Any:
         """The decoded JSON of any GET endpoint (``/rest/v2.x`` bodies unwrapped from ``data``)."""
         where, params, company = self._session.prepare(path, params, company_id)
-        reply = self._session.call("GET", self.api_url + where.path, params=params, company=company)
+        reply = self._session.call(
+            "GET", self._session.api_url + where.path, params=params, company=company
+        )
         return where.unwrap(reply.data)
