@@ -161,3 +161,19 @@ def test_one_progress_bar_over_projects(fan: Client, capsys: pytest.CaptureFixtu
     assert "5/5" in err
     assert "projects" in err
     assert "rows" in err
+
+
+def test_non_member_pull_covers_their_projects_and_skips_others(fan: Client, sb: Sandbox) -> None:
+    """A non-admin's 'all' is their projects; another project answers 403 and is skipped."""
+    other = sandbox_client(sb, login=sb.other_login, password=sb.other_password)
+    theirs = [int(i) for i in other.projects(status="all")["id"]]
+    stranger = next(p for p in _active(fan) if p not in theirs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedProjectsWarning)  # a tool may be off on one
+        mine = other.frame("rfis", projects="all")
+    assert mine.attrs["projects"] == len(theirs)
+    assert set(mine["project_id"]) <= set(theirs)
+    with pytest.warns(SkippedProjectsWarning, match="1 of 2 projects"):
+        mixed = other.frame("rfis", projects=[theirs[0], stranger])
+    assert [s["status"] for s in mixed.attrs["skipped"]] == [403]
+    assert set(mixed["project_id"]) <= {theirs[0]}
