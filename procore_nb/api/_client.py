@@ -73,6 +73,8 @@ class Client(Lists):
     >>> url = client.authorization_url()      # open it, allow, copy the code
     >>> client.exchange_code("...")           # doctest: +SKIP
     >>> client.projects(status="all")         # doctest: +SKIP
+    >>> client.frame("rfis", projects="active", status="open")  # doctest: +SKIP
+    >>> help(client.r.submittals)             # its filters and columns  # doctest: +SKIP
     """
 
     def __init__(
