@@ -4,7 +4,8 @@ The sandbox must never be what a client benchmark measures, so it has to answer 
 1,000 authenticated small-page requests a second on a 2-core machine. This runs the server
 in its own process (``Sandbox(process=True)``, rate limits lifted), drives it with ``wrk``
 (keep-alive, several connections) and prints the median of several runs per scenario, side
-by side with the ``/me`` baseline. It also times generating 100,000 projects.
+by side with the ``/me`` baseline. It also times generating 100,000 projects, and the RFIs
+of a 400-project company.
 
 Run: ``.venv/bin/python benchmarks/bench_sandbox.py [--runs N] [--seconds S]``.
 Needs ``wrk`` (Debian: ``apt-get install -y wrk``).
@@ -29,6 +30,7 @@ from pathlib import Path
 from procore_nb._constants import OOB_REDIRECT_URI
 from procore_nb.sandbox import Options, Sandbox
 from procore_nb.sandbox._data import World
+from procore_nb.sandbox._store import Store
 
 TARGET = 1_000.0  # requests per second the sandbox must sustain
 
@@ -80,7 +82,7 @@ def _wrk(
     return float(rate.group(1)), failures
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:  # noqa: PLR0915 - one table after another, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median shown)")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each wrk run")
@@ -101,6 +103,12 @@ def main(argv: list[str]) -> int:
         base = f"{sb.url}/rest/v1.0/projects?company_id={sb.company_id}"
         lua = Path(tempfile.mkdtemp(prefix="bench-sandbox-")) / "pages.lua"
         lua.write_text(_PAGES_LUA.format(pages=30))
+        busy = next(
+            p["id"]
+            for p in World(Options(projects=400)).companies[sb.company_id].projects
+            if p["stage"] == "Course of Construction"
+        )
+        rfis = f"{sb.url}/rest/v1.0/projects/{busy}/rfis"
         scenarios: dict[str, tuple[str, str | None]] = {
             "GET /rest/v1.0/me": (f"{sb.url}/rest/v1.0/me", None),
             "projects per_page=10": (f"{base}&per_page=10", str(lua)),
@@ -109,6 +117,11 @@ def main(argv: list[str]) -> int:
                 f"{sb.url}/rest/v1.1/projects?company_id={sb.company_id}&view=compact"
                 "&per_page=10&filters%5Bname%5D=school",
                 str(lua),
+            ),
+            "one project's RFIs": (f"{rfis}?per_page=100", None),
+            "its open RFIs, sorted": (
+                f"{rfis}?per_page=100&filters%5Bstatus%5D=open&sort%5Battribute%5D=due_date",
+                None,
             ),
         }
         run = functools.partial(_wrk, headers=headers, connections=args.connections)
@@ -149,6 +162,17 @@ def main(argv: list[str]) -> int:
     print(f"{'step':<26}{'seconds':>14}")
     print(f"{'generate':<26}{statistics.median(t[0] for t in timings):>14.2f}")
     print(f"{'encode every record':<26}{statistics.median(t[1] for t in timings):>14.2f}")
+
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        store = Store(World(Options(projects=400)), seed=0)
+        count = sum(
+            len(store.bucket("rfis", p["id"]).records)
+            for p in store.world.companies[sb.company_id].projects
+        )
+        runs.append(time.perf_counter() - start)
+    print(f"{f'RFIs of 400 projects ({count:,})':<26}{statistics.median(runs):>14.2f}")
 
     small_page = statistics.median(rates["projects per_page=10"])
     ok = small_page >= TARGET and failures == 0

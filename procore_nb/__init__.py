@@ -39,6 +39,7 @@ from procore_nb._exceptions import (
 )
 from procore_nb.api._client import Client
 from procore_nb.api._config import ClientConfig, config_file, set_testing
+from procore_nb.api._fanout import SkippedProjectsWarning
 from procore_nb.api._paging import DataIntegrityWarning
 from procore_nb.api._tokens import (
     NOOP,
@@ -96,6 +97,7 @@ __all__ = [
     "RedirectRefusedError",
     "ResponseError",
     "ServerError",
+    "SkippedProjectsWarning",
     "Token",
     "TokenCache",
     "TokenCacheError",

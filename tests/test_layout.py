@@ -13,8 +13,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "procore_nb"
 
-#: The shared modules every room reaches: plain facts about Procore and the error tree.
-SHARED = frozenset({"_constants", "_exceptions"})
+#: The shared modules every room reaches: plain facts about Procore, the resource registry
+#: (read from procore_nb/data/resources.toml) and the error tree.
+SHARED = frozenset({"_constants", "_exceptions", "_registry"})
+
+#: What the sandbox may share with the client: plain facts and the resource registry.
+SANDBOX_SHARES = frozenset({"procore_nb._constants", "procore_nb._registry"})
 
 #: Facade modules: the public API and the old import paths of modules that moved.
 FACADES = frozenset({"__init__", "__main__", "demo", "export", "summaries", "tables", "widgets"})
@@ -98,7 +102,7 @@ def test_imports_point_one_way(module: str) -> None:
             assert target_room == "shared", f"{module} (shared) imports {target}"
             continue
         if room == "sandbox":
-            assert target == "procore_nb._constants" or target_room == "sandbox", (
+            assert target in SANDBOX_SHARES or target_room == "sandbox", (
                 f"{module}: the sandbox shares only plain facts with the client, not {target}"
             )
             continue

@@ -5,8 +5,11 @@ Settings and their checks (``_config``, ``_checks``), sign-in and the token cach
 deadline of a call, redirects and pacing (``_transport``, ``_retry``, ``_redirects``,
 ``_pacing``), authenticated calls (``_session``), paging (``_paging``), Procore's answers
 and errors (``_responses``, ``_redaction``) and paths (``_paths``), composed by
-:class:`Client` (``_client``).
+:class:`Client` (``_client``, with its list calls in ``_lists``). Registry resources by
+name (``_reader``), their keyword filters (``_filters``), pulls across projects
+(``_fanout``), ``client.resources()`` and ``client.r`` (``_catalog``) and
+``docs/resources.md`` (``_docs``).
 
-May import: :mod:`procore_nb.frames` and the shared modules (``_constants``,
+May import: :mod:`procore_nb.frames` and the shared modules (``_constants``, ``_registry``,
 ``_exceptions``). Never: sign-in for people, maps, reports, the sandbox, the command line.
 """

@@ -10,16 +10,11 @@ knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from procore_nb._exceptions import (
-    ConfigurationError,
-    NotFoundError,
-    PermissionDeniedError,
-)
+from procore_nb._exceptions import ConfigurationError
 from procore_nb.api._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authenticator
 from procore_nb.api._config import (
     ClientConfig,
@@ -29,28 +24,16 @@ from procore_nb.api._config import (
     parse_company_id,
     resolve_settings,
 )
-from procore_nb.api._paging import fetch_all, iter_pages
-from procore_nb.api._paths import is_compact, project_params
+from procore_nb.api._lists import Lists
+from procore_nb.api._reader import Reader
 from procore_nb.api._session import Session
 from procore_nb.api._tokens import Token, TokenCache, cache_from_name
 from procore_nb.api._transport import Transport
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 __all__ = ["Client"]
 
 
-def _to_frame(
-    records: Sequence[Mapping[str, Any]], resource: str | None, stages: Sequence[str] | None
-) -> pd.DataFrame:
-    # Imported on first use: _frames imports pandas, which `import procore_nb` must not.
-    from procore_nb.frames._convert import to_frame
-
-    return to_frame(records, resource, stages=stages)
-
-
-class Client:
+class Client(Lists):
     """A signed-in connection to one Procore environment, answering in DataFrames.
 
     The constructor does no network I/O. Settings come from the arguments, else the
@@ -92,6 +75,8 @@ class Client:
     >>> url = client.authorization_url()      # open it, allow, copy the code
     >>> client.exchange_code("...")           # doctest: +SKIP
     >>> client.projects(status="all")         # doctest: +SKIP
+    >>> client.frame("rfis", projects="active", status="open")  # doctest: +SKIP
+    >>> help(client.r.submittals)             # its filters and columns  # doctest: +SKIP
     """
 
     def __init__(
@@ -125,7 +110,6 @@ class Client:
         timeout = check_seconds("Client(timeout=...)", timeout)
         self._config = config or ClientConfig()
         self.progress = progress
-        self._stages: dict[int, list[str] | None] = {}
         conf = self._config
         self._transport = Transport(
             ca_file=self._settings.ca_file,
@@ -146,6 +130,7 @@ class Client:
             config=conf,
         )
         self._session = Session(s, auth=self._auth, transport=self._transport, config=conf)
+        self._reader = Reader(self._session, workers=conf.max_workers)
 
     def _cache_key(self) -> str:
         s = self._settings
@@ -291,130 +276,3 @@ class Client:
             "GET", f"{self.login_url}/oauth/token/info", params=None, company=None, follow=False
         )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
-
-    # -- reading -----------------------------------------------------------------------
-
-    def me(self) -> dict[str, Any]:
-        """The signed-in user, as ``/rest/v1.0/me`` answers."""
-        data = self.get("me")
-        return dict(data) if isinstance(data, Mapping) else {"me": data}
-
-    def companies(self) -> pd.DataFrame:
-        """The companies the user can see, one row each."""
-        return self.frame("companies")
-
-    def project_stages(self, company_id: int | str | None = None) -> pd.DataFrame:
-        """The company's project stages, in the company's order."""
-        company = self._session.company(company_id)
-        return self.frame(f"companies/{company}/project_stages", company_id=company)
-
-    def projects(
-        self, company_id: int | str | None = None, status: str = "active", **filters: Any
-    ) -> pd.DataFrame:
-        """Every project of the company matching ``status`` and ``filters``.
-
-        Parameters
-        ----------
-        company_id:
-            Defaults to :attr:`company_id`.
-        status:
-            ``"active"``, ``"inactive"`` or ``"all"``.
-        **filters:
-            Procore's project filters without the ``filters[...]`` wrapping: ``name="x"``,
-            ``id=[1, 2]`` (a list sends an array), ``updated_at=(start, end)`` (a pair
-            sends a range). ``sort``, ``serializer_view`` and ``view`` pass through.
-
-        Examples
-        --------
-        >>> df = client.projects(status="all", name="tower")   # doctest: +SKIP
-        """
-        company = self._session.company(company_id)
-        params = project_params(company, status, filters)
-        return self.frame("projects", params, company_id=company)
-
-    def frame(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        company_id: int | str | None = None,
-        limit: int | None = None,
-        progress: bool | None = None,
-    ) -> pd.DataFrame:
-        """Every row of any list endpoint as a DataFrame (or the first ``limit`` rows).
-
-        ``path`` is ``/rest/v1.0/...``, ``/rest/v1.1/...``, ``/rest/v2.0/...``,
-        ``/vapid/...`` or short (``"projects"`` means ``/rest/v1.0/projects``). Pages are
-        the largest the endpoint allows unless ``params`` names a smaller ``per_page``;
-        ``progress`` (default: the client's) shows a bar for pulls of several pages.
-        ``df.attrs`` records the environment, path, company, fetch time and row count.
-
-        Examples
-        --------
-        >>> client.frame("/rest/v1.1/projects", {"filters[by_status]": "All"})  # doctest: +SKIP
-        >>> client.frame("projects", limit=50)       # a sample  # doctest: +SKIP
-        """
-        where, params, company = self._session.prepare(path, params, company_id)
-        if limit is not None and limit < 1:
-            raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
-        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-        records = fetch_all(
-            lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
-            per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
-            limit=limit,
-            workers=self._config.max_workers,
-            progress_delay=self._config.progress_delay,
-            progress=self.progress if progress is None else progress,
-            label=where.resource or where.path.rsplit("/", 1)[-1],
-            status=self._transport.gate.status,
-        )
-        resource = None if is_compact(params) else where.resource
-        stages = self._stage_names(company) if resource == "projects" and company else None
-        df = _to_frame(records, resource, stages)
-        df.attrs.update(
-            environment=self.env,
-            path=where.path,
-            company_id=company,
-            fetched_at=fetched_at,
-            rows=len(df),
-        )
-        return df
-
-    def pages(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        company_id: int | str | None = None,
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Yield a list endpoint's records page by page, for streaming large lists."""
-        where, params, company = self._session.prepare(path, params, company_id)
-        yield from iter_pages(
-            lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
-            per_page=where.page_size(limit=None, asked=params.pop("per_page", None)),
-        )
-
-    def get(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        company_id: int | str | None = None,
-    ) -> Any:
-        """The decoded JSON of any GET endpoint (``/rest/v2.x`` bodies unwrapped from ``data``)."""
-        where, params, company = self._session.prepare(path, params, company_id)
-        reply = self._session.call("GET", self.api_url + where.path, params=params, company=company)
-        return where.unwrap(reply.data)
-
-    # -- plumbing ----------------------------------------------------------------------
-
-    def _stage_names(self, company: int) -> list[str] | None:
-        if company not in self._stages:
-            try:
-                stages = self.get(f"companies/{company}/project_stages", company_id=company)
-            except (PermissionDeniedError, NotFoundError):
-                stages = None  # without the stage list the stage column stays text
-            rows = stages if isinstance(stages, list) else []
-            names = [str(s["name"]) for s in rows if isinstance(s, Mapping) and s.get("name")]
-            self._stages[company] = names or None
-        return self._stages[company]

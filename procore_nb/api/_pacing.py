@@ -232,6 +232,12 @@ class RateGate:
         elif self._reset_at is None or reset_at > self._reset_at:
             self._remaining = int(remaining)
             self._reset_at = reset_at
+        elif self._remaining is None or (int(remaining) < self._remaining and wait > 1.0):
+            # The headers now report another window, nearer its reset and with fewer requests
+            # left (the hourly window gave way to the 10-second spike window): it binds. An
+            # answer from a window that has just ended (reset within a second) is stale.
+            self._remaining = int(remaining)
+            self._reset_at = reset_at
 
     def pause(self, seconds: float, *, reason: str = "Procore asked to wait") -> None:
         """Hold every new request for ``seconds`` (a ``Retry-After`` was announced)."""

@@ -16,13 +16,11 @@ from typing import Any
 from procore_nb._constants import COMPANY_HEADER_EXEMPT, MAX_PER_PAGE
 from procore_nb._exceptions import ConfigurationError
 
-__all__ = ["Endpoint", "endpoint", "project_params"]
+__all__ = ["Endpoint", "endpoint", "is_compact", "status_filter"]
 
 _VERSIONED = re.compile(r"^/(rest/(v\d+(?:\.\d+)?)|vapid)(/[^?]*)?")
 _COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
 _STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
-#: Project list parameters that are not filters.
-_PROJECT_PARAMS = frozenset({"sort", "serializer_view", "view", "page", "per_page"})
 #: Resources whose records procore_nb.frames._convert has a dtype map for.
 _RESOURCES = frozenset({"projects", "companies", "project_stages"})
 
@@ -72,9 +70,12 @@ class Endpoint:
             merged.setdefault("company_id", company)
         return merged
 
-    def page_size(self, *, limit: int | None, asked: object) -> int:
-        """The endpoint's largest page, or less when the caller asked for less."""
-        size = MAX_PER_PAGE.get(self.version, MAX_PER_PAGE["v2.0"])
+    def page_size(self, *, limit: int | None, asked: object, largest: int = 0) -> int:
+        """The endpoint's largest page (``largest`` when the registry knows it), or less when
+        the caller asked for less."""
+        size = largest or MAX_PER_PAGE.get(self.version, MAX_PER_PAGE["v2.0"])
+        if asked is not None and isinstance(asked, bool | float):
+            raise ConfigurationError(f"per_page must be a number, not {asked!r}.")
         if asked is not None:
             try:
                 number = int(str(asked))
@@ -124,53 +125,20 @@ def endpoint(path: str, *, api_url: str) -> Endpoint:
     return Endpoint(text if absolute else "/rest/v1.0" + text, "v1.0")
 
 
-def project_params(company: int, status: str, filters: Mapping[str, Any]) -> dict[str, Any]:
-    """The query of a project list: status, then ``filters[...]`` from keyword filters.
-
-    Lists become arrays (``filters[id][]``), pairs become ranges (``A...B``), and
-    ``sort``, ``serializer_view``, ``view`` and ``per_page`` pass through.
+def status_filter(status: object) -> str:
+    """Procore's ``filters[by_status]`` value for ``"active"``, ``"inactive"`` or ``"all"``.
 
     Examples
     --------
-    >>> project_params(7, "all", {"id": [1, 2], "sort": "name"})
-    {'company_id': 7, 'filters[by_status]': 'All', 'filters[id][]': [1, 2], 'sort': 'name'}
+    >>> status_filter("all")
+    'All'
     """
-    try:
-        by_status = _STATUS_FILTER[status.lower()]
-    except (KeyError, AttributeError):
+    found = _STATUS_FILTER.get(status.lower()) if isinstance(status, str) else None
+    if found is None:
         raise ConfigurationError(
-            f"status must be 'active', 'inactive' or 'all', not {status!r}."
-        ) from None
-    params: dict[str, Any] = {"company_id": company, "filters[by_status]": by_status}
-    for key, value in filters.items():
-        if key in _PROJECT_PARAMS:
-            params[key] = value
-        elif isinstance(value, list | set | frozenset):
-            params[f"filters[{key}][]"] = [_scalar(key, v) for v in value]
-        elif isinstance(value, tuple):
-            if len(value) != 2:
-                raise ConfigurationError(
-                    f"The {key} filter is a tuple of {len(value)} values; a tuple means a "
-                    "range and needs exactly two ends: (start, end). Use a list for an array."
-                )
-            start, end = (_scalar(key, v) for v in value)
-            params[f"filters[{key}]"] = f"{start}...{end}"
-        else:
-            params[f"filters[{key}]"] = _scalar(key, value)
-    return params
-
-
-def _scalar(key: str, value: Any) -> Any:
-    """A filter value as it goes into the query, or a ConfigurationError naming the filter."""
-    if value is None or isinstance(value, str | int | float):
-        return value  # requests leaves None out: no filter
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    # requests would send a dict's keys, or an object's repr: never what was meant.
-    raise ConfigurationError(
-        f"The {key} filter cannot take a value of type {type(value).__name__!r}: give text, "
-        "a number, a date, a list (sent as an array) or a (start, end) pair (sent as a range)."
-    )
+            f"status must be 'active', 'inactive' or 'all', not {status!r}. Nothing was sent."
+        )
+    return found
 
 
 def is_compact(params: Mapping[str, Any]) -> bool:

@@ -55,6 +55,16 @@ class Session:
         self.company_id: int | None = settings.company_id
 
     @property
+    def env(self) -> str:
+        """The environment: production, sandbox, monthly, fedramp or custom."""
+        return self._settings.env
+
+    @property
+    def api_url(self) -> str:
+        """The REST API host every path is sent to."""
+        return self._settings.api_url
+
+    @property
     def _has_secret(self) -> bool:
         return bool(self._settings.client_secret)
 

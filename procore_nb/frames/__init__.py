@@ -1,8 +1,9 @@
 """Records to typed DataFrames: Procore's JSON, one conversion, one dtype rule.
 
 ``_schema`` says which kind (id, money, timestamp, ...) each column of each resource
-is; ``_kinds`` turns a column of one kind into its pandas dtype; ``_convert`` holds
-:func:`to_frame`, the one conversion every list goes through.
+is, from the registry's ``columns`` (``procore_nb/data/resources.toml``); ``_kinds`` turns
+a column of one kind into its pandas dtype; ``_convert`` holds :func:`to_frame`, the one
+conversion every list goes through.
 
-May import: the shared modules (``_constants``, ``_exceptions``) only.
+May import: the shared modules (``_constants``, ``_registry``, ``_exceptions``) only.
 """

@@ -7,7 +7,7 @@ at once: nested objects flattened to dotted columns, each known column in the dt
 The rules, in short (``docs/dtypes.md`` has the tables):
 
 - Every record becomes one row, in order, whatever its values hold.
-- Known nested objects (``company``, ``project_stage``, ``project_template``) become dotted
+- Known nested objects (``company``, ``project_stage``, ``ball_in_court``...) become dotted
   columns; free-form fields (``custom_fields``, ``origin_data``) stay Python objects in one
   column. Unknown fields pass through with pandas' inference: objects are flattened the same
   way (recursively), lists are kept.
@@ -298,9 +298,9 @@ def to_frame(
         The JSON objects of a list endpoint, as decoded (a v2 body already unwrapped from
         ``data``).
     resource:
-        ``"projects"``, ``"companies"``, ``"project_stages"`` or ``"me"`` to apply that
-        resource's dtype map (see ``docs/dtypes.md``); None, or any other name, lets pandas
-        infer every column.
+        A registry resource (``"projects"``, ``"rfis"``, ...; see ``docs/resources.md``) or
+        ``"me"`` to apply that resource's dtype map (see ``docs/dtypes.md``); None, or any
+        other name, lets pandas infer every column.
     stages:
         The company's stage names in order. When given, the stage columns are an ordered
         categorical in that order, with any other stage names appended after them (sorted).

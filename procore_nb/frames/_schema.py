@@ -1,7 +1,9 @@
 """The column types of each Procore resource procore_nb knows: one explicit map, in one place.
 
 Each known resource maps its columns, in the order a DataFrame shows them, to a
-:class:`Kind`; each kind has exactly one pandas dtype (:data:`DTYPES`). Nested objects are
+:class:`Kind`; each kind has exactly one pandas dtype (:data:`DTYPES`). The maps come from
+the resource registry (``procore_nb/data/resources.toml``, read by :mod:`procore_nb._registry`
+at first use), so a resource's columns are written down once. Nested objects are
 written with dotted names (``company.id``), as :func:`procore_nb.frames._convert.to_frame` flattens
 them. Fields not listed here pass through with pandas' own inference.
 
@@ -14,11 +16,15 @@ The table in ``docs/dtypes.md`` is generated from this module, and a test keeps 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
+
+from procore_nb._registry import registry
 
 
 class Kind(StrEnum):
@@ -89,67 +95,35 @@ KIND_RULES: Final[Mapping[Kind, tuple[str, str]]] = {
     Kind.OBJECT: ("anything: lists and free-form objects stay Python objects, untouched", "-"),
 }
 
-_PROJECTS: Final[Mapping[str, Kind]] = {
-    "id": Kind.ID,
-    "name": Kind.TEXT,
-    "display_name": Kind.TEXT,
-    "project_number": Kind.TEXT,
-    "address": Kind.TEXT,
-    "city": Kind.TEXT,
-    "state_code": Kind.TEXT,
-    "country_code": Kind.TEXT,
-    "zip": Kind.TEXT,
-    "county": Kind.TEXT,
-    "time_zone": Kind.TEXT,
-    "latitude": Kind.NUMBER,
-    "longitude": Kind.NUMBER,
-    "stage": Kind.STAGE,
-    "project_stage.id": Kind.ID,
-    "project_stage.name": Kind.STAGE,
-    "phone": Kind.TEXT,
-    "created_at": Kind.TIMESTAMP,
-    "updated_at": Kind.TIMESTAMP,
-    "active": Kind.FLAG,
-    # origin_* link a project to an ERP; the id is the other system's, so not ours to type.
-    "origin_id": Kind.TEXT,
-    "origin_data": Kind.OBJECT,
-    "origin_code": Kind.TEXT,
-    "owners_project_id": Kind.ID,
-    "total_value": Kind.NUMBER,
-    "estimated_value": Kind.NUMBER,
-    "start_date": Kind.DATE,
-    "completion_date": Kind.DATE,
-    "store_number": Kind.TEXT,
-    "accounting_project_number": Kind.TEXT,
-    "designated_market_area": Kind.TEXT,
-    "project_region_id": Kind.ID,
-    "project_bid_type_id": Kind.ID,
-    "project_owner_type_id": Kind.ID,
-    "photo_id": Kind.ID,
-    "parent_job_id": Kind.ID,
-    "is_demo": Kind.FLAG,
-    "fax": Kind.TEXT,
-    "project_template.id": Kind.ID,
-    "project_template.name": Kind.TEXT,
-    "company.id": Kind.ID,
-    "company.name": Kind.TEXT,
-    "custom_fields": Kind.OBJECT,
-}
+#: Columns of ``/rest/v1.0/me``, which is a single object rather than a registry list.
+_ME: Final[Mapping[str, Kind]] = {"id": Kind.ID, "login": Kind.TEXT, "name": Kind.TEXT}
 
-#: resource -> {column: kind}, columns in display order.
-SCHEMAS: Final[Mapping[str, Mapping[str, Kind]]] = {
-    "projects": _PROJECTS,
-    "companies": {
-        "id": Kind.ID,
-        "name": Kind.TEXT,
-        "is_active": Kind.FLAG,
-        "logo_url": Kind.TEXT,
-        "pcn_business_experience": Kind.FLAG,
-        "my_company": Kind.FLAG,
-    },
-    "project_stages": {"id": Kind.ID, "name": Kind.TEXT, "category": Kind.TEXT},
-    "me": {"id": Kind.ID, "login": Kind.TEXT, "name": Kind.TEXT},
-}
+
+class _Schemas(Mapping[str, Mapping[str, Kind]]):
+    """resource -> {column: kind}, built from the registry at first use (not at import)."""
+
+    @functools.cached_property
+    def _maps(self) -> dict[str, Mapping[str, Kind]]:
+        maps: dict[str, Mapping[str, Kind]] = {
+            name: MappingProxyType({col: Kind(kind) for col, kind in entry.columns.items()})
+            for name, entry in registry().items()
+        }
+        maps["me"] = _ME
+        return maps
+
+    def __getitem__(self, name: str) -> Mapping[str, Kind]:
+        return self._maps[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._maps)
+
+    def __len__(self) -> int:
+        return len(self._maps)
+
+
+#: resource -> {column: kind}, columns in display order: every resource of
+#: ``procore_nb/data/resources.toml`` (its ``columns`` table) and ``me``.
+SCHEMAS: Final[Mapping[str, Mapping[str, Kind]]] = _Schemas()
 
 
 def dtype_of(kind: Kind, *, stages_known: bool = False) -> str:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ._mutate import mutate
 from ._options import RUNTIME, updated
 from ._state import State
 
@@ -65,10 +66,39 @@ async def clock(request: Request) -> Response:
     return JSONResponse({"now": state.clock.now(), "offset": state.clock.offset})
 
 
+async def changes(request: Request) -> Response:
+    state = _state(request)
+    body = await _json_body(request)
+    if "__invalid__" in body:
+        return _bad(
+            'send a JSON object such as {"resource": "rfis", "project_id": ID, "update": 3}'
+        )
+    try:
+        return JSONResponse(mutate(state, body))
+    except ValueError as exc:
+        return _bad(str(exc))
+
+
+async def tools(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "POST":
+        body = await _json_body(request)
+        project, tool, enabled = body.get("project_id"), body.get("tool"), body.get("enabled")
+        if not isinstance(project, int) or not isinstance(enabled, bool):
+            return _bad('send {"project_id": ID, "tool": NAME, "enabled": true|false}')
+        try:
+            state.tools.set(project, str(tool), enabled=enabled)
+        except ValueError as exc:
+            return _bad(str(exc))
+    return JSONResponse({"disabled": state.tools.listing()})
+
+
 def routes() -> list[Route]:
     return [
         Route("/_sandbox/health", health, methods=["GET"]),
         Route("/_sandbox/counters", counters, methods=["GET", "DELETE"]),
         Route("/_sandbox/config", config, methods=["GET", "POST"]),
         Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
+        Route("/_sandbox/mutate", changes, methods=["POST"]),
+        Route("/_sandbox/tools", tools, methods=["GET", "POST"]),
     ]

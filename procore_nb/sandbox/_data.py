@@ -121,8 +121,7 @@ class World:
             if k >= len(_COMPANY_NAMES):
                 name = f"{name} {k // len(_COMPANY_NAMES) + 1}"
             stages = [
-                {"id": 10_000 * (k + 1) + j + 1, "name": stage, "category": _STAGE_CATEGORY[stage]}
-                for j, stage in enumerate(DEFAULT_STAGES)
+                _stage(10_000 * (k + 1) + j + 1, stage) for j, stage in enumerate(DEFAULT_STAGES)
             ]
             company = Company(_company_record(company_id, name, main=k == 0), stages)
             count = options.projects if k == 0 else rng.randint(6, 24)
@@ -184,6 +183,22 @@ class World:
             data = json.dumps(record, separators=(",", ":")).encode()
             self._encoded[key] = data
         return data
+
+
+def _stage(stage_id: int, name: str) -> dict[str, Any]:
+    """A project stage with the fields of Procore's reference."""
+    return {
+        "id": stage_id,
+        "name": name,
+        "category": _STAGE_CATEGORY[name],
+        "is_bidding_stage": name == "Bidding",
+        "is_concept_stage": False,
+        "readonly": False,
+        "default_stage": name == "Course of Construction",
+        "hideable": name not in ("Bidding", "Course of Construction"),
+        "has_rfi_prefixes": False,
+        "project_stage_has_children": False,
+    }
 
 
 def _company_record(company_id: int, name: str, *, main: bool) -> dict[str, Any]:
@@ -271,8 +286,9 @@ def _projects(
                 "origin_data": None,
                 "origin_code": origin,
                 "owners_project_id": None,
-                "total_value": total,
-                "estimated_value": estimate,
+                # Procore sends money as decimal strings.
+                "total_value": f"{total:.2f}" if total is not None else None,
+                "estimated_value": f"{estimate:.2f}" if estimate is not None else None,
                 "start_date": dates.days[start_day] if has_dates else None,
                 "completion_date": (
                     dates.days[start_day + 180 + int(r() * 720)] if has_dates else None
@@ -290,7 +306,12 @@ def _projects(
                 "project_template": _pick(r, _TEMPLATES) if r() < 0.3 else None,
                 "company": company_ref,
                 "custom_fields": (
-                    {"custom_field_5001": {"value": _pick(r, ("Union", "Open Shop"))}}
+                    {
+                        "custom_field_5001": {
+                            "data_type": "string",
+                            "value": _pick(r, ("Union", "Open Shop")),
+                        }
+                    }
                     if r() < 0.3
                     else {}
                 ),

@@ -30,10 +30,10 @@ class Page:
     per_page: int
 
 
-def parse_page(params: Params, *, maximum: int) -> Page:
+def parse_page(params: Params, *, maximum: int, default: int = DEFAULT_PER_PAGE) -> Page:
     """``page`` and ``per_page`` from the query; ``per_page`` is clamped to ``maximum``."""
     page = _positive(params, "page", 1)
-    per_page = min(_positive(params, "per_page", DEFAULT_PER_PAGE), maximum)
+    per_page = min(_positive(params, "per_page", default or DEFAULT_PER_PAGE), maximum)
     return Page(page, per_page)
 
 

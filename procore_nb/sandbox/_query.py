@@ -25,6 +25,10 @@ SORTABLE = frozenset(
 )  # fmt: skip
 
 
+#: Sort fields sent as decimal strings that sort as numbers.
+NUMERIC = frozenset({"total_value"})
+
+
 @dataclass(frozen=True)
 class ProjectQuery:
     status: str = "Active"
@@ -123,7 +127,12 @@ class QueryCache:
         if query.sort != "id" or query.descending:
             present = [r for r in result if r[query.sort] is not None]
             missing = [r for r in result if r[query.sort] is None]
-            present.sort(key=lambda r: (r[query.sort], r["id"]), reverse=query.descending)
+            field = query.sort
+            number = field in NUMERIC
+            present.sort(
+                key=lambda r: (float(r[field]) if number else r[field], r["id"]),
+                reverse=query.descending,
+            )
             result = present + missing  # nulls last either way
         self._results[key] = result
         if len(self._results) > self._size:

@@ -7,11 +7,10 @@ return a :class:`Reply` and raise :class:`RestError` for Procore's error answers
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import JSONResponse, Response
@@ -23,87 +22,25 @@ from procore_nb._constants import (
     RATE_LIMIT_HEADER,
     RATE_RESET_HEADER,
 )
+from procore_nb._registry import registry
 
+from ._calls import Call, Reply, RestError, company_param, not_found, to_int, to_json, visible
 from ._data import COMPACT_FIELDS, Company, User
 from ._faults import DroppedResponse, throttled
 from ._incoming import Incoming
 from ._paging import Page, ParamError, paginate, parse_page
 from ._query import parse
+from ._resources import handler, patterns
 from ._state import State
 from ._tokens import AccessToken, challenge
 
 _JSON = "application/json; charset=utf-8"
 _JSON_BYTES = _JSON.encode()
-NOT_CONNECTED = "App is not connected to this company."
 
 
-class RestError(Exception):
-    """An error answer: ``status`` and a JSON ``body``."""
-
-    def __init__(
-        self,
-        status: int,
-        body: Any,
-        headers: dict[str, str] | None = None,
-        *,
-        response: Response | None = None,
-    ) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-        self.response = response  # a ready answer (429, injected faults) sent as it is
-
-
-@dataclass
-class Reply:
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-    records: int = 1
-
-
-@dataclass
-class Call:
-    """One authenticated call: who, through which app, and for which company (header)."""
-
-    request: Incoming
-    state: State
-    user: User
-    token: AccessToken
-    version: str
-    company: Company | None
-
-
-def _json(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode()
-
-
-def _not_found() -> RestError:
-    return RestError(404, {"errors": "404 Not Found"})
-
-
-def _visible(state: State, user: User, company_id: int) -> Company:
-    if company_id not in user.companies:
-        raise RestError(403, {"errors": [NOT_CONNECTED]})
-    return state.world.companies[company_id]
-
-
-def _int(raw: str, name: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise ParamError(name, "is invalid") from None
-
-
-def _company_param(call: Call) -> Company:
-    """The company named by ``company_id``; it must agree with the header when both are sent."""
-    raw = call.request.params.get("company_id")
-    if not raw:
-        raise ParamError("company_id", "is missing")
-    company = _visible(call.state, call.user, _int(raw, "company_id"))
-    if call.company is not None and call.company.id != company.id:
-        raise ParamError("company_id", f"does not match the {COMPANY_HEADER} header")
-    return company
+def _largest(name: str) -> int:
+    """The largest ``per_page`` of a resource, from the registry (Procore allows 2,000)."""
+    return registry()[name].max_per_page
 
 
 def _page(items: Sequence[bytes], call: Call, page: Page) -> Reply:
@@ -115,38 +52,39 @@ def _page(items: Sequence[bytes], call: Call, page: Page) -> Reply:
 
 
 def me(call: Call) -> Reply:
-    return Reply(_json(call.user.me()))
+    return Reply(to_json(call.user.me()))
 
 
 def companies(call: Call) -> Reply:
     world = call.state.world
-    records = [_json(world.companies[cid].record) for cid in call.user.companies]
-    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
+    records = [to_json(world.companies[cid].record) for cid in call.user.companies]
+    return _page(records, call, parse_page(call.request.params, maximum=_largest("companies")))
 
 
 def project_stages(call: Call) -> Reply:
-    company = _visible(
-        call.state, call.user, _int(call.request.path_params["company_id"], "company_id")
+    company = visible(
+        call.state, call.user, to_int(call.request.path_params["company_id"], "company_id")
     )
     if call.company is not None and call.company.id != company.id:
         raise ParamError("company_id", f"does not match the {COMPANY_HEADER} header")
-    records = [_json(stage) for stage in company.stages]
-    return _page(records, call, parse_page(call.request.params, maximum=MAX_PER_PAGE["v1.0"]))
+    records = [to_json(stage) for stage in company.stages]
+    return _page(records, call, parse_page(call.request.params, maximum=_largest("project_stages")))
 
 
 def projects(call: Call) -> Reply:
     params = call.request.params
-    company = _company_param(call)
-    page = parse_page(params, maximum=MAX_PER_PAGE[call.version])
+    company = company_param(call)
+    largest = MAX_PER_PAGE["v1.1"] if call.version == "v1.1" else _largest("projects")
+    page = parse_page(params, maximum=largest)
     query = parse(params, version=call.version)
     view = _view(call)
     found = call.state.queries.run(company, call.user, query)
     chunk, headers = paginate(found, page, call.request.link_base)
     encode = call.state.world.encoded
     if view == "compact":
-        body = [_json({key: record[key] for key in COMPACT_FIELDS}) for record in chunk]
+        body = [to_json({key: record[key] for key in COMPACT_FIELDS}) for record in chunk]
     elif view == "extended":
-        body = [_json(extended(record)) for record in chunk]
+        body = [to_json(extended(record)) for record in chunk]
     else:
         body = [encode(record) for record in chunk]
     return Reply(b"[" + b",".join(body) + b"]", headers, len(chunk))
@@ -163,35 +101,75 @@ def _view(call: Call) -> str:
 
 
 def project(call: Call) -> Reply:
-    company = _company_param(call)
-    found = call.state.world.project(_int(call.request.path_params["project_id"], "id"))
+    company = company_param(call)
+    found = call.state.world.project(to_int(call.request.path_params["project_id"], "id"))
     if found is None or found[0].id != company.id:
-        raise _not_found()
+        raise not_found()
     record = found[1]
     if not call.user.admin and record["id"] not in call.user.projects:
-        raise _not_found()
-    return Reply(_json(extended(record)))
+        raise not_found()
+    return Reply(to_json(extended(record)))
 
 
 def extended(record: dict[str, Any]) -> dict[str, Any]:
     """A project with the detail fields of the show endpoint and ``view=extended``."""
     rng = random.Random(record["id"])
     start = record["start_date"]
+    stage = record["project_stage"]
+    kind = _PROJECT_TYPES[record["id"] % len(_PROJECT_TYPES)]
     return record | {
         "description": f"{record['name']} for a private owner.",
         "square_feet": rng.randrange(5_000, 400_000, 500),
-        "flag": None,
+        "flag": rng.choice(("Green", "Green", "Yellow", "Red", None)),
         "public_notes": None,
         "actual_start_date": start,
+        "estimated_start_date": start,
+        "estimated_completion_date": record["completion_date"],
         "projected_finish_date": record["completion_date"],
         "warranty_start_date": None,
         "warranty_end_date": None,
-        "office": {"id": 70001, "name": "Main Office"},
+        "inbound_email": f"project-{record['id']}@inbound.example.com",
+        "inbound_email_address": f"project-{record['id']}@inbound.example.com",
+        "dictionary_type": "construction",
+        "tz_name": record["time_zone"],
+        "locale": "en",
+        "code": record["project_number"],
+        "standard_cost_code_list_id": 60001,
+        "office": {
+            "id": 70001,
+            "name": "Main Office",
+            "address": "100 Main Street",
+            "city": "Austin",
+            "state_code": "TX",
+            "zip": "78701",
+            "country_code": "US",
+            "logo": None,
+        },
         "program": None,
         "departments": [],
-        "project_type": None,
+        "project_type": kind,
+        "project_region": None,
+        "project_bid_type": None,
+        "project_owner_type": {"id": 60101, "name": "Private"},
+        "persistent_message": None,
         "logo_url": None,
+        "logo_id": None,
+        "photo_url": None,
+        "project_stage_id": stage["id"],
+        "from_project_template_id": (record["project_template"] or {}).get("id"),
+        "template": False,
+        "is_erp_integrated": record["origin_id"] is not None,
     }
+
+
+_PROJECT_TYPES = (
+    {"id": 60201, "name": "Commercial"},
+    {"id": 60202, "name": "Healthcare"},
+    {"id": 60203, "name": "Education"},
+    {"id": 60204, "name": "Residential"},
+    {"id": 60205, "name": "Industrial"},
+    {"id": 60206, "name": "Infrastructure"},
+)
 
 
 # --- the pipeline ----------------------------------------------------------------------------
@@ -227,6 +205,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Route], ...] = (
     ),
 )
 
+#: Every other registry resource, served by ``_resources.serve`` from its entry.
+_REGISTERED: tuple[tuple[re.Pattern[str], _Route], ...] = tuple(
+    (pattern, _Route(handler(entry), entry.version, "required")) for pattern, entry in patterns()
+)
+
 
 class RestApp:
     """Serves the REST resources straight from ASGI; everything else goes to ``fallback``.
@@ -247,6 +230,10 @@ class RestApp:
         if route is not None:
             return route, {}
         for pattern, route in _PATTERNS:
+            found = pattern.match(path)
+            if found:
+                return route, found.groupdict()
+        for pattern, route in _REGISTERED:
             found = pattern.match(path)
             if found:
                 return route, found.groupdict()
@@ -287,11 +274,11 @@ class RestApp:
             drop = _inject(state)
             reply = route.resource(call)
         except ParamError as error:
-            return error.status, _json({"errors": {error.name: [error.message]}}), limits
+            return error.status, to_json({"errors": {error.name: [error.message]}}), limits
         except RestError as refusal:
             if refusal.response is not None:
                 return refusal.response
-            return refusal.status, _json(refusal.body), limits | refusal.headers
+            return refusal.status, to_json(refusal.body), limits | refusal.headers
         delay = options.latency + options.latency_per_record * reply.records
         if delay > 0:
             await asyncio.sleep(delay)
@@ -349,4 +336,4 @@ def _company(request: Incoming, state: State, user: User, rule: str) -> Company 
             # Procore answers a missing header with a 404; say why, for people reading it.
             raise RestError(404, {"errors": f"404 Not Found: send the {COMPANY_HEADER} header"})
         return None
-    return _visible(state, user, _int(raw.strip(), COMPANY_HEADER))
+    return visible(state, user, to_int(raw.strip(), COMPANY_HEADER))

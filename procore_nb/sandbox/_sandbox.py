@@ -140,6 +140,42 @@ class Sandbox:
         data = self._call("POST", "/_sandbox/clock", {"advance": seconds})
         return float(data["now"])
 
+    def mutate(
+        self,
+        resource: str,
+        *,
+        project_id: int | None = None,
+        company_id: int | None = None,
+        create: int = 0,
+        update: int = 0,
+        delete: int = 0,
+        advance: float = 60.0,
+    ) -> dict[str, Any]:
+        """Create, update and delete records of ``resource``, with the clock advanced first.
+
+        Returns the new time (``now``) and the ids ``created``, ``updated`` and ``deleted``.
+        Project-level resources need ``project_id``; company-level ones default to the main
+        company. See ``docs/sandbox.md``.
+        """
+        body: dict[str, Any] = {"resource": resource, "create": create, "update": update}
+        body |= {"delete": delete, "advance": advance}
+        if project_id is not None:
+            body["project_id"] = project_id
+        if company_id is not None:
+            body["company_id"] = company_id
+        data: dict[str, Any] = self._call("POST", "/_sandbox/mutate", body)
+        return data
+
+    def disabled_tools(self) -> list[dict[str, Any]]:
+        """Projects with a tool switched off: ``project_id``, ``tool`` and its ``resources``."""
+        data: list[dict[str, Any]] = self._call("GET", "/_sandbox/tools")["disabled"]
+        return data
+
+    def set_tool(self, project_id: int, tool: str, *, enabled: bool) -> None:
+        """Switch a project's tool (a registry ``tool`` such as ``"rfi"``) on or off."""
+        body = {"project_id": project_id, "tool": tool, "enabled": enabled}
+        self._call("POST", "/_sandbox/tools", body)
+
     def authorize(
         self,
         *,

@@ -9,7 +9,9 @@ from ._faults import Faults
 from ._limits import RateLimiter
 from ._options import Options
 from ._query import QueryCache
+from ._store import Results, Store
 from ._tokens import TokenStore
+from ._tools import Tools
 
 
 class State:
@@ -24,3 +26,6 @@ class State:
         self.counters = Counters()
         self.faults = Faults(options.seed)
         self.queries = QueryCache()
+        self.store = Store(self.world, options.seed)
+        self.tools = Tools(self.world, options.seed)
+        self.results = Results()

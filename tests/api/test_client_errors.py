@@ -58,7 +58,7 @@ def test_forbidden_company_is_permission_denied(client: Client) -> None:
 def test_unprocessable_filter_has_field_errors(client: Client) -> None:
     """422 is InvalidRequestError carrying Procore's field errors."""
     with pytest.raises(InvalidRequestError) as info:
-        client.projects(created_at="junk")
+        client.frame("projects", {"filters[created_at]": "junk"})  # raw: sent unchecked
     _assert_described(info.value, 422)
     assert "filters[created_at]" in info.value.field_errors
     assert "ISO 8601" in str(info.value)

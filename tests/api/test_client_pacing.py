@@ -126,3 +126,25 @@ def test_backoff_is_off_under_set_testing() -> None:
     assert retry.get_backoff_time() == 0
     procore_nb.set_testing(False)
     assert retry.get_backoff_time() > 0
+
+
+def test_spike_window_binds_after_the_hourly_one() -> None:
+    """Answers switching from the hourly window to a nearer spike window with fewer left bind."""
+    gate = RateGate(max_wait=60)
+    gate.acquire()
+    gate.release(_headers(remaining=3599, reset_in=3600, limit=3600))
+    gate.acquire()
+    gate.release(_headers(remaining=1, reset_in=8))  # the 10 s window: one request left
+    gate.acquire()  # that one starts
+    started = threading.Event()
+
+    def second() -> None:
+        gate.acquire()
+        started.set()
+
+    waiter = threading.Thread(target=second, daemon=True)
+    waiter.start()
+    assert not started.wait(0.3)  # the spike window is spent: it waits, whatever the hour says
+    gate.release(_headers(remaining=24, reset_in=10))  # a new spike window
+    assert started.wait(5)
+    waiter.join(5)

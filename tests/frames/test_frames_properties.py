@@ -24,7 +24,7 @@ PROJECT = SCHEMAS["projects"]
 TOP_LEVEL = sorted({name.partition(".")[0] for name in PROJECT})
 NESTED = {
     parent: sorted(n.partition(".")[2] for n in PROJECT if n.startswith(parent + "."))
-    for parent in ("company", "project_stage", "project_template")
+    for parent in sorted({n.partition(".")[0] for n in PROJECT if "." in n})
 }
 
 # Any value json.loads can produce (it accepts NaN and Infinity, and lone surrogates in text),

@@ -149,22 +149,32 @@ def test_per_page_huge(client: Client, fresh: Sandbox, watch: Watch) -> None:
 @pytest.mark.parametrize(
     ("filters", "match"),
     [
-        ({"name": {"a": 1}}, "The name filter cannot take a value of type 'dict'"),
-        ({"id": [1, {"a": 1}]}, "The id filter cannot take a value of type 'dict'"),
-        ({"created_at": ("2024-01-01", "2024-02-01", "2024-03-01")}, "tuple of 3 values"),
-        (
-            {"updated_at": (object(), "2024-02-01")},
-            "filter cannot take a value of type 'object'",
-        ),
+        ({"name": {"a": 1}}, "the name filter takes text, not {'a': 1}"),
+        ({"id": [1, {"a": 1}]}, "the id filter takes an integer id, not {'a': 1}"),
+        ({"created_at": ("2024-01-01", "2024-02-01", "2024-03-01")}, "takes a \\(start, end\\)"),
+        ({"updated_at": (object(), "2024-02-01")}, "the updated_at filter takes a \\(start"),
+        ({"created_at": "junk"}, "the created_at filter takes a \\(start, end\\) pair"),
+        ({"id": ["x", "y"]}, "the id filter takes an integer id, not 'x'"),
+        ({"state_code": "TX"}, "projects has no filter 'state_code'"),
         ({"status": 5}, "status must be 'active', 'inactive' or 'all'"),
         ({"status": "archived"}, "status must be 'active', 'inactive' or 'all'"),
     ],
-    ids=["dict", "dict-in-list", "triple", "object", "status-number", "status-word"],
+    ids=[
+        "dict",
+        "dict-in-list",
+        "triple",
+        "object",
+        "range-text",
+        "ids-text",
+        "unknown-name",
+        "status-number",
+        "status-word",
+    ],
 )
 def test_filter_of_the_wrong_type(
     client: Client, fresh: Sandbox, watch: Watch, filters: dict[str, Any], match: str
 ) -> None:
-    """A filter value requests would mangle (a dict, a 3-tuple, an object) is refused."""
+    """A filter value of the wrong type or an unknown filter is refused before sending."""
     fresh.reset_counters()
     with watch.raises(ConfigurationError, match=match):
         client.projects(**filters)
@@ -172,19 +182,19 @@ def test_filter_of_the_wrong_type(
 
 
 @pytest.mark.parametrize(
-    ("filters", "status", "field"),
+    ("params", "status", "field"),
     [
-        ({"created_at": "junk"}, 422, "filters[created_at]"),
-        ({"id": ["x", "y"]}, 400, "filters[id]"),
+        ({"filters[created_at]": "junk"}, 422, "filters[created_at]"),
+        ({"filters[id][]": ["x", "y"]}, 400, "filters[id]"),
     ],
     ids=["range-text", "ids-text"],
 )
 def test_filter_values_procore_refuses(
-    client: Client, watch: Watch, filters: dict[str, Any], status: int, field: str
+    client: Client, watch: Watch, params: dict[str, Any], status: int, field: str
 ) -> None:
-    """A filter of the right type but a value Procore refuses: InvalidRequestError, fields named."""
+    """A raw filter Procore refuses (sent unchecked): InvalidRequestError, fields named."""
     with watch.raises(InvalidRequestError) as info:
-        client.projects(**filters)
+        client.frame("projects", params)
     assert info.value.status == status
     assert field in info.value.field_errors
     assert field in str(info.value)

@@ -42,7 +42,8 @@ def test_every_list_field_is_present_with_procores_formats(world: World) -> None
         assert str(project["created_at"]) <= str(project["updated_at"])
         for field in ("start_date", "completion_date"):
             assert project[field] is None or _DATE.match(str(project[field]))
-        assert isinstance(project["total_value"], float | type(None))
+        assert project["total_value"] is None or float(str(project["total_value"])) > 0
+        assert isinstance(project["total_value"], str | type(None))  # money as Procore sends it
 
 
 def test_projects_spread_over_real_metros_and_abroad(world: World) -> None:

@@ -115,7 +115,7 @@ def test_sort_ascending_and_descending_with_nulls_last(shared: Sandbox, admin: G
     names = [p["name"] for p in _all(admin, shared, sort="name")]
     assert names == sorted(names)
     values = [p["total_value"] for p in _all(admin, shared, sort="-total_value")]
-    present = [v for v in values if v is not None]
+    present = [float(v) for v in values if v is not None]
     assert present == sorted(present, reverse=True)
     assert values[len(present) :] == [None] * (len(values) - len(present))
     assert len(present) < len(values)

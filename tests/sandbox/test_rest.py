@@ -119,7 +119,11 @@ def test_project_stages_are_procores_defaults(shared: Sandbox, admin: Get) -> No
     names = [stage["name"] for stage in response.json()]
     assert "Course of Construction" in names
     assert "Canceled" in names
-    assert all(set(stage) == {"id", "name", "category"} for stage in response.json())
+    documented = {"id", "name", "category", "is_bidding_stage", "is_concept_stage", "readonly"}
+    documented |= {"default_stage", "hideable", "has_rfi_prefixes", "project_stage_has_children"}
+    assert all(set(stage) == documented for stage in response.json())
+    bidding = [s for s in response.json() if s["is_bidding_stage"]]
+    assert [s["name"] for s in bidding] == ["Bidding"]
 
 
 def test_the_other_user_sees_only_their_projects(shared: Sandbox, admin: Get) -> None:

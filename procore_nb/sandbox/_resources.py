@@ -1,0 +1,191 @@
+"""Every registry resource beyond the hand-made ones, served by one handler driven by its entry.
+
+The entry gives the path (and so the route), the scope (company or project, in the path or
+the query), the tool (a disabled tool answers 403), paging limits, filters with their types,
+sort syntax and views, and whether deleted records can be asked for. The records come from the
+resource's generator through the :class:`~._store.Store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
+from procore_nb._registry import Resource, registry
+
+from ._calls import Call, Reply, RestError, company_param, not_found, to_int, visible
+from ._filters import ID_VIEWS, VIEWS, sort, sort_order, tests
+from ._paging import ParamError, paginate, parse_page
+from ._store import Bucket
+from ._tools import message
+from .generators import GENERATORS
+
+#: Served by their own handlers in ``_rest.py`` (they predate the registry).
+HANDMADE = frozenset({"companies", "projects", "project_stages"})
+#: Lists of a company's projects: a non-admin sees only the projects they belong to.
+PROJECT_LISTS = frozenset({"company_projects"})
+NO_ACCESS = "You do not have access to this project."
+
+Record = dict[str, Any]
+
+
+def source(entry: Resource) -> str | None:
+    """The generator of ``entry``: its own, or (another version of a resource, such as a v2.0
+    path) the generator named by the path's last segment."""
+    if entry.name in GENERATORS:
+        return entry.name
+    last = entry.path.rstrip("/").rsplit("/", 1)[-1]
+    return last if last in GENERATORS else None
+
+
+def patterns() -> list[tuple[re.Pattern[str], Resource]]:
+    """A path pattern per served resource, from its registry path."""
+    found = []
+    for entry in registry().values():
+        if entry.name in HANDMADE or source(entry) is None:
+            continue
+        regex = re.sub(r"\\\{([a-z_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(entry.path))
+        found.append((re.compile(f"^{regex}$"), entry))
+    return found
+
+
+def handler(entry: Resource) -> Callable[[Call], Reply]:
+    """The REST resource serving ``entry``."""
+    return lambda call: serve(entry, call)
+
+
+def scope_of(entry: Resource, call: Call) -> int:
+    """The company or project id of this call, after Procore's checks (400, 403, 404)."""
+    params, path = call.request.params, call.request.path_params
+    if entry.scope == "company_query":
+        return company_param(call).id
+    if entry.scope == "company_path":
+        company = visible(call.state, call.user, to_int(path["company_id"], "company_id"))
+        if call.company is not None and call.company.id != company.id:
+            raise ParamError("company_id", f"does not match the {COMPANY_HEADER} header")
+        return company.id
+    raw = path.get("project_id") or params.get("project_id")
+    if not raw:
+        raise ParamError("project_id", "is missing")
+    project_id = to_int(raw, "project_id")
+    found = call.state.world.project(project_id)
+    if found is None or (call.company is not None and found[0].id != call.company.id):
+        raise not_found()
+    if "company_id" in path and to_int(path["company_id"], "company_id") != found[0].id:
+        raise not_found()  # v2 paths name the company too
+    if not call.user.admin and project_id not in call.user.projects:
+        raise RestError(403, {"errors": [NO_ACCESS]})
+    if entry.tool and not call.state.tools.allows(project_id, entry.tool):
+        raise RestError(403, {"errors": [message(entry.tool)]})
+    return project_id
+
+
+def serve(entry: Resource, call: Call) -> Reply:
+    """Answer one list call of ``entry``."""
+    params, state = call.request.params, call.state
+    scope_id = scope_of(entry, call)
+    if entry.parent:
+        wanted = to_int(call.request.path_params[entry.parent_param], entry.parent_param)
+        if wanted not in {r["id"] for r in state.store.bucket(entry.parent, scope_id).live()}:
+            raise not_found()
+    page = None
+    if entry.paged:
+        page = parse_page(params, maximum=entry.max_per_page, default=entry.default_per_page)
+    view = params.get(entry.view_param) or entry.default_view
+    if view and view not in entry.views:
+        raise ParamError(entry.view_param, f"must be one of {', '.join(entry.views)}")
+    bucket = state.store.bucket(source(entry) or entry.name, scope_id)
+    member = None
+    if entry.name in PROJECT_LISTS and not call.user.admin:
+        member = call.user.id
+    query = tuple(
+        (k, v) for k, v in params.pairs if k not in ("page", "per_page", entry.view_param)
+    )
+    day = state.clock.now() // 86_400
+    key = (entry.name, scope_id, bucket.version, member, query, day)
+    found = state.results.get(key, lambda: _select(entry, call, bucket))
+    headers: dict[str, str] = {}
+    if page is not None:
+        chunk, headers = paginate(found, page, call.request.link_base)
+    else:
+        chunk = found
+        headers = {TOTAL_HEADER: str(len(found))}
+    if view in ID_VIEWS:
+        body = json.dumps([r["id"] for r in chunk]).encode()
+    elif entry.envelope:
+        body = _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
+    elif (entry.name, view) in VIEWS:
+        body = _dump([_view(entry, view, r) for r in chunk])
+    else:
+        body = b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
+    return Reply(body, headers, len(chunk))
+
+
+def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
+    params = call.request.params
+    records = _deleted(entry, params.get("filters[include_deleted]"), bucket)
+    if entry.name in PROJECT_LISTS and not call.user.admin:
+        records = [r for r in records if r["id"] in call.user.projects]
+    if params.get("budget_row_type") == "unbudgeted":
+        records = []  # every cost code of the sandbox's budgets is budgeted
+    checks = tests(entry, params, bucket.records[0] if bucket.records else None)
+    if "log_date" in entry.filters:
+        checks.append(_days(call))
+    if checks:
+        records = [r for r in records if all(check(r) for check in checks)]
+    order = sort_order(entry, params)
+    return sort(records, order) if order else list(records)
+
+
+def _deleted(entry: Resource, raw: str | None, bucket: Bucket) -> list[Record]:
+    if not entry.include_deleted or not raw:
+        return bucket.live()
+    if raw == "only":
+        return [r for r in bucket.records if r["id"] in bucket.deleted]
+    if raw == "with":
+        return list(bucket.records)
+    raise ParamError("filters[include_deleted]", "must be only or with")
+
+
+def _days(call: Call) -> Callable[[Record], bool]:
+    """Daily logs: ``log_date``, or ``start_date`` and ``end_date``; today without either."""
+    params = call.request.params
+    today = dt.datetime.fromtimestamp(call.state.clock.now(), dt.UTC).strftime("%Y-%m-%d")
+    one, start, end = params.get("log_date"), params.get("start_date"), params.get("end_date")
+    if one:
+        low = high = _date(one, "log_date")
+    elif start or end:
+        if not (start and end):
+            raise ParamError("end_date" if start else "start_date", "is missing: send both")
+        low, high = _date(start, "start_date"), _date(end, "end_date")
+    else:
+        low = high = today
+    return lambda r: low <= r["date"] <= high
+
+
+def _date(raw: str, name: str) -> str:
+    try:
+        return dt.date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise ParamError(name, "must be a date, YYYY-MM-DD") from None
+
+
+def _view(entry: Resource, view: str, record: Record) -> Record:
+    fields = VIEWS.get((entry.name, view))
+    return {k: record.get(k) for k in fields} if fields else record
+
+
+def _v2(record: Record) -> Record:
+    """API v2's shape: ids as strings."""
+    return {
+        k: str(v) if (k == "id" or k.endswith("_id")) and isinstance(v, int) else v
+        for k, v in record.items()
+    }
+
+
+def _dump(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
