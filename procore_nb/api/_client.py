@@ -10,7 +10,8 @@ knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,8 +29,9 @@ from procore_nb.api._config import (
     parse_company_id,
     resolve_settings,
 )
-from procore_nb.api._paging import fetch_all, iter_pages
+from procore_nb.api._paging import iter_pages
 from procore_nb.api._paths import is_compact, project_params
+from procore_nb.api._pull import MAX_WAVE, Pull, read_frame
 from procore_nb.api._session import Session
 from procore_nb.api._tokens import Token, TokenCache, cache_from_name
 from procore_nb.api._transport import Transport
@@ -38,15 +40,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Client"]
-
-
-def _to_frame(
-    records: Sequence[Mapping[str, Any]], resource: str | None, stages: Sequence[str] | None
-) -> pd.DataFrame:
-    # Imported on first use: _frames imports pandas, which `import procore_nb` must not.
-    from procore_nb.frames._convert import to_frame
-
-    return to_frame(records, resource, stages=stages)
 
 
 class Client:
@@ -128,7 +121,7 @@ class Client:
             retries=conf.retries,
             backoff=(conf.backoff_factor, conf.backoff_jitter),
             max_wait=conf.max_wait,
-            pool_size=max(10, conf.max_workers + 2),
+            pool_size=max(10, (conf.max_workers or MAX_WAVE) + 2),
         )
         s = self._settings
         self._auth = Authenticator(
@@ -352,18 +345,15 @@ class Client:
         if limit is not None and limit < 1:
             raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-        records = fetch_all(
-            lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
-            per_page=where.page_size(limit=limit, asked=params.pop("per_page", None)),
-            limit=limit,
-            workers=self._config.max_workers,
-            progress=self.progress if progress is None else progress,
-            label=where.resource or where.path.rsplit("/", 1)[-1],
-            status=self._transport.gate.status,
-        )
+        per_page = where.page_size(limit=limit, asked=params.pop("per_page", None))
         resource = None if is_compact(params) else where.resource
-        stages = self._stage_names(company) if resource == "projects" and company else None
-        df = _to_frame(records, resource, stages)
+        staged = resource == "projects" and company
+        df = read_frame(
+            Pull.of(self._session, (where, params, company), per_page, resource),
+            limit=limit,
+            stages=functools.partial(self._stage_names, company) if staged and company else None,
+            progress=self.progress if progress is None else progress,
+        )
         df.attrs.update(
             environment=self.env,
             path=where.path,

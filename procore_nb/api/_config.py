@@ -177,7 +177,10 @@ class ClientConfig:
     Parameters
     ----------
     max_workers:
-        Pages fetched at the same time by one list call.
+        Pages fetched at the same time by one list call. ``None`` (the default) sizes the
+        wave after the first page from ``Total`` and the rate window Procore announces, so
+        that a pull uses the whole window (at most 32 at once; 8 where Procore sends no
+        rate-limit headers).
     max_wait:
         Longest rate-limit wait (seconds) the client sits out; a longer announced wait
         raises :class:`~procore_nb.RateLimitError` naming the reset time instead.
@@ -201,7 +204,7 @@ class ClientConfig:
     >>> client = Client("sandbox", config=ClientConfig(max_workers=4))
     """
 
-    max_workers: int = 8
+    max_workers: int | None = None
     max_wait: float = 120.0
     retries: int = 5
     backoff_factor: float = 0.5
@@ -212,7 +215,7 @@ class ClientConfig:
     lock_timeout: float = 60.0
 
     def __post_init__(self) -> None:
-        if self.max_workers < 1:
+        if self.max_workers is not None and self.max_workers < 1:
             raise ConfigurationError("ClientConfig.max_workers must be at least 1.")
         if self.retries < 0 or self.max_wait < 0:
             raise ConfigurationError("ClientConfig.retries and max_wait must not be negative.")

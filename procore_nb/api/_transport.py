@@ -213,12 +213,14 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
         bearer: str | Callable[[], str] | None = None,
+        decode: bool = True,
     ) -> Reply:
         """Send one request (retried and paced) and return its reply, whatever the status.
 
         ``bearer`` is an access token, or a function returning one: it is called after the
         pacing wait, right before each attempt, so that it can renew a token that ran out
-        while the request waited.
+        while the request waited. ``decode=False`` leaves a successful answer's body as
+        bytes (for a reader that parses JSON itself); error answers are always decoded.
 
         Raises :class:`~procore_nb.TransportError` when nothing usable came back, and
         :class:`~procore_nb.RateLimitError` when pacing would wait longer than allowed.
@@ -247,7 +249,7 @@ class Transport:
                         stream=True,  # the body is read below, inside this retry loop
                         verify=self.verify,
                     )
-                return self._read(response, started)
+                return self._read(response, started, decode=decode)
             except _BodyError as exc:
                 error = exc
             finally:
@@ -271,7 +273,7 @@ class Transport:
             log.debug("Retrying %s %s after a broken body: %s", method, shown, error)
             retry.sleep()
 
-    def _read(self, response: requests.Response, started: float) -> Reply:
+    def _read(self, response: requests.Response, started: float, *, decode: bool) -> Reply:
         method = response.request.method or "GET"
         try:
             body = response.content
@@ -290,6 +292,8 @@ class Transport:
             response.headers.get(REQUEST_ID_HEADER),
             response.headers.get("X-Rate-Limit-Remaining"),
         )
+        if not decode and response.ok:
+            return Reply(response, body)
         if not body.strip():
             return Reply(response, None)
         try:
