@@ -136,14 +136,26 @@ def _import_conversion() -> Callable[[str | None], PageParser]:
 class _Reader:
     """Fetches pages and parses each in the fetching thread, switching to records on doubt."""
 
-    def __init__(self, pull: Pull, parser: PageParser) -> None:
+    def __init__(self, pull: Pull, conversion: _Background) -> None:
         self.pull = pull
-        self.parser = parser
+        self._conversion = conversion
+        self._parser: PageParser | None = None
+        self._lock = threading.Lock()
         self.records_only = False  # set once a page could not go through Arrow
+
+    @property
+    def parser(self) -> PageParser:
+        """The page parser, once the background import is done (the first caller waits)."""
+        with self._lock:
+            if self._parser is None:
+                self._parser = self._conversion.result()(self.pull.resource)
+            return self._parser
 
     def take(self, reply: Reply, number: int) -> _Got:
         """The page in ``reply``: parsed to Arrow, or decoded when Arrow is not certain."""
         body = reply.data
+        if not isinstance(body, bytes):  # the transport decoded what did not look like a list
+            return _Got(page_of(self.pull.where, reply, number), None, self)
         piece = None if self.records_only else self.parser.parse(body)
         if piece is None:
             self.records_only = True
@@ -176,23 +188,28 @@ def _wave(pull: Pull, left: int) -> int:
     return max(1, min(left, window if window is not None else DEFAULT_WAVE, MAX_WAVE))
 
 
-def _rest(reader: _Reader, numbers: range, wave: int, bar: _Bar) -> dict[int, _Got]:
-    """Pages ``numbers``, fetched and parsed by ``wave`` threads; the first error is raised."""
-    if not numbers:
-        return {}
+def _all_pages(
+    reader: _Reader, first: Reply, numbers: range, *, wave: int, bar: _Bar
+) -> dict[int, _Got]:
+    """Page 1 from ``first`` and pages ``numbers`` fetched by ``wave`` threads, all parsed.
+
+    Page 1 is parsed here while the others are on their way; the first error is raised.
+    """
     got: dict[int, _Got] = {}
     with concurrent.futures.ThreadPoolExecutor(wave, thread_name_prefix="procore_nb-pull") as pool:
         futures = {pool.submit(reader.page, n): n for n in numbers}
         try:
+            got[1] = reader.take(first, 1)
+            del first
+            bar.update(_rows(got[1]))
             pending = set(futures)
             while pending:
                 done, pending = concurrent.futures.wait(
                     pending, timeout=0.5, return_when=concurrent.futures.FIRST_COMPLETED
                 )
                 for future in done:
-                    item = future.result()
-                    got[futures[future]] = item
-                    bar.update(item.piece.rows if item.piece else len(item.page.rows))
+                    got[futures[future]] = item = future.result()
+                    bar.update(_rows(item))
                 bar.tick()
         finally:
             for future in futures:
@@ -261,18 +278,17 @@ def _pages(
     pull: Pull, conversion: _Background, *, progress: bool, label: str
 ) -> tuple[dict[int, _Got] | None, int | None]:
     """Every page up to ``Total``, parsed (None without a ``Total``), and ``Total``."""
-    first_reply = pull.fetch(1, pull.per_page, False)
-    reader = _Reader(pull, conversion.result()(pull.resource))
-    first = reader.take(first_reply, 1)
-    del first_reply
-    total, size = first.page.total, first.page.per_page or pull.per_page
+    first = pull.fetch(1, pull.per_page, False)
+    head = page_of(pull.where, first, 1, rows=[])  # Total and Per-Page, before any parsing
+    total, size = head.total, head.per_page or pull.per_page
     if total is None:
         return None, None
     count = max(1, math.ceil(total / size))
     bar = _progress_bar(progress and count > 1, total=total, label=label, status=pull.status)
     try:
-        bar.update(_rows(first))
-        return {1: first, **_rest(reader, range(2, count + 1), _wave(pull, count - 1), bar)}, total
+        reader = _Reader(pull, conversion)
+        wave = _wave(pull, count - 1)
+        return _all_pages(reader, first, range(2, count + 1), wave=wave, bar=bar), total
     finally:
         bar.close()
 
@@ -290,7 +306,8 @@ def _frame(
     numbers = sorted(got)
     reader = got[1].reader
     last = got[numbers[-1]]
-    more = last.page.has_next is True and _rows(last) >= (last.page.per_page or 1)
+    # A full last page may have more behind it (Link says so, or no Link says otherwise).
+    more = last.page.has_next is not False and _rows(last) >= (last.page.per_page or 1)
     if more or sum(_rows(got[n]) for n in numbers) != total:
         return None  # the data moved while paging, or more rows than Total: read it anew
     if any(got[n].piece is None for n in numbers):

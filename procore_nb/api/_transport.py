@@ -50,6 +50,9 @@ __all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
 log = logging.getLogger(__name__)
 
+#: How a JSON array or object begins: bodies left undecoded must at least look like one.
+_JSON_START = re.compile(rb"\s*[\[{]")
+
 
 def user_agent() -> str:
     """``procore_nb/<version> requests/<version> Python/<version>``."""
@@ -292,8 +295,13 @@ class Transport:
             response.headers.get(REQUEST_ID_HEADER),
             response.headers.get("X-Rate-Limit-Remaining"),
         )
-        if not decode and response.ok:
-            return Reply(response, body)
+        if (
+            not decode
+            and response.ok
+            and _JSON_START.match(body)
+            and body[-64:].strip()[-1:] in b"]}"
+        ):
+            return Reply(response, body)  # whole JSON, as far as its ends show: the reader parses
         if not body.strip():
             return Reply(response, None)
         try:
