@@ -31,7 +31,7 @@ from procore_nb.api._config import (
 )
 from procore_nb.api._paging import iter_pages
 from procore_nb.api._paths import is_compact, project_params
-from procore_nb.api._pull import MAX_WAVE, Pull, read_frame
+from procore_nb.api._pull import MAX_WAVE, Pull, read_frame, warm_up
 from procore_nb.api._session import Session
 from procore_nb.api._tokens import Token, TokenCache, cache_from_name
 from procore_nb.api._transport import Transport
@@ -133,6 +133,7 @@ class Client:
             config=conf,
         )
         self._session = Session(s, auth=self._auth, transport=self._transport, config=conf)
+        warm_up()  # pandas and pyarrow import in the background while the user signs in
 
     def _cache_key(self) -> str:
         s = self._settings

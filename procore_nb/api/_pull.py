@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from procore_nb.frames._pages import PageParser, Piece
 
-__all__ = ["MAX_WAVE", "Pull", "fast_route", "pull_frame", "read_frame"]
+__all__ = ["MAX_WAVE", "Pull", "fast_route", "pull_frame", "read_frame", "warm_up"]
 
 #: Most pages in flight at once, whatever the window allows.
 MAX_WAVE: Final = 32
@@ -126,11 +126,33 @@ class _Background:
         return self._value
 
 
-def _import_conversion() -> Callable[[str | None], PageParser]:
-    """Import the Arrow conversion (pandas, pyarrow): costly once per kernel."""
-    from procore_nb.frames._pages import PageParser
+def _import_conversion() -> Callable[[str | None], PageParser] | None:
+    """Import the conversion (pandas; pyarrow where installed): costly once per kernel."""
+    import procore_nb.frames._convert  # noqa: F401  # imported for its cost, paid here
 
+    if not fast_route():
+        return None
+    try:
+        from procore_nb.frames._pages import PageParser
+    except ImportError:  # a broken pyarrow install: the ordinary route still works
+        return None
     return PageParser
+
+
+_WARM: dict[str, _Background] = {}
+_WARM_LOCK = threading.Lock()
+
+
+def warm_up() -> _Background:
+    """Start importing the conversion in the background, once per process.
+
+    :class:`~procore_nb.Client` calls this when it is made, so that a notebook's first
+    pull does not wait for pandas and pyarrow to import: the sign-in runs meanwhile.
+    """
+    with _WARM_LOCK:
+        if "conversion" not in _WARM:
+            _WARM["conversion"] = _Background(_import_conversion, "procore_nb-import")
+        return _WARM["conversion"]
 
 
 class _Reader:
@@ -144,11 +166,15 @@ class _Reader:
         self.records_only = False  # set once a page could not go through Arrow
 
     @property
-    def parser(self) -> PageParser:
-        """The page parser, once the background import is done (the first caller waits)."""
+    def parser(self) -> PageParser | None:
+        """The page parser once the background import is done (None: pyarrow is missing)."""
         with self._lock:
-            if self._parser is None:
-                self._parser = self._conversion.result()(self.pull.resource)
+            if self._parser is None and not self.records_only:
+                make = self._conversion.result()
+                if make is None:
+                    self.records_only = True
+                else:
+                    self._parser = make(self.pull.resource)
             return self._parser
 
     def take(self, reply: Reply, number: int) -> _Got:
@@ -156,7 +182,8 @@ class _Reader:
         body = reply.data
         if not isinstance(body, bytes):  # the transport decoded what did not look like a list
             return _Got(page_of(self.pull.where, reply, number), None, self)
-        piece = None if self.records_only else self.parser.parse(body)
+        parser = self.parser
+        piece = None if self.records_only or parser is None else parser.parse(body)
         if piece is None:
             self.records_only = True
             try:
@@ -261,7 +288,7 @@ def pull_frame(
     ``stages`` fetches the company's stage names (alongside page 1); ``progress`` shows a
     bar labelled ``label`` for lists of several pages.
     """
-    conversion = _Background(_import_conversion, "procore_nb-import")
+    conversion = warm_up()
     names = _Background(stages, "procore_nb-stages") if stages is not None else None
     try:
         got, total = _pages(pull, conversion, progress=progress, label=label)
