@@ -2,7 +2,8 @@
 
 ``_schema`` says which kind (id, money, timestamp, ...) each column of each resource
 is; ``_kinds`` turns a column of one kind into its pandas dtype; ``_convert`` holds
-:func:`to_frame`, the one conversion every list goes through.
+:func:`to_frame`, the one conversion every list goes through. ``_pages`` and ``_arrow`` give the
+same frame from the pages' bytes through Arrow, when pyarrow is installed.
 
 May import: the shared modules (``_constants``, ``_exceptions``) only.
 """
