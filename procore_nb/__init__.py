@@ -50,6 +50,11 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
+from procore_nb.store._database import StoreBusyError
+from procore_nb.store._store import Store
+from procore_nb.store._sync import SyncReport
+
+Client.store_class = Store
 
 __all__ = [
     "NOOP",
@@ -78,6 +83,9 @@ __all__ = [
     "ReauthenticationRequired",
     "ResponseError",
     "ServerError",
+    "Store",
+    "StoreBusyError",
+    "SyncReport",
     "Token",
     "TokenCache",
     "TokenCacheError",

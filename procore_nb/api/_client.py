@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from procore_nb._exceptions import (
@@ -398,6 +398,12 @@ class Client:
         where, params, company = self._session.prepare(path, params, company_id)
         reply = self._session.call("GET", self.api_url + where.path, params=params, company=company)
         return where.unwrap(reply.data)
+
+    store_class: ClassVar[Any] = None  #: set by procore_nb.store (api may not import it)
+
+    def store(self, path: str | None = None, **options: Any) -> Any:
+        """This company's local store (:class:`procore_nb.Store`): lists synced to DuckDB."""
+        return Client.store_class(self, path, **options)
 
     # -- plumbing ----------------------------------------------------------------------
 

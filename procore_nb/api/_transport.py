@@ -45,6 +45,7 @@ from procore_nb.api._config import is_testing
 from procore_nb.api._pacing import RateGate, seconds_until_reset
 from procore_nb.api._redaction import redact_url
 from procore_nb.api._responses import Reply, malformed_response
+from procore_nb.api._usage import Usage
 
 __all__ = ["ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
@@ -74,17 +75,24 @@ class ProcoreRetry(Retry):
     """
 
     def __init__(
-        self, *args: Any, max_wait: float = 120.0, gate: RateGate | None = None, **kw: Any
+        self,
+        *args: Any,
+        max_wait: float = 120.0,
+        gate: RateGate | None = None,
+        usage: Usage | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
         self.max_wait = max_wait
         self.gate = gate
+        self.usage = usage
 
     def new(self, **kw: Any) -> Self:
         """Copy the policy, keeping ``max_wait`` and ``gate`` (``Retry.new`` drops them)."""
         retry = super().new(**kw)
         retry.max_wait = self.max_wait
         retry.gate = self.gate
+        retry.usage = self.usage
         return retry
 
     def get_backoff_time(self) -> float:
@@ -120,6 +128,8 @@ class ProcoreRetry(Retry):
         _stacktrace: Any = None,
     ) -> Self:
         """Count a retry; give the response back when its announced wait is too long."""
+        if response is not None and self.usage is not None:
+            self.usage.retried()  # an answer Procore counted against the rate limit too
         if response is not None and response.status in {429, 503}:
             wait = self.get_retry_after(response)
             if wait is not None and wait > self.max_wait:
@@ -165,6 +175,8 @@ class Transport:
     ) -> None:
         self.timeout = timeout
         self.gate = RateGate(max_wait=max_wait)
+        #: Requests answered and bytes received, for callers that account for them.
+        self.usage = Usage()
         self.retry = ProcoreRetry(
             total=retries,
             other=0,  # TLS verification failures and the like do not heal by retrying
@@ -174,6 +186,7 @@ class Transport:
             raise_on_status=False,
             max_wait=max_wait,
             gate=self.gate,
+            usage=self.usage,
         )
         self.ca_file = ca_file
         self.session = requests.Session()
@@ -281,6 +294,7 @@ class Transport:
             requests.exceptions.ContentDecodingError,
         ) as exc:
             raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
+        self.usage.answered(len(body), response.headers.get("Date"))
         log.debug(
             "%s %s -> %s in %.0f ms (request id %s, rate limit remaining %s)",
             method,

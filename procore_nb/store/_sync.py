@@ -1,0 +1,289 @@
+"""One sync of one resource: plan each scope, pull in batches, write each scope atomically.
+
+Scopes are pulled in batches through the source (which fans a batch out over its projects
+concurrently, paced under the rate limits), and each scope of a batch is written in its own
+transaction with its new sync state. An error or Ctrl-C while a batch is pulled writes none
+of it; batches already written stay, each scope whole, and the next sync goes on from there.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from procore_nb.store._database import Database
+from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
+from procore_nb.store._source import Pulled, Source, window_end
+from procore_nb.store._tables import SYNC_TABLE, Counts, ensure_catalog, prepare, write_scope
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+__all__ = ["SyncReport", "last_steps", "sync_resource"]
+
+#: Scopes pulled together: enough to keep every connection busy, few enough that an
+#: interrupted sync keeps most of its work.
+BATCH = 50
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: per resource, rows added, changed and deleted, and what it cost.
+
+    ``requests`` and ``bytes`` are measured (retries included); ``modes`` counts the scopes
+    pulled whole, as changes, or as changes and ids; ``skipped`` names the scopes Procore
+    refused (403 or 404), which keep their previous rows.
+    """
+
+    resource: str
+    scopes: int = 0
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    modes: dict[str, int] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        how = ", ".join(f"{n} {mode}" for mode, n in sorted(self.modes.items())) or "nothing"
+        text = (
+            f"{self.resource}: {self.scopes} scope(s) ({how}); {self.added} added, "
+            f"{self.changed} changed, {self.deleted} deleted, {self.rows} rows held; "
+            f"{self.requests} request(s), {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
+        )
+        if self.skipped:
+            text += f"; {len(self.skipped)} scope(s) skipped (no access)"
+        return text
+
+
+def last_steps(
+    connection: duckdb.DuckDBPyConnection, resource: str
+) -> dict[int, tuple[Step, datetime]]:
+    """Each synced scope of ``resource``: its :class:`Step` and when it was synced."""
+    ensure_catalog(connection)
+    rows = connection.execute(
+        f"SELECT scope, since, rows, synced_at FROM {SYNC_TABLE} WHERE resource = ?", [resource]
+    ).fetchall()
+    return {int(s): (Step(_utc(since), int(n)), _utc(at)) for s, since, n, at in rows}
+
+
+def _utc(value: Any) -> datetime:
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _chunks(items: Sequence[ScopePlan], size: int) -> Iterator[list[ScopePlan]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _groups(plans: Sequence[ScopePlan]) -> list[list[ScopePlan]]:
+    """Plans that can share a pull: the same mode and the same window."""
+    groups: dict[tuple[Mode, datetime | None], list[ScopePlan]] = {}
+    for item in plans:
+        groups.setdefault((item.mode, item.window_start), []).append(item)
+    return list(groups.values())
+
+
+def _deleted_mask(frame: pd.DataFrame) -> Any:
+    import pandas as pd
+
+    mask = pd.Series(False, index=frame.index)
+    if "deleted_at" in frame.columns:
+        mask |= frame["deleted_at"].notna()
+    if "deleted" in frame.columns:
+        mask |= frame["deleted"].fillna(False).astype(bool)
+    return mask
+
+
+@dataclass
+class _Batch:
+    plans: list[ScopePlan]
+    pulled: Pulled
+    ids: Pulled | None
+    since: datetime
+    spent: tuple[int, int]
+
+
+class _Run:
+    def __init__(
+        self, db: Database, source: Source, resource: Resource, names: dict[int, str]
+    ) -> None:
+        self.db = db
+        self.source = source
+        self.resource = resource
+        self.names = names
+        self.report = SyncReport(resource.name)
+
+    def pull(self, plans: list[ScopePlan]) -> _Batch:
+        source, resource = self.source, self.resource
+        scopes = [p.scope for p in plans]
+        started = time.monotonic()
+        before = source.spent()
+        first = plans[0]
+        changed = None
+        if first.window_start is not None:
+            changed = (first.window_start, window_end(source.server_time()))
+        pulled = source.pull(resource, scopes, changed=changed)
+        ids = None
+        if first.mode is Mode.CHANGES_AND_IDS:
+            ids = source.pull(resource, scopes, ids_only=True)
+        spent = source.spent() - before
+        # The server's clock when this pull began: a row written after it is changed later.
+        since = source.server_time() - timedelta(seconds=time.monotonic() - started)
+        return _Batch(plans, pulled, ids, since, (spent.requests, spent.bytes))
+
+    def write(self, batch: _Batch) -> None:
+        import pandas as pd
+
+        resource, report = self.resource, self.report
+        frame = batch.pulled.frame.reset_index(drop=True)
+        prepared = prepare(frame, batch.pulled.scopes)
+        rows_of: dict[int, list[int]] = {}
+        for position, scope in enumerate(batch.pulled.scopes):
+            rows_of.setdefault(scope, []).append(position)
+        id_rows: dict[int, list[Any]] = {}
+        if batch.ids is not None:
+            keys = batch.ids.frame[resource.key].tolist() if len(batch.ids.frame) else []
+            for scope, key in zip(batch.ids.scopes, keys, strict=True):
+                id_rows.setdefault(scope, []).append(key)
+        deleted = _deleted_mask(frame) if batch.plans[0].mode is Mode.CHANGES else None
+        total_rows = max(1, len(frame))
+        skipped = {**batch.pulled.skipped, **(batch.ids.skipped if batch.ids else {})}
+        with self.db.connect() as connection:
+            ensure_catalog(connection)
+            for plan in batch.plans:
+                if plan.scope in skipped:
+                    report.skipped[plan.scope] = skipped[plan.scope]
+                    continue
+                where = rows_of.get(plan.scope, [])
+                rows = frame.iloc[where]
+                ready = prepared.iloc[where]
+                gone: list[Any] = []
+                if deleted is not None and len(rows):
+                    mask = deleted.iloc[where].to_numpy()
+                    gone = rows.loc[mask, resource.key].tolist()
+                    rows, ready = rows.loc[~mask], ready.loc[~mask]
+                share = len(where) / total_rows
+                cost = (
+                    math.ceil(batch.spent[0] * share)
+                    if len(batch.plans) == 1
+                    else max(1, math.ceil(len(where) / resource.per_page))
+                )
+                connection.begin()
+                try:
+                    counts = write_scope(
+                        connection,
+                        resource=resource.name,
+                        key=resource.key,
+                        scope=plan.scope,
+                        rows=rows,
+                        prepared=pd.DataFrame(ready).reset_index(drop=True),
+                        replace=plan.mode is Mode.WHOLE,
+                        deleted=gone,
+                        keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
+                    )
+                    self._remember(
+                        connection, plan, batch.since, counts, (cost, int(batch.spent[1] * share))
+                    )
+                except BaseException:
+                    connection.rollback()
+                    raise
+                connection.commit()
+                self._count(plan, counts)
+
+    def _remember(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        plan: ScopePlan,
+        since: datetime,
+        counts: Counts,
+        spent: tuple[int, int],
+    ) -> None:
+        connection.execute(
+            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        )
+        connection.execute(
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.resource.name,
+                plan.scope,
+                self.names.get(plan.scope, ""),
+                str(plan.mode),
+                since,
+                datetime.now(UTC),
+                counts.rows,
+                counts.added,
+                counts.changed,
+                counts.deleted,
+                spent[0],
+                spent[1],
+            ],
+        )
+
+    def _count(self, plan: ScopePlan, counts: Counts) -> None:
+        report = self.report
+        report.scopes += 1
+        report.rows += counts.rows
+        report.added += counts.added
+        report.changed += counts.changed
+        report.deleted += counts.deleted
+        report.modes[str(plan.mode)] = report.modes.get(str(plan.mode), 0) + 1
+
+
+def sync_resource(
+    db: Database,
+    source: Source,
+    resource: Resource,
+    scopes: dict[int, str],
+    *,
+    overlap: timedelta,
+    progress: bool = False,
+) -> SyncReport:
+    """Bring ``scopes`` (id -> name) of ``resource`` up to date and report what it took."""
+    started = time.monotonic()
+    with db.connect() as connection:
+        steps = last_steps(connection, resource.name)
+    plans = [
+        plan_scope(resource, scope, steps[scope][0] if scope in steps else None, overlap=overlap)
+        for scope in scopes
+    ]
+    run = _Run(db, source, resource, scopes)
+    bar = _bar(progress, len(plans), resource.name)
+    spent_before = source.spent()
+    try:
+        for group in _groups(plans):
+            for chunk in _chunks(group, BATCH):
+                run.write(run.pull(chunk))
+                bar.update(len(chunk))
+    finally:
+        bar.close()
+        spent = source.spent() - spent_before
+        run.report.requests, run.report.bytes = spent.requests, spent.bytes
+        run.report.seconds = time.monotonic() - started
+    return run.report
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        del n
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(show: bool, total: int, label: str) -> Any:
+    if not show or total <= 1:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="scope", desc=f"sync {label}", leave=True)
