@@ -1,0 +1,37 @@
+"""Fixtures for the store's tests: a store over rows held in memory, and stores of a sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procore_nb import Store
+from procore_nb.store._plan import Resource
+
+from store_memory import MemorySource
+
+#: One resource of each kind the planner tells apart.
+RESOURCES = {
+    "logs": Resource("logs", per_page=2),  # no filters[updated_at]: always whole
+    "rfis": Resource("rfis", incremental=True, per_page=2),  # no cheaper id list
+    "events": Resource("events", incremental=True, include_deleted=True, per_page=2),
+    "items": Resource("items", incremental=True, per_page=2, id_page=100),  # an ids view
+}
+
+
+@pytest.fixture
+def source() -> MemorySource:
+    """Two projects with five rows of each resource."""
+    memory = MemorySource(dict(RESOURCES))
+    for name in RESOURCES:
+        for project in (11, 12, 11, 12, 11):
+            memory.create(name, project)
+    memory.advance()
+    return memory
+
+
+@pytest.fixture
+def store(source: MemorySource, tmp_path: Path) -> Store:
+    """A store of ``source`` in a fresh file."""
+    return Store(source, tmp_path / "store.duckdb", overlap=30)
