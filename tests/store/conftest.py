@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from store_memory import MemorySource
 
 from procore_nb import Store
 from procore_nb.store._plan import Resource
-
-from store_memory import MemorySource
 
 #: One resource of each kind the planner tells apart.
 RESOURCES = {

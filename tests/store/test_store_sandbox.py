@@ -75,7 +75,8 @@ def test_changes_window_is_sent_as_procore_wants_it(sb: Sandbox, tmp_path: Path)
     store.sync("projects")
     sb.advance(3600)
     report = store.sync("projects")  # one page: whole is as cheap, and finds deletions
-    assert report.requests == 1 and report.deleted == 0
+    assert report.requests == 1
+    assert report.deleted == 0
     assert store.info()["rows"].tolist() == [report.rows]
 
 
