@@ -160,3 +160,31 @@ def test_two_processes_share_one_store(sb: Sandbox, tmp_path: Path) -> None:
     store = Store(client, path)
     pd.testing.assert_frame_equal(store.frame("projects", max_age=None), expected)
     assert sorted(store.info()["resource"]) == ["project_stages", "projects"]
+
+
+def test_command_line_sync_and_info(
+    sb: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """procore-nb sync summarises rows and requests; procore-nb store info lists the resources."""
+    from procore_nb.cli._main import main
+
+    for name, value in {
+        "PROCORE_API_URL": sb.url,
+        "PROCORE_CLIENT_ID": sb.client_id,
+        "PROCORE_CLIENT_SECRET": sb.client_secret,
+        "PROCORE_COMPANY_ID": str(sb.company_id),
+    }.items():
+        monkeypatch.setenv(name, value)
+    procore_nb.Client(progress=False).exchange_code(sb.authorize())  # cached, as after login
+    path = str(tmp_path / "cli.duckdb")
+    assert main(["sync", "projects", "project_stages", "--path", path, "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "projects: 1 scope(s)" in out
+    assert "Done:" in out
+    assert "request(s) spent" in out
+    assert main(["store", "info", "--path", path]) == 0
+    out = capsys.readouterr().out
+    assert "project_stages" in out
+    assert "projects" in out
+    assert main(["sync", "rfis-typo", "--path", path]) == 1
+    assert "Known resources" in capsys.readouterr().err
