@@ -17,7 +17,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "procore_nb"
 SHARED = frozenset({"_constants", "_exceptions"})
 
 #: Facade modules: the public API and the old import paths of modules that moved.
-FACADES = frozenset({"__init__", "__main__", "demo", "export", "summaries", "widgets"})
+FACADES = frozenset(
+    {"__init__", "__main__", "demo", "dlt_source", "export", "summaries", "widgets"}
+)
 
 #: Each room and the rooms it may import (besides itself and the shared modules).
 ALLOWED: dict[str, frozenset[str]] = {
