@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from procore_nb._constants import MAX_PER_PAGE
+from procore_nb._constants import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from procore_nb._exceptions import ConfigurationError
 from procore_nb.api._usage import Spent
 from procore_nb.store._plan import Resource
@@ -91,20 +91,21 @@ _BUILT_IN: Mapping[str, Resource] = {
 }
 
 
-def _flag(value: Any) -> bool:
-    return bool(value) and str(value).lower() not in {"false", "no", "0", "nan", "none"}
-
-
 def _from_registry(row: Mapping[str, Any]) -> Resource:
-    """A :class:`Resource` from a row of ``client.resources()``."""
-    scope = str(row.get("scope", "")).lower()
-    per_page = row.get("per_page") or row.get("max_per_page") or 100
+    """A :class:`Resource` from a row of ``client.resources()``.
+
+    ``incremental`` names the filters the resource takes among ``updated_at``,
+    ``created_at`` and ``include_deleted``; ``scope`` is ``project_path``,
+    ``project_query``, ``company_path``, ``company_query`` or ``none``.
+    """
+    filters = str(row.get("incremental") or "")
+    per_page = row.get("max_per_page") or row.get("per_page") or DEFAULT_PER_PAGE
     return Resource(
         str(row["name"]),
-        key=str(row.get("key") or row.get("primary_key") or "id"),
-        project_scoped="project" in scope,
-        incremental=_flag(row.get("incremental", row.get("updated_at"))),
-        include_deleted=_flag(row.get("include_deleted")),
+        key=str(row.get("key") or "id"),
+        project_scoped=str(row.get("scope", "")).startswith("project"),
+        incremental="updated_at" in filters,
+        include_deleted="include_deleted" in filters,
         per_page=int(per_page),
     )
 
@@ -168,7 +169,7 @@ class ClientSource:
         """Pull ``scopes`` of ``resource`` through the client (see :class:`Source`)."""
         filters: dict[str, Any] = {}
         if changed is not None:
-            filters["updated_at"] = tuple(t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in changed)
+            filters["updated_at"] = changed
             if resource.include_deleted:
                 filters["include_deleted"] = "with"
         if not resource.project_scoped:

@@ -16,6 +16,7 @@ from sandboxed import sandbox_client
 import procore_nb
 from procore_nb import Store
 from procore_nb.sandbox import Sandbox
+from procore_nb.store._source import ClientSource, window_end
 
 
 @pytest.fixture(autouse=True)
@@ -68,16 +69,35 @@ def test_rerun_within_max_age_sends_nothing(sb: Sandbox, tmp_path: Path) -> None
     pd.testing.assert_frame_equal(first, again)
 
 
-def test_changes_window_is_sent_as_procore_wants_it(sb: Sandbox, tmp_path: Path) -> None:
-    """A second sync sends filters[updated_at]=START...END, which the server accepts."""
+def test_a_one_page_list_resyncs_whole_for_one_request(sb: Sandbox, tmp_path: Path) -> None:
+    """A list that fits one page costs one request whole, which also finds deletions."""
     client = sandbox_client(sb)
     store = Store(client, tmp_path / "s.duckdb")
     store.sync("projects")
     sb.advance(3600)
-    report = store.sync("projects")  # one page: whole is as cheap, and finds deletions
-    assert report.requests == 1
+    sb.reset_counters()
+    report = store.sync("projects")
+    assert report.modes == {"whole": 1}
+    assert report.requests == _rest_requests(sb) == 1
     assert report.deleted == 0
     assert store.info()["rows"].tolist() == [report.rows]
+
+
+def test_changes_window_reaches_the_server_as_a_range(sb: Sandbox) -> None:
+    """The source sends the window as filters[updated_at]=START...END and gets those rows."""
+    client = sandbox_client(sb)
+    everything = client.projects(status="all")
+    middle = everything["updated_at"].sort_values().iloc[len(everything) // 2]
+    start = middle.to_pydatetime()
+    source = ClientSource(client)
+    pulled = source.pull(
+        source.resource("projects"),
+        [sb.company_id],
+        changed=(start, window_end(source.server_time())),
+    )
+    expected = everything[everything["updated_at"] >= middle]["id"].tolist()
+    assert sorted(pulled.frame["id"].tolist()) == sorted(expected)
+    assert pulled.scopes == [sb.company_id] * len(expected)
 
 
 def test_a_token_that_expires_mid_sync_is_renewed(sb: Sandbox, tmp_path: Path) -> None:
