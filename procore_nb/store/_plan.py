@@ -8,7 +8,10 @@ Procore's rate limits count requests, so the plan compares requests, scope by sc
 - otherwise the changes alone miss deletions: pulling the changes and then listing the ids
   (in the cheapest view the endpoint has) is chosen only where it costs fewer requests than
   pulling the scope whole. A scope that fits one page costs one request whole, which no
-  incremental pull can beat.
+  incremental pull can beat;
+- unless the store was told that deletions may wait (``deletions_every``): then, between
+  whole pulls at most that far apart, such scopes pull only their changes (one request,
+  a fraction of the bytes), and rows deleted in Procore stay until the next whole pull.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class Step:
 
     since: datetime  # the server time that sync started at
     rows: int
+    exact_since: datetime | None = None  # start of the last sync that found every deletion
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,13 @@ def _pages(rows: int, size: int) -> int:
 
 
 def plan_scope(
-    resource: Resource, scope: int, last: Step | None, *, overlap: timedelta
+    resource: Resource,
+    scope: int,
+    last: Step | None,
+    *,
+    overlap: timedelta,
+    deletions_every: timedelta = timedelta(0),
+    now: datetime | None = None,
 ) -> ScopePlan:
     """The cheapest correct way to bring ``scope`` up to date.
 
@@ -90,9 +100,12 @@ def plan_scope(
     if resource.include_deleted:
         # The changes of a scope that fit one page; more changes page on, like a whole pull.
         return ScopePlan(scope, Mode.CHANGES, 1, start)
-    if resource.id_page is None:
-        return whole
-    cost = 1 + _pages(last.rows, resource.id_page)
-    if cost < whole.requests:
-        return ScopePlan(scope, Mode.CHANGES_AND_IDS, cost, start)
+    if resource.id_page is not None:
+        cost = 1 + _pages(last.rows, resource.id_page)
+        if cost < whole.requests:
+            return ScopePlan(scope, Mode.CHANGES_AND_IDS, cost, start)
+    exact = last.exact_since
+    now = now or last.since
+    if deletions_every > timedelta(0) and exact is not None and now - exact < deletions_every:
+        return ScopePlan(scope, Mode.CHANGES, 1, start)  # deletions wait for a whole pull
     return whole

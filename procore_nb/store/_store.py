@@ -87,6 +87,12 @@ class Store:
         Seconds to wait for another kernel that is using the file before giving up.
     progress:
         Show a progress bar over scopes (default: the client's setting).
+    deletions_every:
+        ``0`` (default): every sync finds every deletion, pulling whole the scopes where
+        that is the only way (resources without ``filters[include_deleted]``, such as
+        RFIs). ``"1d"`` (or another duration): such scopes pull only their changes, and a
+        whole pull at most that often removes the rows deleted since: far fewer bytes, at
+        the price of deleted rows lingering that long.
 
     Examples
     --------
@@ -104,12 +110,14 @@ class Store:
         overlap: float = 120.0,
         wait: float = 60.0,
         progress: bool | None = None,
+        deletions_every: str | float | timedelta = 0,
     ) -> None:
         source = cast("Source", client) if hasattr(client, "pull") else ClientSource(client)
         if overlap < 0 or wait < 0:
             raise ConfigurationError("overlap and wait are seconds and cannot be negative.")
         self.source = source
         self.overlap = timedelta(seconds=overlap)
+        self.deletions_every = parse_age(deletions_every) or timedelta(0)
         self.progress = bool(getattr(client, "progress", False)) if progress is None else progress
         self.path = Path(path).expanduser() if path is not None else _default_path(source.label)
         self._db = Database(self.path, wait=wait)
@@ -165,9 +173,18 @@ class Store:
                 )
             scopes = self._scopes(spec, projects, max_age=timedelta(0))
             show = self.progress if progress is None else progress
-            return sync_resource(
-                self._db, self.source, spec, scopes, overlap=self.overlap, progress=show
-            )
+            return self._sync(spec, scopes, progress=show)
+
+    def _sync(self, spec: Resource, scopes: dict[int, str], *, progress: bool) -> SyncReport:
+        return sync_resource(
+            self._db,
+            self.source,
+            spec,
+            scopes,
+            overlap=self.overlap,
+            deletions_every=self.deletions_every,
+            progress=progress,
+        )
 
     def _scopes(
         self, spec: Resource, projects: Any, *, max_age: timedelta | None
@@ -189,9 +206,7 @@ class Store:
     def _listed_projects(self, *, active_only: bool, max_age: timedelta | None) -> dict[int, str]:
         listing = self.source.resource("projects")
         if max_age is not None and self._stale(listing, [self.source.company_id], max_age):
-            sync_resource(
-                self._db, self.source, listing, {self.source.company_id: ""}, overlap=self.overlap
-            )
+            self._sync(listing, {self.source.company_id: ""}, progress=False)
         where = " WHERE active" if active_only else ""
         with self._db.connect() as connection:
             if not table_exists(connection, "projects"):
@@ -255,14 +270,7 @@ class Store:
                 # Another kernel may have synced while this one waited: check again.
                 stale = held and self._stale(spec, list(scopes), age)
                 if stale:
-                    sync_resource(
-                        self._db,
-                        self.source,
-                        spec,
-                        scopes,
-                        overlap=self.overlap,
-                        progress=self.progress,
-                    )
+                    self._sync(spec, scopes, progress=self.progress)
         with self._db.connect() as connection:
             frame = read_frame(connection, spec.name, key=spec.key, scopes=list(scopes))
             steps = last_steps(connection, spec.name)

@@ -70,9 +70,13 @@ def last_steps(
     """Each synced scope of ``resource``: its :class:`Step` and when it was synced."""
     ensure_catalog(connection)
     rows = connection.execute(
-        f"SELECT scope, since, rows, synced_at FROM {SYNC_TABLE} WHERE resource = ?", [resource]
+        f"SELECT scope, since, rows, synced_at, exact_since FROM {SYNC_TABLE} WHERE resource = ?",
+        [resource],
     ).fetchall()
-    return {int(s): (Step(_utc(since), int(n)), _utc(at)) for s, since, n, at in rows}
+    return {
+        int(s): (Step(_utc(since), int(n), _utc(exact) if exact else None), _utc(at))
+        for s, since, n, at, exact in rows
+    }
 
 
 def _utc(value: Any) -> datetime:
@@ -115,12 +119,18 @@ class _Batch:
 
 class _Run:
     def __init__(
-        self, db: Database, source: Source, resource: Resource, names: dict[int, str]
+        self,
+        db: Database,
+        source: Source,
+        resource: Resource,
+        names: dict[int, str],
+        exact: dict[int, datetime | None],
     ) -> None:
         self.db = db
         self.source = source
         self.resource = resource
         self.names = names
+        self.exact = exact  # per scope: when the last sync that found every deletion began
         self.report = SyncReport(resource.name)
 
     def pull(self, plans: list[ScopePlan]) -> _Batch:
@@ -212,14 +222,17 @@ class _Run:
             f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
             [self.resource.name, plan.scope],
         )
+        finds_deletions = plan.mode is not Mode.CHANGES or self.resource.include_deleted
+        exact = since if finds_deletions else self.exact.get(plan.scope)
         connection.execute(
-            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 self.resource.name,
                 plan.scope,
                 self.names.get(plan.scope, ""),
                 str(plan.mode),
                 since,
+                exact,
                 datetime.now(UTC),
                 counts.rows,
                 counts.added,
@@ -247,17 +260,31 @@ def sync_resource(
     scopes: dict[int, str],
     *,
     overlap: timedelta,
+    deletions_every: timedelta = timedelta(0),
     progress: bool = False,
 ) -> SyncReport:
-    """Bring ``scopes`` (id -> name) of ``resource`` up to date and report what it took."""
+    """Bring ``scopes`` (id -> name) of ``resource`` up to date and report what it took.
+
+    ``deletions_every`` lets scopes whose deletions cost a whole pull to find pull only
+    their changes in between whole pulls at most that far apart (see ``_plan``).
+    """
     started = time.monotonic()
     with db.connect() as connection:
         steps = last_steps(connection, resource.name)
+    now = source.server_time()
     plans = [
-        plan_scope(resource, scope, steps[scope][0] if scope in steps else None, overlap=overlap)
+        plan_scope(
+            resource,
+            scope,
+            steps[scope][0] if scope in steps else None,
+            overlap=overlap,
+            deletions_every=deletions_every,
+            now=now,
+        )
         for scope in scopes
     ]
-    run = _Run(db, source, resource, scopes)
+    exact = {scope: step.exact_since for scope, (step, _) in steps.items()}
+    run = _Run(db, source, resource, scopes, exact)
     bar = _bar(progress, len(plans), resource.name)
     spent_before = source.spent()
     try:

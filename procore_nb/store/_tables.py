@@ -53,7 +53,8 @@ def ensure_catalog(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         f"""CREATE TABLE IF NOT EXISTS {SYNC_TABLE} (
             resource VARCHAR, scope BIGINT, scope_name VARCHAR, mode VARCHAR,
-            since TIMESTAMPTZ, synced_at TIMESTAMPTZ, rows BIGINT, added BIGINT,
+            since TIMESTAMPTZ, exact_since TIMESTAMPTZ, synced_at TIMESTAMPTZ, rows BIGINT,
+            added BIGINT,
             changed BIGINT, deleted BIGINT, requests BIGINT, bytes BIGINT)"""
     )
     connection.execute(

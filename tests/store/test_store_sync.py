@@ -206,3 +206,22 @@ def test_plan_never_costs_more_than_a_whole_pull() -> None:
             assert plan.requests <= whole
             if spec.id_page and plan.mode is Mode.WHOLE:
                 assert 1 + max(1, -(-rows // 1000)) >= whole
+
+
+def test_deletions_may_wait_for_a_whole_pull(source: MemorySource, tmp_path: Path) -> None:
+    """With deletions_every, one-page scopes pull only changes until the next whole pull."""
+    store = Store(source, tmp_path / "s.duckdb", overlap=30, deletions_every="1h")
+    store.sync("rfis", projects=PROJECTS)
+    gone = source.live("rfis")[0]
+    source.delete("rfis", gone)
+    source.update("rfis", source.live("rfis")[0])
+    source.advance(600)
+    report = store.sync("rfis", projects=PROJECTS)
+    assert report.modes == {"changes": 2}
+    assert report.changed == 1
+    assert gone in store.frame("rfis", projects=PROJECTS, max_age=None)["id"].tolist()
+    source.advance(3600)
+    report = store.sync("rfis", projects=PROJECTS)
+    assert report.modes == {"whole": 2}
+    assert report.deleted == 1
+    _same_as_full(store, source, "rfis")
