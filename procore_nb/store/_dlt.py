@@ -1,12 +1,14 @@
 """A dlt source built from the registry: Procore resources into any dlt destination.
 
 Each resource becomes a dlt resource with its primary key. Where Procore supports
-``filters[updated_at]`` it loads incrementally (``merge``) with a cursor on ``updated_at``
-that reaches back by an overlap; where it also supports ``filters[include_deleted]``, deleted
-records arrive in the same answers and are removed from the destination (``deleted_at`` is a
-``hard_delete`` column). Resources without ``filters[updated_at]`` are loaded whole
-(``replace``). Project-scoped resources fan out over the company's projects through the
-client, signed in as the notebook is.
+``filters[updated_at]`` and ``filters[include_deleted]``, it loads incrementally (``merge``)
+with a cursor on ``updated_at`` that reaches back by an overlap, and deleted records, which
+arrive in the same answers, are removed from the destination (``deleted_at`` is a
+``hard_delete`` column). Resources with ``filters[updated_at]`` alone load incrementally too
+with ``exact=False``; by default they are loaded whole (``replace``), because their deletions
+show only in a whole pull. Resources without ``filters[updated_at]`` are loaded whole.
+Project-scoped resources fan out over the company's projects through the client, signed in
+as the notebook is.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def procore_source(
     *,
     projects: str | Sequence[int] = "active",
     overlap: float = 120.0,
+    exact: bool = True,
 ) -> Any:
     """A dlt source of ``resources`` for ``client``'s company.
 
@@ -78,6 +81,11 @@ def procore_source(
         Where project-scoped resources are read: ``"active"``, ``"all"`` or ids.
     overlap:
         Seconds each incremental window reaches back before the last cursor value.
+    exact:
+        ``True`` (default): resources whose deletions Procore reports only by leaving them
+        out (no ``filters[include_deleted]``, such as RFIs) are loaded whole every run, so
+        the destination never keeps a deleted record. ``False``: they load incrementally
+        too, and records deleted in Procore stay in the destination.
 
     Examples
     --------
@@ -113,7 +121,7 @@ def procore_source(
                 yield from records(source.pull(spec, batch, changed=changed).frame)
 
     def build(spec: Resource) -> Any:
-        if not spec.incremental:
+        if not spec.incremental or (exact and not spec.include_deleted):
 
             def whole() -> Iterator[dict[str, Any]]:
                 yield from pull(spec, None)

@@ -28,7 +28,7 @@ def sb() -> Iterator[Sandbox]:
         yield sandbox
 
 
-def _load(sb: Sandbox, folder: Path, name: str, runs: int) -> pd.DataFrame:
+def _load(sb: Sandbox, folder: Path, name: str, runs: int, *, exact: bool) -> pd.DataFrame:
     import dlt
 
     from procore_nb.dlt_source import procore_source
@@ -41,16 +41,17 @@ def _load(sb: Sandbox, folder: Path, name: str, runs: int) -> pd.DataFrame:
         dataset_name="procore",
     )
     for _ in range(runs):
-        pipeline.run(procore_source(client, ["projects", "project_stages"]))
+        pipeline.run(procore_source(client, ["projects", "project_stages"], exact=exact))
     with duckdb.connect(str(folder / f"{name}.duckdb")) as connection:
         frame = connection.execute("select * from procore.projects order by id").df()
     return frame.drop(columns=[c for c in frame.columns if c.startswith("_dlt")])
 
 
-def test_two_runs_equal_a_fresh_full_pull(sb: Sandbox, tmp_path: Path) -> None:
-    """Loading twice (the second incremental) gives the table a single fresh load gives."""
-    twice = _load(sb, tmp_path, "twice", runs=2)
-    fresh = _load(sb, tmp_path, "fresh", runs=1)
+@pytest.mark.parametrize("exact", [True, False])
+def test_two_runs_equal_a_fresh_full_pull(sb: Sandbox, tmp_path: Path, exact: bool) -> None:
+    """Loading twice (incremental with exact=False) gives the table one fresh load gives."""
+    twice = _load(sb, tmp_path, "twice", runs=2, exact=exact)
+    fresh = _load(sb, tmp_path, "fresh", runs=1, exact=exact)
     pd.testing.assert_frame_equal(twice, fresh)
     client = sandbox_client(sb)
     assert twice["id"].tolist() == sorted(client.projects(status="all")["id"].tolist())
