@@ -32,6 +32,30 @@ __all__ = ["procore_source", "records"]
 _INSTALL = "pip install 'procore_nb[dlt]'"
 
 
+def column_hints(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """dlt column types from the frame's dtypes, so that a column that happens to be empty
+    in one load is still created with its type (and every load makes the same table)."""
+    import pandas as pd
+
+    hints: dict[str, dict[str, Any]] = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
+            kind = "timestamp"
+        elif isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
+            kind = "text" if not pd.api.types.is_object_dtype(dtype) else "json"
+        elif pd.api.types.is_bool_dtype(dtype):
+            kind = "bool"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = "bigint"
+        elif pd.api.types.is_float_dtype(dtype):
+            kind = "double"
+        else:
+            kind = "json"
+        hints[str(name)] = {"data_type": kind, "nullable": True}
+    return hints
+
+
 def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """The rows of ``frame`` as plain dicts: missing values as ``None``, timestamps as
     ``datetime``, objects (``custom_fields``, lists) as they are."""
@@ -41,7 +65,7 @@ def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     converted = []
     for name in columns:
         column = frame[name]
-        if isinstance(column.dtype, pd.DatetimeTZDtype):
+        if isinstance(column.dtype, pd.DatetimeTZDtype) or column.dtype.kind == "M":
             values = [None if pd.isna(v) else v.to_pydatetime() for v in column.tolist()]
         else:
             values = [
@@ -110,7 +134,7 @@ def procore_source(
         listed = client.projects(status="all" if projects == "all" else "active")
         return [int(v) for v in listed["id"].tolist()]
 
-    def pull(spec: Resource, since: datetime | None) -> Iterator[dict[str, Any]]:
+    def pull(spec: Resource, since: datetime | None) -> Iterator[Any]:
         where = scopes() if spec.project_scoped else [source.company_id]
         changed = None if since is None else (since, window_end(source.server_time()))
         # Batches of projects keep memory bounded on companies with many projects.
@@ -118,12 +142,17 @@ def procore_source(
         for start in range(0, max(1, math.ceil(len(where) / size)) * size, size):
             batch = where[start : start + size]
             if batch:
-                yield from records(source.pull(spec, batch, changed=changed).frame)
+                frame = source.pull(spec, batch, changed=changed).frame
+                columns = column_hints(frame)
+                if spec.include_deleted and "deleted_at" in columns:
+                    columns["deleted_at"]["hard_delete"] = True
+                hints = dlt.mark.make_hints(columns=columns)
+                yield dlt.mark.with_hints(list(records(frame)), hints)
 
     def build(spec: Resource) -> Any:
         if not spec.incremental or (exact and not spec.include_deleted):
 
-            def whole() -> Iterator[dict[str, Any]]:
+            def whole() -> Iterator[Any]:
                 yield from pull(spec, None)
 
             return dlt.resource(
@@ -138,7 +167,7 @@ def procore_source(
             updated_at: Any = dlt.sources.incremental(  # noqa: B008 - dlt injects the cursor here
                 "updated_at", on_cursor_value_missing="include", range_start="closed"
             ),
-        ) -> Iterator[dict[str, Any]]:
+        ) -> Iterator[Any]:
             yield from pull(spec, _cursor_start(updated_at.last_value, lag))
 
         hints: dict[str, Any] = {}
