@@ -15,7 +15,7 @@ from procore_nb.store._database import Database, StoreBusyError
 from procore_nb.store._plan import Resource
 from procore_nb.store._source import ClientSource, Source
 from procore_nb.store._sync import SyncReport, last_steps, sync_resource
-from procore_nb.store._tables import SYNC_TABLE, quote, read_frame, table_exists
+from procore_nb.store._tables import SYNC_TABLE, quote, read_frame, stamp, table_exists
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +121,9 @@ class Store:
         self.progress = bool(getattr(client, "progress", False)) if progress is None else progress
         self.path = Path(path).expanduser() if path is not None else _default_path(source.label)
         self._db = Database(self.path, wait=wait)
+        #: The last frames read, by resource and scopes, with the sync states they reflect:
+        #: a rerun within max_age then costs a copy, not a read and a conversion.
+        self._frames: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], pd.DataFrame]] = {}
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -271,9 +274,7 @@ class Store:
                 stale = held and self._stale(spec, list(scopes), age)
                 if stale:
                     self._sync(spec, scopes, progress=self.progress)
-        with self._db.connect() as connection:
-            frame = read_frame(connection, spec.name, key=spec.key, scopes=list(scopes))
-            steps = last_steps(connection, spec.name)
+        frame, steps = self._read(spec, list(scopes))
         synced = [steps[s][1] for s in scopes if s in steps]
         frame.attrs.update(
             resource=spec.name,
@@ -282,6 +283,20 @@ class Store:
             rows=len(frame),
         )
         return frame
+
+    def _read(
+        self, spec: Resource, scopes: list[int]
+    ) -> tuple[pd.DataFrame, dict[int, tuple[Any, datetime]]]:
+        key = (spec.name, tuple(scopes))
+        with self._db.connect() as connection:
+            steps = last_steps(connection, spec.name)
+            now = stamp(connection, spec.name, scopes)
+            cached = self._frames.get(key)
+            if cached is not None and cached[0] == now:
+                return cached[1].copy(), steps
+            frame = read_frame(connection, spec.name, key=spec.key, scopes=scopes)
+        self._frames = {key: (now, frame.copy())}  # one frame kept: memory stays bounded
+        return frame, steps
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run ``query`` on the store (tables are named after resources) as a DataFrame.

@@ -8,6 +8,7 @@ of it; batches already written stay, each scope whole, and the next sync goes on
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 from procore_nb.store._database import Database
 from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
 from procore_nb.store._source import Pulled, Source, window_end
-from procore_nb.store._tables import SYNC_TABLE, Counts, ensure_catalog, prepare, write_scope
+from procore_nb.store._tables import (
+    SYNC_TABLE,
+    Counts,
+    ensure_catalog,
+    prepare,
+    register,
+    unregister,
+    write_scope,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,6 +91,18 @@ def last_steps(
 def _utc(value: Any) -> datetime:
     moment: datetime = value
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@contextlib.contextmanager
+def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit at the end; roll back on any exception, Ctrl-C included."""
+    connection.begin()
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
 
 
 def _chunks(items: Sequence[ScopePlan], size: int) -> Iterator[list[ScopePlan]]:
@@ -152,63 +173,54 @@ class _Run:
         return _Batch(plans, pulled, ids, since, (spent.requests, spent.bytes))
 
     def write(self, batch: _Batch) -> None:
-        import pandas as pd
-
         resource, report = self.resource, self.report
         frame = batch.pulled.frame.reset_index(drop=True)
-        prepared = prepare(frame, batch.pulled.scopes)
-        rows_of: dict[int, list[int]] = {}
-        for position, scope in enumerate(batch.pulled.scopes):
-            rows_of.setdefault(scope, []).append(position)
+        changes = batch.plans[0].mode is Mode.CHANGES
+        deleted = _deleted_mask(frame).tolist() if changes and len(frame) else None
+        prepared = prepare(frame, batch.pulled.scopes, deleted)
+        counts_of: dict[int, int] = {}
+        for scope in batch.pulled.scopes:
+            counts_of[scope] = counts_of.get(scope, 0) + 1
         id_rows: dict[int, list[Any]] = {}
         if batch.ids is not None:
             keys = batch.ids.frame[resource.key].tolist() if len(batch.ids.frame) else []
             for scope, key in zip(batch.ids.scopes, keys, strict=True):
                 id_rows.setdefault(scope, []).append(key)
-        deleted = _deleted_mask(frame) if batch.plans[0].mode is Mode.CHANGES else None
         total_rows = max(1, len(frame))
         skipped = {**batch.pulled.skipped, **(batch.ids.skipped if batch.ids else {})}
         with self.db.connect() as connection:
             ensure_catalog(connection)
-            for plan in batch.plans:
-                if plan.scope in skipped:
-                    report.skipped[plan.scope] = skipped[plan.scope]
-                    continue
-                where = rows_of.get(plan.scope, [])
-                rows = frame.iloc[where]
-                ready = prepared.iloc[where]
-                gone: list[Any] = []
-                if deleted is not None and len(rows):
-                    mask = deleted.iloc[where].to_numpy()
-                    gone = rows.loc[mask, resource.key].tolist()
-                    rows, ready = rows.loc[~mask], ready.loc[~mask]
-                share = len(where) / total_rows
-                cost = (
-                    math.ceil(batch.spent[0] * share)
-                    if len(batch.plans) == 1
-                    else max(1, math.ceil(len(where) / resource.per_page))
+            with _transaction(connection):  # new columns and their dtypes, once per batch
+                columns = register(
+                    connection, resource=resource.name, rows=frame, prepared=prepared
                 )
-                connection.begin()
-                try:
-                    counts = write_scope(
-                        connection,
-                        resource=resource.name,
-                        key=resource.key,
-                        scope=plan.scope,
-                        rows=rows,
-                        prepared=pd.DataFrame(ready).reset_index(drop=True),
-                        replace=plan.mode is Mode.WHOLE,
-                        deleted=gone,
-                        keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
+            try:
+                for plan in batch.plans:
+                    if plan.scope in skipped:
+                        report.skipped[plan.scope] = skipped[plan.scope]
+                        continue
+                    share = counts_of.get(plan.scope, 0) / total_rows
+                    cost = (
+                        math.ceil(batch.spent[0] * share)
+                        if len(batch.plans) == 1
+                        else max(1, math.ceil(counts_of.get(plan.scope, 0) / resource.per_page))
                     )
-                    self._remember(
-                        connection, plan, batch.since, counts, (cost, int(batch.spent[1] * share))
-                    )
-                except BaseException:
-                    connection.rollback()
-                    raise
-                connection.commit()
-                self._count(plan, counts)
+                    with _transaction(connection):  # rows, deletions and state together
+                        counts = write_scope(
+                            connection,
+                            resource=resource.name,
+                            key=resource.key,
+                            scope=plan.scope,
+                            columns=columns,
+                            replace=plan.mode is Mode.WHOLE,
+                            keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
+                        )
+                        spent = (cost, int(batch.spent[1] * share))
+                        self._remember(connection, plan, batch.since, counts, spent)
+                    self._count(plan, counts)
+            finally:
+                if columns is not None:
+                    unregister(connection)
 
     def _remember(
         self,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMNS_TABLE",
+    "DELETED",
     "SCOPE",
     "SYNC_TABLE",
     "Counts",
@@ -32,7 +33,10 @@ __all__ = [
     "prepare",
     "quote",
     "read_frame",
+    "register",
+    "stamp",
     "table_exists",
+    "unregister",
     "write_scope",
 ]
 
@@ -40,6 +44,7 @@ SCOPE: Final = "_scope"
 SYNC_TABLE: Final = "_procore_sync"
 COLUMNS_TABLE: Final = "_procore_columns"
 _INCOMING: Final = "_procore_incoming"
+DELETED: Final = "_deleted"
 _NUMERIC: Final = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT"})
 
 
@@ -83,8 +88,11 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-def prepare(frame: pd.DataFrame, scope_column: Sequence[int]) -> pd.DataFrame:
-    """``frame`` as DuckDB stores it, with the ``_scope`` of each row.
+def prepare(
+    frame: pd.DataFrame, scope_column: Sequence[int], deleted: Sequence[bool] | None = None
+) -> pd.DataFrame:
+    """``frame`` as DuckDB stores it, with the ``_scope`` of each row and whether the row
+    reports a deletion (``_deleted``, never stored).
 
     Categories become their text and object columns (``custom_fields``, lists, free-form
     values) their JSON text; every other dtype maps onto a DuckDB type as it is.
@@ -104,6 +112,7 @@ def prepare(frame: pd.DataFrame, scope_column: Sequence[int]) -> pd.DataFrame:
         else:
             out[name] = column.to_numpy() if dtype.kind in "biuf" else column.array
     out[SCOPE] = pd.array(list(scope_column), dtype="Int64")
+    out[DELETED] = [False] * len(frame) if deleted is None else list(deleted)
     return out
 
 
@@ -125,23 +134,28 @@ def _dtype_rows(resource: str, frame: pd.DataFrame) -> list[tuple[str, str, str 
 def _remember_dtypes(
     connection: duckdb.DuckDBPyConnection, resource: str, frame: pd.DataFrame
 ) -> None:
-    known = dict(
-        connection.execute(
-            f"SELECT name, position FROM {COLUMNS_TABLE} WHERE resource = ?", [resource]
+    known = {
+        str(name): (int(position), str(dtype), categories)
+        for name, position, dtype, categories in connection.execute(
+            f"SELECT name, position, dtype, categories FROM {COLUMNS_TABLE} WHERE resource = ?",
+            [resource],
         ).fetchall()
-    )
-    following = max(known.values(), default=-1) + 1
+    }
+    following = max((p for p, _, _ in known.values()), default=-1) + 1
+    changed: list[tuple[str, int, str, str, str | None]] = []
     for name, dtype, categories in _dtype_rows(resource, frame):
-        position = known.get(name)
-        if position is None:
-            position, following = following, following + 1
+        held = known.get(name)
+        if held is not None and held[1:] == (dtype, categories):
+            continue
+        position = held[0] if held is not None else following
+        following += held is None
+        changed.append((resource, position, name, dtype, categories))
+    if changed:
         connection.execute(
-            f"DELETE FROM {COLUMNS_TABLE} WHERE resource = ? AND name = ?", [resource, name]
+            f"DELETE FROM {COLUMNS_TABLE} WHERE resource = ? AND name IN (SELECT unnest(?))",
+            [resource, [row[2] for row in changed]],
         )
-        connection.execute(
-            f"INSERT INTO {COLUMNS_TABLE} VALUES (?, ?, ?, ?, ?)",
-            [resource, position, name, dtype, categories],
-        )
+        connection.executemany(f"INSERT INTO {COLUMNS_TABLE} VALUES (?, ?, ?, ?, ?)", changed)
 
 
 def _column_types(connection: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
@@ -151,11 +165,12 @@ def _column_types(connection: duckdb.DuckDBPyConnection, relation: str) -> dict[
 
 def _evolve(connection: duckdb.DuckDBPyConnection, table: str) -> None:
     """Create ``table`` from the incoming rows, or add and widen its columns to fit them."""
+    incoming = f"(SELECT * EXCLUDE ({DELETED}) FROM {_INCOMING})"
     if not table_exists(connection, table):
-        connection.execute(f"CREATE TABLE {quote(table)} AS SELECT * FROM {_INCOMING} LIMIT 0")
+        connection.execute(f"CREATE TABLE {quote(table)} AS SELECT * FROM {incoming} LIMIT 0")
         return
     have = _column_types(connection, quote(table))
-    for name, kind in _column_types(connection, _INCOMING).items():
+    for name, kind in _column_types(connection, incoming).items():
         old = have.get(name)
         if old is None:
             connection.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(name)} {kind}")
@@ -181,57 +196,84 @@ def _ids(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> 
     return {row[0] for row in connection.execute(sql, params).fetchall()}
 
 
+def register(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    resource: str,
+    rows: pd.DataFrame,
+    prepared: pd.DataFrame,
+) -> list[str] | None:
+    """Make a batch of :func:`prepare`d rows available to :func:`write_scope`, creating the
+    table or adding its new columns (in the caller's transaction); ``rows`` lends its dtypes
+    to ``_procore_columns``. Returns the batch's stored columns, or None when it has none
+    (an empty answer without columns)."""
+    columns = [str(c) for c in prepared.columns if c != DELETED]
+    if columns == [SCOPE]:
+        return None
+    connection.register(_INCOMING, prepared)
+    _evolve(connection, resource)
+    _remember_dtypes(connection, resource, rows)
+    return columns
+
+
+def unregister(connection: duckdb.DuckDBPyConnection) -> None:
+    """Forget the batch :func:`register` made available."""
+    connection.unregister(_INCOMING)
+
+
 def write_scope(
     connection: duckdb.DuckDBPyConnection,
     *,
     resource: str,
     key: str,
     scope: int,
-    rows: pd.DataFrame,
-    prepared: pd.DataFrame,
+    columns: Sequence[str] | None,
     replace: bool,
-    deleted: Iterable[Any] = (),
     keep: Iterable[Any] | None = None,
 ) -> Counts:
-    """Write the rows of one scope (inside the caller's transaction).
+    """Write one scope's rows of the :func:`register`ed batch (in the caller's transaction).
 
-    ``replace`` makes ``rows`` the scope's whole content; otherwise ``rows`` are upserted by
-    ``key``, the ids in ``deleted`` are removed, and when ``keep`` is given (every id the
-    scope still has) any other id is removed too. ``prepared`` is :func:`prepare` of
-    ``rows``; ``rows`` only lends its dtypes to ``_procore_columns``.
+    ``columns`` is what :func:`register` returned. ``replace`` makes the rows the scope's
+    whole content; otherwise they are upserted by ``key``, rows marked ``_deleted`` are
+    removed, and when ``keep`` is given (every id the scope still has) any other id is
+    removed too.
     """
     table = quote(resource)
-    if key not in prepared.columns:  # an empty answer without columns: nothing to insert
+    if columns is None or key not in columns:
         return _empty_scope(connection, resource, key=key, scope=scope, replace=replace)
-    connection.register(_INCOMING, prepared)
-    try:
-        _evolve(connection, resource)
-        _remember_dtypes(connection, resource, rows)
-        k = quote(key)
-        before = _ids(connection, f"SELECT {k} FROM {table} WHERE {SCOPE} = ?", [scope])
-        incoming = _ids(connection, f"SELECT {k} FROM {_INCOMING}", [])
-        columns = ", ".join(quote(c) for c in prepared.columns)
-        differing = connection.execute(
-            f"SELECT count(*) FROM (SELECT {columns} FROM {_INCOMING} EXCEPT "
-            f"SELECT {columns} FROM {table} WHERE {SCOPE} = ?)",
-            [scope],
-        ).fetchone()
-        added = len(incoming - before)
-        changed = (differing[0] if differing else 0) - added
+    k = quote(key)
+    live = f"{SCOPE} = ? AND NOT {DELETED}"
+    before = _ids(connection, f"SELECT {k} FROM {table} WHERE {SCOPE} = ?", [scope])
+    incoming = _ids(connection, f"SELECT {k} FROM {_INCOMING} WHERE {live}", [scope])
+    names = ", ".join(quote(c) for c in columns)
+    differing = connection.execute(
+        f"SELECT count(*) FROM (SELECT {names} FROM {_INCOMING} WHERE {live} EXCEPT "
+        f"SELECT {names} FROM {table} WHERE {SCOPE} = ?)",
+        [scope, scope],
+    ).fetchone()
+    added = len(incoming - before)
+    changed = (differing[0] if differing else 0) - added
+    if replace:
         gone = before - incoming
-        if not replace:
-            gone = (set(deleted) & before) - incoming
-            if keep is not None:
-                gone |= before - set(keep) - incoming
-        remove = (before & incoming) | gone
-        if remove:
-            connection.execute(
-                f"DELETE FROM {table} WHERE {SCOPE} = ? AND {k} IN (SELECT unnest(?))",
-                [scope, sorted(remove)],
-            )
-        connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {_INCOMING}")
-    finally:
-        connection.unregister(_INCOMING)
+    else:
+        reported = _ids(
+            connection, f"SELECT {k} FROM {_INCOMING} WHERE {SCOPE} = ? AND {DELETED}", [scope]
+        )
+        gone = (reported & before) - incoming
+        if keep is not None:
+            gone |= before - set(keep) - incoming
+    remove = (before & incoming) | gone
+    if remove:
+        connection.execute(
+            f"DELETE FROM {table} WHERE {SCOPE} = ? AND {k} IN (SELECT unnest(?))",
+            [scope, sorted(remove)],
+        )
+    if incoming:
+        connection.execute(
+            f"INSERT INTO {table} BY NAME SELECT * EXCLUDE ({DELETED}) FROM {_INCOMING} "
+            f"WHERE {live}",
+            [scope],
+        )
     return Counts(len(before) - len(gone) + added, added, max(changed, 0), len(gone))
 
 
@@ -251,6 +293,16 @@ def _empty_scope(
 # --- DuckDB -> pandas -------------------------------------------------------------------
 
 
+def _decoded(texts: list[Any]) -> list[Any]:
+    """JSON texts (None for missing) decoded in one parse rather than one call each."""
+    present = [i for i, v in enumerate(texts) if isinstance(v, str)]
+    values: list[Any] = [None] * len(texts)
+    parsed = json.loads("[" + ",".join(texts[i] for i in present) + "]")
+    for i, value in zip(present, parsed, strict=True):
+        values[i] = value
+    return values
+
+
 def _restore(column: pd.Series, dtype: str, categories: str | None) -> pd.Series:
     import pandas as pd
 
@@ -260,12 +312,25 @@ def _restore(column: pd.Series, dtype: str, categories: str | None) -> pd.Series
             kind = pd.CategoricalDtype(spec.get("categories") or None, bool(spec.get("ordered")))
             return column.astype(object).where(column.notna(), None).astype(kind)
         if dtype == "object":
-            values = [json.loads(v) if isinstance(v, str) else None for v in column.tolist()]
-            return pd.Series(values, index=column.index, dtype=object, name=column.name)
+            return pd.Series(
+                _decoded(column.tolist()), index=column.index, dtype=object, name=column.name
+            )
         restored: pd.Series = column.astype(pd.api.types.pandas_dtype(dtype))
         return restored
     except (TypeError, ValueError):
         return column  # a column widened since: keep what DuckDB gives
+
+
+def stamp(
+    connection: duckdb.DuckDBPyConnection, resource: str, scopes: Sequence[int]
+) -> tuple[Any, ...]:
+    """What changes whenever the stored rows of ``scopes`` may have: their sync states."""
+    rows = connection.execute(
+        f"SELECT scope, synced_at, rows FROM {SYNC_TABLE} "
+        "WHERE resource = ? AND scope IN (SELECT unnest(?)) ORDER BY scope",
+        [resource, list(scopes)],
+    ).fetchall()
+    return tuple(rows)
 
 
 def read_frame(

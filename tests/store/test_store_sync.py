@@ -225,3 +225,16 @@ def test_deletions_may_wait_for_a_whole_pull(source: MemorySource, tmp_path: Pat
     assert report.modes == {"whole": 2}
     assert report.deleted == 1
     _same_as_full(store, source, "rfis")
+
+
+def test_rerun_gives_a_fresh_copy_and_sees_new_syncs(store: Store, source: MemorySource) -> None:
+    """A rerun's frame is the caller's own copy; a sync in between is seen at once."""
+    first = store.frame("rfis", projects=PROJECTS, max_age="1h")
+    first.loc[0, "title"] = "edited in the notebook"
+    second = store.frame("rfis", projects=PROJECTS, max_age="1h")
+    assert second.loc[0, "title"] != "edited in the notebook"
+    source.update("rfis", source.live("rfis")[0], title="changed in Procore")
+    source.advance()
+    store.sync("rfis", projects=PROJECTS)
+    third = store.frame("rfis", projects=PROJECTS, max_age="1h")
+    assert "changed in Procore" in third["title"].tolist()
