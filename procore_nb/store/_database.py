@@ -68,7 +68,20 @@ class Database:
         if held is not None:
             yield held
             return
-        import duckdb
+        self._acquire()
+        try:
+            self._local.connection = self._open()
+            # Inner uses call connect() again and get the thread's current connection,
+            # which released() may have replaced meanwhile.
+            yield self._local.connection
+        finally:
+            current = getattr(self._local, "connection", None)
+            self._local.connection = None
+            if current is not None:
+                current.close()
+            self._lock.release()
+
+    def _acquire(self) -> None:
         from filelock import Timeout
 
         try:
@@ -79,17 +92,30 @@ class Database:
                 "process is syncing it. Try again when it is done, or open the store with a "
                 "longer wait= (seconds)."
             ) from None
+
+    @contextlib.contextmanager
+    def released(self) -> Iterator[None]:
+        """Step out of this thread's connection (if any) for a while: a network call inside
+        an operation must not keep other kernels waiting for the file."""
+        held = getattr(self._local, "connection", None)
+        if held is None:
+            yield
+            return
+        self._local.connection = None
+        held.close()
+        self._lock.release()
         try:
-            connection = duckdb.connect(str(self.path))
-            try:
-                connection.execute("SET TimeZone = 'UTC'")
-                self._local.connection = connection
-                yield connection
-            finally:
-                self._local.connection = None
-                connection.close()
+            yield
         finally:
-            self._lock.release()
+            self._acquire()
+            self._local.connection = self._open()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        connection = duckdb.connect(str(self.path))
+        connection.execute("SET TimeZone = 'UTC'")
+        return connection
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -209,7 +209,8 @@ class Store:
     def _listed_projects(self, *, active_only: bool, max_age: timedelta | None) -> dict[int, str]:
         listing = self.source.resource("projects")
         if max_age is not None and self._stale(listing, [self.source.company_id], max_age):
-            self._sync(listing, {self.source.company_id: ""}, progress=False)
+            with self._db.released():  # no file lock held while Procore answers
+                self._sync(listing, {self.source.company_id: ""}, progress=False)
         where = " WHERE active" if active_only else ""
         with self._db.connect() as connection:
             if not table_exists(connection, "projects"):
@@ -262,8 +263,12 @@ class Store:
         """
         spec = self.source.resource(resource)
         age = parse_age(max_age)
-        scopes = self._scopes(spec, projects, max_age=age)
-        if age is not None and self._stale(spec, list(scopes), age):
+        with self._db.connect():  # one connection for the checks and, when fresh, the read
+            scopes = self._scopes(spec, projects, max_age=age)
+            stale = age is not None and self._stale(spec, list(scopes), age)
+            if not stale:
+                return self._attributed(spec, scopes)
+        if age is not None:
             with self._syncing(wait=True) as held:
                 if not held:
                     warnings.warn(
@@ -274,6 +279,9 @@ class Store:
                 stale = held and self._stale(spec, list(scopes), age)
                 if stale:
                     self._sync(spec, scopes, progress=self.progress)
+        return self._attributed(spec, scopes)
+
+    def _attributed(self, spec: Resource, scopes: dict[int, str]) -> pd.DataFrame:
         frame, steps = self._read(spec, list(scopes))
         synced = [steps[s][1] for s in scopes if s in steps]
         frame.attrs.update(

@@ -8,6 +8,7 @@ of it; batches already written stay, each scope whole, and the next sync goes on
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import math
 import time
@@ -299,12 +300,24 @@ def sync_resource(
     run = _Run(db, source, resource, scopes, exact)
     bar = _bar(progress, len(plans), resource.name)
     spent_before = source.spent()
+    # Pulls stay in this thread (Ctrl-C reaches them); each batch is written in a writer
+    # thread while the next one is pulled, so the local work hides behind Procore's pace.
+    writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="procore_nb-store")
+    writing: concurrent.futures.Future[None] | None = None
     try:
         for group in _groups(plans):
             for chunk in _chunks(group, BATCH):
-                run.write(run.pull(chunk))
+                batch = run.pull(chunk)
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(run.write, batch)
                 bar.update(len(chunk))
+        if writing is not None:
+            writing.result()
     finally:
+        # A batch being written is finished whole (its transactions are short); an
+        # interrupted pull writes nothing.
+        writer.shutdown(wait=True)
         bar.close()
         spent = source.spent() - spent_before
         run.report.requests, run.report.bytes = spent.requests, spent.bytes

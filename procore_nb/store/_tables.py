@@ -44,6 +44,7 @@ SCOPE: Final = "_scope"
 SYNC_TABLE: Final = "_procore_sync"
 COLUMNS_TABLE: Final = "_procore_columns"
 _INCOMING: Final = "_procore_incoming"
+_FRAME: Final = "_procore_frame"
 DELETED: Final = "_deleted"
 _NUMERIC: Final = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT"})
 
@@ -82,10 +83,14 @@ def table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
 # --- pandas -> DuckDB -------------------------------------------------------------------
 
 
+#: One encoder for every value: json.dumps with options builds a new one per call.
+_ENCODE: Final = json.JSONEncoder(default=str, ensure_ascii=False).encode
+
+
 def _json_text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def prepare(
@@ -210,7 +215,12 @@ def register(
     columns = [str(c) for c in prepared.columns if c != DELETED]
     if columns == [SCOPE]:
         return None
-    connection.register(_INCOMING, prepared)
+    # Copied into DuckDB once, so that each scope's statements scan a native table.
+    connection.register(_FRAME, prepared)
+    try:
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {_INCOMING} AS SELECT * FROM {_FRAME}")
+    finally:
+        connection.unregister(_FRAME)
     _evolve(connection, resource)
     _remember_dtypes(connection, resource, rows)
     return columns
@@ -218,7 +228,7 @@ def register(
 
 def unregister(connection: duckdb.DuckDBPyConnection) -> None:
     """Forget the batch :func:`register` made available."""
-    connection.unregister(_INCOMING)
+    connection.execute(f"DROP TABLE IF EXISTS {_INCOMING}")
 
 
 def write_scope(
