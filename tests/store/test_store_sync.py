@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 from store_memory import MemorySource
 
-from procore_nb import ConfigurationError, Store
+from procore_nb import ConfigurationError, Store, StoreBusyError
 from procore_nb.store._plan import Mode, Resource, Step, plan_scope
 from procore_nb.store._store import parse_age
 
@@ -238,3 +240,50 @@ def test_rerun_gives_a_fresh_copy_and_sees_new_syncs(store: Store, source: Memor
     store.sync("rfis", projects=PROJECTS)
     third = store.frame("rfis", projects=PROJECTS, max_age="1h")
     assert "changed in Procore" in third["title"].tolist()
+
+
+def _hold(lock: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding ``lock`` for ``seconds`` (it says 'held' once it does)."""
+    code = (
+        "import sys, time, filelock\n"
+        f"with filelock.FileLock({str(lock)!r}):\n"
+        "    print('held', flush=True)\n"
+        f"    time.sleep({seconds})\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_busy_store_waits_a_bounded_time(source: MemorySource, tmp_path: Path) -> None:
+    """While another process holds the file, an operation waits `wait` seconds, then says so."""
+    store = Store(source, tmp_path / "s.duckdb", wait=0.5)
+    store.sync("rfis", projects=PROJECTS)
+    holder = _hold(tmp_path / "s.duckdb.lock", 30)
+    try:
+        with pytest.raises(StoreBusyError, match=r"busy for 0\.5 s"):
+            store.info()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(store.info()) == 2  # usable again once the other process is done
+
+
+def test_frame_reads_the_stored_copy_while_another_kernel_syncs(
+    source: MemorySource, tmp_path: Path
+) -> None:
+    """A stale frame() waits `wait` for another kernel's sync, then reads what is stored."""
+    store = Store(source, tmp_path / "s.duckdb", wait=0.5)
+    store.sync("rfis", projects=PROJECTS)
+    source.advance(7200)
+    pulls = len(source.pulls)
+    holder = _hold(tmp_path / "s.duckdb.sync.lock", 30)
+    try:
+        with pytest.warns(UserWarning, match="reading the stored copy"):
+            frame = store.frame("rfis", projects=PROJECTS, max_age=0)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(source.pulls) == pulls
+    assert len(frame) == 5
