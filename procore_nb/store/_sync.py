@@ -94,6 +94,21 @@ def _utc(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _attributed(
+    scopes: Sequence[int], rows: dict[int, int], per_page: int, requests: int
+) -> dict[int, int]:
+    """The measured ``requests`` of a batch shared among its scopes by their pages, so
+    that the scopes' figures add up to what was spent (retries included)."""
+    pages = {s: max(1, math.ceil(rows.get(s, 0) / max(1, per_page))) for s in scopes}
+    total = sum(pages.values()) or 1
+    shares = {s: requests * n / total for s, n in pages.items()}
+    costs = {s: math.floor(v) for s, v in shares.items()}
+    # Largest remainders first, until the shares add up to the measured total.
+    for s in sorted(shares, key=lambda s: costs[s] - shares[s])[: requests - sum(costs.values())]:
+        costs[s] += 1
+    return costs
+
+
 @contextlib.contextmanager
 def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Commit at the end; roll back on any exception, Ctrl-C included."""
@@ -188,24 +203,23 @@ class _Run:
             for scope, key in zip(batch.ids.scopes, keys, strict=True):
                 id_rows.setdefault(scope, []).append(key)
         total_rows = max(1, len(frame))
+        costs = _attributed(
+            [p.scope for p in batch.plans], counts_of, resource.per_page, batch.spent[0]
+        )
         skipped = {**batch.pulled.skipped, **(batch.ids.skipped if batch.ids else {})}
         with self.db.connect() as connection:
             ensure_catalog(connection)
-            with _transaction(connection):  # new columns and their dtypes, once per batch
-                columns = register(
-                    connection, resource=resource.name, rows=frame, prepared=prepared
-                )
+            columns: list[str] | None = None
             try:
+                with _transaction(connection):  # new columns and their dtypes, once a batch
+                    columns = register(
+                        connection, resource=resource.name, rows=frame, prepared=prepared
+                    )
                 for plan in batch.plans:
                     if plan.scope in skipped:
                         report.skipped[plan.scope] = skipped[plan.scope]
                         continue
                     share = counts_of.get(plan.scope, 0) / total_rows
-                    cost = (
-                        math.ceil(batch.spent[0] * share)
-                        if len(batch.plans) == 1
-                        else max(1, math.ceil(counts_of.get(plan.scope, 0) / resource.per_page))
-                    )
                     with _transaction(connection):  # rows, deletions and state together
                         counts = write_scope(
                             connection,
@@ -216,7 +230,7 @@ class _Run:
                             replace=plan.mode is Mode.WHOLE,
                             keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
                         )
-                        spent = (cost, int(batch.spent[1] * share))
+                        spent = (costs[plan.scope], int(batch.spent[1] * share))
                         self._remember(connection, plan, batch.since, counts, spent)
                     self._count(plan, counts)
             finally:
