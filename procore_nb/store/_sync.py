@@ -76,15 +76,19 @@ class SyncReport:
 
 def last_steps(
     connection: duckdb.DuckDBPyConnection, resource: str
-) -> dict[int, tuple[Step, datetime]]:
-    """Each synced scope of ``resource``: its :class:`Step` and when it was synced."""
+) -> dict[int, tuple[Step | None, datetime]]:
+    """Each scope of ``resource`` asked for so far: its last successful :class:`Step` (None
+    when Procore has refused it every time) and when it was last asked for."""
     ensure_catalog(connection)
     rows = connection.execute(
         f"SELECT scope, since, rows, synced_at, exact_since FROM {SYNC_TABLE} WHERE resource = ?",
         [resource],
     ).fetchall()
     return {
-        int(s): (Step(_utc(since), int(n), _utc(exact) if exact else None), _utc(at))
+        int(s): (
+            Step(_utc(since), int(n), _utc(exact) if exact else None) if since else None,
+            _utc(at),
+        )
         for s, since, n, at, exact in rows
     }
 
@@ -217,7 +221,11 @@ class _Run:
                     )
                 for plan in batch.plans:
                     if plan.scope in skipped:
+                        # Asked and refused: fresh for max_age, but the rows and the changes
+                        # window stay where the last successful sync left them.
                         report.skipped[plan.scope] = skipped[plan.scope]
+                        with _transaction(connection):
+                            self._refused(connection, plan, costs[plan.scope])
                         continue
                     share = counts_of.get(plan.scope, 0) / total_rows
                     with _transaction(connection):  # rows, deletions and state together
@@ -270,6 +278,32 @@ class _Run:
             ],
         )
 
+    def _refused(
+        self, connection: duckdb.DuckDBPyConnection, plan: ScopePlan, requests: int
+    ) -> None:
+        held = connection.execute(
+            f"SELECT since, exact_since, rows FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        ).fetchone()
+        since, exact, rows = held if held is not None else (None, None, 0)
+        connection.execute(
+            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        )
+        connection.execute(
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, 'refused', ?, ?, ?, ?, 0, 0, 0, ?, 0)",
+            [
+                self.resource.name,
+                plan.scope,
+                self.names.get(plan.scope, ""),
+                since,
+                exact,
+                datetime.now(UTC),
+                rows,
+                requests,
+            ],
+        )
+
     def _count(self, plan: ScopePlan, counts: Counts) -> None:
         report = self.report
         report.scopes += 1
@@ -310,7 +344,7 @@ def sync_resource(
         )
         for scope in scopes
     ]
-    exact = {scope: step.exact_since for scope, (step, _) in steps.items()}
+    exact = {scope: step.exact_since for scope, (step, _) in steps.items() if step is not None}
     run = _Run(db, source, resource, scopes, exact)
     bar = _bar(progress, len(plans), resource.name)
     spent_before = source.spent()

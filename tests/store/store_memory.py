@@ -49,6 +49,7 @@ class MemorySource:
     #: Set to make the n-th pull from now raise (an error or KeyboardInterrupt mid-sync).
     fail_on: tuple[int, BaseException] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # a column Procore starts sending
+    refuse: set[int] = field(default_factory=set)  # projects answering 403
     _next: int = 1000
 
     # --- changing the data ---------------------------------------------------------------
@@ -113,7 +114,8 @@ class MemorySource:
             self.fail_on = (left - 1, error) if left > 1 else None
             if left <= 1:
                 raise error
-        rows = self._select(resource.name, scopes, changed, deleted=resource.include_deleted)
+        allowed = [s for s in scopes if s not in self.refuse]
+        rows = self._select(resource.name, allowed, changed, deleted=resource.include_deleted)
         size = resource.id_page if ids_only and resource.id_page else resource.per_page
         for scope in scopes:
             count = sum(1 for r in rows if r["project_id"] == scope)
@@ -122,7 +124,9 @@ class MemorySource:
         frame = self._frame(rows)
         if ids_only:
             frame = frame[["id", "project_id"]]
-        return Pulled(frame, [int(r["project_id"]) for r in rows])
+        refused = {s: "403: the tool is disabled" for s in scopes if s in self.refuse}
+        self.requests += len(refused)
+        return Pulled(frame, [int(r["project_id"]) for r in rows], refused)
 
     def _select(
         self,

@@ -287,3 +287,27 @@ def test_frame_reads_the_stored_copy_while_another_kernel_syncs(
         holder.wait()
     assert len(source.pulls) == pulls
     assert len(frame) == 5
+
+
+def test_a_refused_project_keeps_its_rows_and_counts_as_fresh(
+    store: Store, source: MemorySource
+) -> None:
+    """A project answering 403 keeps its rows, is reported, and is not asked again within
+    max_age; once it answers again, the changes since its last good sync arrive."""
+    store.sync("events", projects=PROJECTS)
+    source.refuse = {11}
+    key = next(k for k in source.live("events") if source.rows["events"][k]["project_id"] == 11)
+    source.update("events", key, title="while refused")
+    source.advance()
+    report = store.sync("events", projects=PROJECTS)
+    assert report.skipped == {11: "403: the tool is disabled"}
+    assert store.info().set_index("scope").loc[11, "last_mode"] == "refused"
+    held = store.frame("events", projects=[11], max_age=None)
+    assert "while refused" not in held["title"].tolist()
+    pulls = len(source.pulls)
+    store.frame("events", projects=PROJECTS, max_age="1h")
+    assert len(source.pulls) == pulls  # asked within max_age, even though refused
+    source.refuse = set()
+    source.advance()
+    store.sync("events", projects=PROJECTS)
+    _same_as_full(store, source, "events")
