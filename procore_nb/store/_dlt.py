@@ -131,8 +131,7 @@ def procore_source(
     def scopes() -> list[int]:
         if not isinstance(projects, str):
             return [int(p) for p in projects]
-        listed = client.projects(status="all" if projects == "all" else "active")
-        return [int(v) for v in listed["id"].tolist()]
+        return source.project_ids("all" if projects == "all" else "active")
 
     def pull(spec: Resource, since: datetime | None) -> Iterator[Any]:
         where = scopes() if spec.project_scoped else [source.company_id]

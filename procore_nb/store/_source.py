@@ -181,6 +181,11 @@ class ClientSource:
         ids = [int(v) for v in frame["project_id"].tolist()] if len(frame) else []
         return Pulled(frame, ids, skipped)
 
+    def project_ids(self, status: str = "active") -> list[int]:
+        """The company's projects (``"active"`` or ``"all"``), for pulls outside a store."""
+        listed = self.client.projects(status=status)
+        return [int(v) for v in listed["id"].tolist()]
+
     def _company_list(self, resource: Resource, filters: dict[str, Any]) -> pd.DataFrame:
         client = self.client
         if resource.name == "projects":
