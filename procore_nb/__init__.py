@@ -33,6 +33,7 @@ from procore_nb._exceptions import (
     ReauthenticationRequired,
     ResponseError,
     ServerError,
+    StoreBusyError,
     TokenCacheError,
     TransportError,
 )
@@ -50,7 +51,6 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
-from procore_nb.store._database import StoreBusyError
 from procore_nb.store._store import Store
 from procore_nb.store._sync import SyncReport
 

@@ -19,7 +19,8 @@
     │   ├── RateLimitError            429 (or a wait longer than allowed), with the wait
     │   ├── ServerError               5xx
     │   └── MalformedResponseError    a 2xx body that is not the JSON it should be
-    └── DataIntegrityError            pages disagree with Total, or ids moved while paging
+    ├── DataIntegrityError            pages disagree with Total, or ids moved while paging
+    └── StoreBusyError                another process held the local store longer than `wait`
 
     UserWarning
     └── CoercionWarning               values that did not fit their column became NA (rows kept)
@@ -52,6 +53,7 @@ __all__ = [
     "ReauthenticationRequired",
     "ResponseError",
     "ServerError",
+    "StoreBusyError",
     "TokenCacheError",
     "TransportError",
 ]
@@ -196,6 +198,10 @@ class DataIntegrityError(ProcoreError):
 
 
 # Warnings: the data is all there, but something about it deserves a look.
+
+
+class StoreBusyError(ProcoreError):
+    """Another process (or kernel) held the local store's file longer than ``wait`` seconds."""
 
 
 class CoercionWarning(UserWarning):

@@ -14,18 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from procore_nb._exceptions import ConfigurationError, ProcoreError
+from procore_nb._exceptions import ConfigurationError, StoreBusyError
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Database", "StoreBusyError", "require_duckdb"]
+__all__ = ["Database", "require_duckdb"]
 
 INSTALL_HINT = "pip install 'procore_nb[store]'"
-
-
-class StoreBusyError(ProcoreError):
-    """Another process held the store longer than this one was willing to wait."""
 
 
 def require_duckdb() -> None:

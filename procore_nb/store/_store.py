@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from procore_nb._exceptions import ConfigurationError
-from procore_nb.store._database import Database, StoreBusyError
+from procore_nb._exceptions import ConfigurationError, StoreBusyError
+from procore_nb.store._database import Database
 from procore_nb.store._plan import Resource
 from procore_nb.store._source import ClientSource, Source
 from procore_nb.store._sync import SyncReport, last_steps, sync_resource

@@ -5,18 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from store_memory import MemorySource
+from store_memory import RESOURCES, MemorySource
 
 from procore_nb import Store
-from procore_nb.store._plan import Resource
-
-#: One resource of each kind the planner tells apart.
-RESOURCES = {
-    "logs": Resource("logs", per_page=2),  # no filters[updated_at]: always whole
-    "rfis": Resource("rfis", incremental=True, per_page=2),  # no cheaper id list
-    "events": Resource("events", incremental=True, include_deleted=True, per_page=2),
-    "items": Resource("items", incremental=True, per_page=2, id_page=100),  # an ids view
-}
 
 
 @pytest.fixture

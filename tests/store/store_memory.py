@@ -20,6 +20,14 @@ from procore_nb.api._usage import Spent
 from procore_nb.store._plan import Resource
 from procore_nb.store._source import Pulled
 
+#: One resource of each kind the planner tells apart.
+RESOURCES = {
+    "logs": Resource("logs", per_page=2),  # no filters[updated_at]: always whole
+    "rfis": Resource("rfis", incremental=True, per_page=2),  # no cheaper id list
+    "events": Resource("events", incremental=True, include_deleted=True, per_page=2),
+    "items": Resource("items", incremental=True, per_page=2, id_page=100),  # an ids view
+}
+
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 DTYPES = {
     "id": "Int64",

@@ -7,10 +7,9 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from conftest import RESOURCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_memory import MemorySource
+from store_memory import RESOURCES, MemorySource
 
 from procore_nb import Store
 
