@@ -34,6 +34,7 @@ from procore_nb._exceptions import (
     RedirectRefusedError,
     ResponseError,
     ServerError,
+    StoreBusyError,
     TokenCacheError,
     TransportError,
 )
@@ -52,6 +53,10 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
+from procore_nb.store._store import Store
+from procore_nb.store._sync import SyncReport
+
+Client.store_class = Store
 
 
 def __getattr__(name: str) -> str:
@@ -98,6 +103,9 @@ __all__ = [
     "ResponseError",
     "ServerError",
     "SkippedProjectsWarning",
+    "Store",
+    "StoreBusyError",
+    "SyncReport",
     "Token",
     "TokenCache",
     "TokenCacheError",

@@ -11,7 +11,7 @@ knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from procore_nb._exceptions import ConfigurationError
@@ -278,3 +278,9 @@ class Client(Lists):
             "GET", f"{self.login_url}/oauth/token/info", params=None, company=None, follow=False
         )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
+
+    store_class: ClassVar[Any] = None  #: set by procore_nb.store (api may not import it)
+
+    def store(self, path: str | None = None, **options: Any) -> Any:
+        """This company's local store (:class:`procore_nb.Store`): lists synced to DuckDB."""
+        return Client.store_class(self, path, **options)

@@ -57,6 +57,7 @@ from procore_nb.api._retry import (
     read_body,
     running,
 )
+from procore_nb.api._usage import Usage
 
 __all__ = ["NoRedirectSession", "ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
@@ -130,6 +131,8 @@ class Transport:
         self.timeout = timeout
         self.deadline = deadline
         self.gate = RateGate(max_wait=max_wait)
+        #: Requests answered and bytes received, for callers that account for them.
+        self.usage = Usage()
         self.retry = ProcoreRetry(
             total=retries,
             other=0,  # TLS verification failures and the like do not heal by retrying
@@ -140,6 +143,7 @@ class Transport:
             raise_on_status=False,
             max_wait=max_wait,
             gate=self.gate,
+            usage=self.usage,
         )
         self.ca_file = ca_file
         self.session = NoRedirectSession()
@@ -301,6 +305,7 @@ class Transport:
         ) as exc:
             response.close()
             raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
+        self.usage.answered(len(body), response.headers.get("Date"))
         log.debug(
             "%s %s -> %s in %.0f ms (request id %s, rate limit remaining %s)",
             method,
