@@ -3,7 +3,7 @@
 Everything else in the store sees a :class:`Source`: what a resource is (:class:`Resource`),
 the pull of a set of scopes (whole, changes since a time, or ids only), what was spent, and
 the server's clock. :class:`ClientSource` answers with a signed-in :class:`~procore_nb.Client`:
-resources come from ``client.resources()`` (the registry), pulls from ``client.frame(name,
+resources come from the registry (``procore_nb._registry``), pulls from ``client.frame(name,
 projects=..., **filters)``, which fans out over projects and reports the projects it had to
 skip (403, 404) in ``df.attrs["skipped"]``.
 """
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from procore_nb._constants import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from procore_nb._constants import DEFAULT_PER_PAGE
 from procore_nb._exceptions import ConfigurationError
+from procore_nb._registry import Resource as Entry
+from procore_nb._registry import registry
 from procore_nb.api._usage import Spent
 from procore_nb.store._plan import Resource
 
@@ -78,35 +80,15 @@ def window_end(now: datetime) -> datetime:
     return now + _WINDOW_TAIL
 
 
-#: Resources the client knew before the registry, described the same way.
-_BUILT_IN: Mapping[str, Resource] = {
-    "projects": Resource(
-        "projects",
-        project_scoped=False,
-        incremental=True,
-        per_page=MAX_PER_PAGE["v1.0"],
-    ),
-    "project_stages": Resource("project_stages", project_scoped=False, per_page=1000),
-    "companies": Resource("companies", project_scoped=False, per_page=1000),
-}
-
-
-def _from_registry(row: Mapping[str, Any]) -> Resource:
-    """A :class:`Resource` from a row of ``client.resources()``.
-
-    ``incremental`` names the filters the resource takes among ``updated_at``,
-    ``created_at`` and ``include_deleted``; ``scope`` is ``project_path``,
-    ``project_query``, ``company_path``, ``company_query`` or ``none``.
-    """
-    filters = str(row.get("incremental") or "")
-    per_page = row.get("max_per_page") or row.get("per_page") or DEFAULT_PER_PAGE
+def _from_registry(entry: Entry) -> Resource:
+    """A :class:`Resource` from the registry's entry: its key, scope, incremental filters."""
     return Resource(
-        str(row["name"]),
-        key=str(row.get("key") or "id"),
-        project_scoped=str(row.get("scope", "")).startswith("project"),
-        incremental="updated_at" in filters,
-        include_deleted="include_deleted" in filters,
-        per_page=int(per_page),
+        entry.name,
+        key=entry.key,
+        project_scoped=entry.project_scoped,
+        incremental=entry.updated_at,
+        include_deleted=entry.include_deleted,
+        per_page=entry.max_per_page or DEFAULT_PER_PAGE,
     )
 
 
@@ -123,31 +105,17 @@ class ClientSource:
         self.client = client
         self.company_id = company
         self.label = f"{client.env}-{company}"
-        self._resources: dict[str, Resource] = dict(_BUILT_IN)
-        self._registry_read = False
-
-    def _registry(self) -> None:
-        self._registry_read = True
-        listing = getattr(self.client, "resources", None)
-        if listing is None:
-            return  # a client without the registry knows the built-in resources only
-        table = listing()
-        for row in table.to_dict("records"):
-            resource = _from_registry(row)
-            self._resources.setdefault(resource.name, resource)
 
     def resource(self, name: str) -> Resource:
         """The resource ``name`` as the registry describes it."""
-        if name not in self._resources and not self._registry_read:
-            self._registry()
-        try:
-            return self._resources[name]
-        except KeyError:
-            known = ", ".join(sorted(self._resources))
+        entries = registry()
+        if name not in entries:
+            known = ", ".join(sorted(entries))
             raise ConfigurationError(
                 f"The store does not know the resource {name!r}. Known resources: {known}. "
                 "client.resources() lists them with their scopes."
-            ) from None
+            )
+        return _from_registry(entries[name])
 
     def spent(self) -> Spent:
         """Requests and bytes the client has spent so far."""
