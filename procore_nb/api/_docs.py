@@ -6,19 +6,19 @@ python -m procore_nb.api._docs --check docs/resources.md   # exit 1 when it is s
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Final
 
 from procore_nb._registry import Resource, registry
 from procore_nb.api._catalog import SCOPES
+from procore_nb.frames._generated import END_MARK, begin_mark, rewrite, run
 
 __all__ = ["BEGIN_MARK", "END_MARK", "main", "render_markdown"]
 
-BEGIN_MARK: Final = "<!-- BEGIN GENERATED: python -m procore_nb.api._docs docs/resources.md -->"
-END_MARK: Final = "<!-- END GENERATED -->"
+#: The command that writes the generated part (named in its opening marker).
+COMMAND: Final = "python -m procore_nb.api._docs docs/resources.md"
+BEGIN_MARK: Final = begin_mark(COMMAND)
 
 
 def _cell(text: str) -> str:
@@ -81,28 +81,13 @@ def render_markdown() -> str:
 
 
 def _with_table(text: str) -> str:
-    head, sep, rest = text.partition(BEGIN_MARK)
-    _, sep2, tail = rest.partition(END_MARK)
-    if not (sep and sep2):
-        raise ValueError(f"the markers {BEGIN_MARK!r} and {END_MARK!r} are missing")
-    return f"{head}{BEGIN_MARK}\n{render_markdown()}{END_MARK}{tail}"
+    """``text`` with the part between the markers replaced by :func:`render_markdown`."""
+    return rewrite(text, COMMAND, render_markdown())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Rewrite (or with ``--check`` verify) the generated part of a Markdown file."""
-    parser = argparse.ArgumentParser(prog="python -m procore_nb.api._docs", description=__doc__)
-    parser.add_argument("path", type=Path, help="the Markdown file holding the markers")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    fresh = _with_table(text)
-    if args.check:
-        if fresh != text:
-            print(f"{args.path} is stale: run python -m procore_nb.api._docs {args.path}")
-            return 1
-        return 0
-    args.path.write_text(fresh, encoding="utf-8")
-    return 0
+    """Rewrite (or with ``--check`` verify) the generated table in a Markdown file."""
+    return run(argv, module="procore_nb.api._docs", doc=__doc__, fresh=_with_table)
 
 
 if __name__ == "__main__":

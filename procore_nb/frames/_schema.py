@@ -15,16 +15,15 @@ The table in ``docs/dtypes.md`` is generated from this module, and a test keeps 
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
-from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
 from procore_nb._registry import registry
+from procore_nb.frames._generated import begin_mark, rewrite, run
 
 
 class Kind(StrEnum):
@@ -143,8 +142,9 @@ def dtype_of(kind: Kind, *, stages_known: bool = False) -> str:
 
 # --- the generated documentation table ---------------------------------------------------
 
-BEGIN_MARK: Final = "<!-- BEGIN GENERATED: python -m procore_nb.frames._schema docs/dtypes.md -->"
-END_MARK: Final = "<!-- END GENERATED -->"
+#: The command that writes the generated part (named in its opening marker).
+COMMAND: Final = "python -m procore_nb.frames._schema docs/dtypes.md"
+BEGIN_MARK: Final = begin_mark(COMMAND)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -184,30 +184,12 @@ def render_markdown() -> str:
 
 def _with_table(text: str) -> str:
     """``text`` with the part between the markers replaced by :func:`render_markdown`."""
-    head, sep, rest = text.partition(BEGIN_MARK)
-    _, sep2, tail = rest.partition(END_MARK)
-    if not (sep and sep2):
-        raise ValueError(f"the markers {BEGIN_MARK!r} and {END_MARK!r} are missing")
-    return f"{head}{BEGIN_MARK}\n{render_markdown()}{END_MARK}{tail}"
+    return rewrite(text, COMMAND, render_markdown())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the generated table in a Markdown file."""
-    parser = argparse.ArgumentParser(
-        prog="python -m procore_nb.frames._schema", description=__doc__
-    )
-    parser.add_argument("path", type=Path, help="the Markdown file holding the markers")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    fresh = _with_table(text)
-    if args.check:
-        if fresh != text:
-            print(f"{args.path} is stale: run python -m procore_nb.frames._schema {args.path}")
-            return 1
-        return 0
-    args.path.write_text(fresh, encoding="utf-8")
-    return 0
+    return run(argv, module="procore_nb.frames._schema", doc=__doc__, fresh=_with_table)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,6 @@ from procore_nb.sandbox import Sandbox
 MakeClient = Callable[..., procore_nb.Client]
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Turn retry backoff sleeping off (announced waits are still honoured)."""
-    procore_nb.set_testing(True)
-    yield
-    procore_nb.set_testing(False)
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox with 400 projects and a spike limit high enough not to matter."""

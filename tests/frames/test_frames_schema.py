@@ -12,6 +12,7 @@ import pytest
 
 from procore_nb.frames import _schema
 from procore_nb.frames._convert import to_frame
+from procore_nb.frames._generated import END_MARK
 from procore_nb.frames._schema import DTYPES, SCHEMAS, Kind, dtype_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "dtypes.md"
@@ -78,7 +79,7 @@ def test_docs_table_matches_the_code() -> None:
 def test_docs_check_command_reports_a_stale_table(tmp_path: Path) -> None:
     """The --check command exits 1 on a stale table, and rewriting fixes it."""
     stale = tmp_path / "dtypes.md"
-    stale.write_text(f"intro\n{_schema.BEGIN_MARK}\nold\n{_schema.END_MARK}\nend\n")
+    stale.write_text(f"intro\n{_schema.BEGIN_MARK}\nold\n{END_MARK}\nend\n")
     assert _schema.main(["--check", str(stale)]) == 1
     assert _schema.main([str(stale)]) == 0
     assert _schema.main(["--check", str(stale)]) == 0

@@ -13,17 +13,8 @@ from typing import Any
 import pytest
 from leaks import Watch
 
-import procore_nb
 from procore_nb import Client
 from procore_nb.sandbox import Sandbox
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Turn retry backoff sleeping off (announced waits are still honoured)."""
-    procore_nb.set_testing(True)
-    yield
-    procore_nb.set_testing(False)
 
 
 @pytest.fixture

@@ -15,14 +15,6 @@ import procore_nb
 from procore_nb.sandbox import Sandbox
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Turn retry backoff sleeping off (announced waits are still honoured)."""
-    procore_nb.set_testing(True)
-    yield
-    procore_nb.set_testing(False)
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A small company (12 projects) with a spike limit high enough not to matter."""

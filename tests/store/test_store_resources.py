@@ -23,14 +23,6 @@ from procore_nb.sandbox import Sandbox
 RESOURCES = ("rfis", "change_events")
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Turn retry backoff sleeping off (announced waits are still honoured)."""
-    procore_nb.set_testing(True)
-    yield
-    procore_nb.set_testing(False)
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox of 24 projects with a spike limit high enough not to matter."""

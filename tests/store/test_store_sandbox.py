@@ -19,14 +19,6 @@ from procore_nb.sandbox import Sandbox
 from procore_nb.store._source import ClientSource, window_end
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Turn retry backoff sleeping off (announced waits are still honoured)."""
-    procore_nb.set_testing(True)
-    yield
-    procore_nb.set_testing(False)
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox of 60 projects with a spike limit high enough not to matter."""
