@@ -21,7 +21,9 @@ SHARED = frozenset({"_constants", "_exceptions", "_registry"})
 SANDBOX_SHARES = frozenset({"procore_nb._constants", "procore_nb._registry"})
 
 #: Facade modules: the public API and the old import paths of modules that moved.
-FACADES = frozenset({"__init__", "__main__", "demo", "export", "summaries", "tables", "widgets"})
+FACADES = frozenset(
+    {"__init__", "__main__", "analysis", "demo", "export", "summaries", "tables", "widgets"}
+)
 
 #: Each room and the rooms it may import (besides itself and the shared modules).
 ALLOWED: dict[str, frozenset[str]] = {
