@@ -29,6 +29,7 @@ from typing import Any
 from procore_nb.cli._runner import REPORTS_VARIABLE, run_notebooks
 
 __all__ = [
+    "DEMO_LIMITS",
     "REPORTS_VARIABLE",
     "run_examples",
     "sandbox_environment",
