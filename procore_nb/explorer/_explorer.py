@@ -98,6 +98,10 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
                 self._say(f"Could not list the projects: {exc}", error=True)
         self.code.value = ""
 
+    def filter_widget(self, name: str) -> Any:
+        """The widget of one filter of the picked resource (an HBox of two pickers for ranges)."""
+        return self._inputs[name].widget
+
     def set_filter(self, name: str, value: Any) -> None:
         """Set one filter's widget to a keyword value (``("2025-01-01", None)`` for a range)."""
         self._inputs[name].set(value)
