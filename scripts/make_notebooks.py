@@ -220,12 +220,17 @@ DATA_NOTE = new_markdown_cell(
     'projects whose tool is disabled are skipped (`df.attrs["skipped"]` says which).'
 )
 
-ANALYSIS = """\
-import matplotlib.pyplot as plt
-import pandas as pd
 
-from procore_nb import analysis, export, tables
-"""
+def report_setup(modules: str, *, pandas: bool = False) -> str:
+    """The imports of notebooks 04-07's analysis and their reports folder."""
+    return (
+        "import os\nfrom pathlib import Path\n\n"
+        + ("import pandas as pd\n\n" if pandas else "")
+        + f"from procore_nb import {modules}\n\n"
+        + 'reports = Path(os.environ.get("PROCORE_NB_REPORTS", "../reports"))\n'
+        + "reports.mkdir(parents=True, exist_ok=True)"
+    )
+
 
 AS_OF = (
     "day = pd.Timestamp(as_of) if as_of else analysis.as_of({frames})\n"
@@ -249,9 +254,7 @@ RFIS_AND_SUBMITTALS = [
         'submittals = client.frame("submittals", projects=scope)'
     ),
     new_code_cell(
-        ANALYSIS
-        + "\n"
-        + REPORTS
+        report_setup("analysis, export, tables", pandas=True)
         + "\n\n"
         + AS_OF.format(
             frames="rfis, submittals",
@@ -356,9 +359,7 @@ COST = [
         'change_orders = client.frame("commitment_change_orders", projects=scope)'
     ),
     new_code_cell(
-        ANALYSIS
-        + "\n"
-        + REPORTS
+        report_setup("analysis, export, tables")
         + "\n\n"
         + AS_OF.format(
             frames="budget, commitments, change_orders",
@@ -465,9 +466,7 @@ FIELD = [
         ")"
     ),
     new_code_cell(
-        ANALYSIS
-        + "\n"
-        + REPORTS
+        report_setup("export, tables")
         + "\n\n"
         + 'print(f"As of {day:%Y-%m-%d}: {len(punch):,} punch items, '
         '{len(observations):,} observations, {len(inspections):,} inspections, "\n'
@@ -572,9 +571,7 @@ PORTFOLIO_MAP = [
         ")"
     ),
     new_code_cell(
-        ANALYSIS
-        + "from procore_nb import maps\n\n"
-        + REPORTS
+        report_setup("analysis, export, maps, tables")
         + "\n\n"
         + AS_OF.format(
             frames="rfis, submittals, punch",
