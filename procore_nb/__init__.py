@@ -36,6 +36,7 @@ from procore_nb._exceptions import (
     RedirectRefusedError,
     ResponseError,
     ServerError,
+    StoreBusyError,
     TokenCacheError,
     TransportError,
 )
@@ -54,6 +55,10 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
+from procore_nb.store._store import Store
+from procore_nb.store._sync import SyncReport
+
+Client.store_class = Store
 
 if TYPE_CHECKING:
     from procore_nb.explorer import Explorer
@@ -122,6 +127,9 @@ __all__ = [
     "ResponseError",
     "ServerError",
     "SkippedProjectsWarning",
+    "Store",
+    "StoreBusyError",
+    "SyncReport",
     "Token",
     "TokenCache",
     "TokenCacheError",

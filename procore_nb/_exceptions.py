@@ -20,7 +20,8 @@
     │   ├── ServerError               5xx
     │   ├── MalformedResponseError    a 2xx body that is not the JSON it should be
     │   └── RedirectRefusedError      a redirect not followed (OAuth, another host, to http)
-    └── DataIntegrityError            pages disagree with Total, or ids moved while paging
+    ├── DataIntegrityError            pages disagree with Total, or ids moved while paging
+    └── StoreBusyError                another process held the local store longer than `wait`
 
     UserWarning
     └── CoercionWarning               values that did not fit their column became NA (rows kept)
@@ -54,6 +55,7 @@ __all__ = [
     "RedirectRefusedError",
     "ResponseError",
     "ServerError",
+    "StoreBusyError",
     "TokenCacheError",
     "TransportError",
 ]
@@ -210,6 +212,10 @@ class DataIntegrityError(ProcoreError):
 
 
 # Warnings: the data is all there, but something about it deserves a look.
+
+
+class StoreBusyError(ProcoreError):
+    """Another process (or kernel) held the local store's file longer than ``wait`` seconds."""
 
 
 class CoercionWarning(UserWarning):

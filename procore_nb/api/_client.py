@@ -11,7 +11,7 @@ knows: which paths need the ``Procore-Company-Id`` header, short paths such as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from procore_nb._exceptions import ConfigurationError
@@ -25,6 +25,7 @@ from procore_nb.api._config import (
     resolve_settings,
 )
 from procore_nb.api._lists import Lists
+from procore_nb.api._pull import DEFAULT_WAVE, MAX_WAVE, warm_up
 from procore_nb.api._reader import Reader
 from procore_nb.api._session import Session
 from procore_nb.api._tokens import Token, TokenCache, cache_from_name
@@ -118,7 +119,7 @@ class Client(Lists):
             backoff=(conf.backoff_factor, conf.backoff_jitter),
             max_wait=conf.max_wait,
             deadline=conf.deadline,
-            pool_size=max(10, conf.max_workers + 2),
+            pool_size=max(10, (conf.max_workers or MAX_WAVE) + 2),
         )
         s = self._settings
         self._auth = Authenticator(
@@ -130,7 +131,8 @@ class Client(Lists):
             config=conf,
         )
         self._session = Session(s, auth=self._auth, transport=self._transport, config=conf)
-        self._reader = Reader(self._session, workers=conf.max_workers)
+        self._reader = Reader(self._session, workers=conf.max_workers or DEFAULT_WAVE)
+        warm_up()  # pandas and pyarrow import in the background while the user signs in
 
     def _cache_key(self) -> str:
         s = self._settings
@@ -276,3 +278,9 @@ class Client(Lists):
             "GET", f"{self.login_url}/oauth/token/info", params=None, company=None, follow=False
         )
         return dict(reply.data) if isinstance(reply.data, Mapping) else {"info": reply.data}
+
+    store_class: ClassVar[Any] = None  #: set by procore_nb.store (api may not import it)
+
+    def store(self, path: str | None = None, **options: Any) -> Any:
+        """This company's local store (:class:`procore_nb.Store`): lists synced to DuckDB."""
+        return Client.store_class(self, path, **options)

@@ -140,7 +140,10 @@ class ClientConfig:
     Parameters
     ----------
     max_workers:
-        Pages fetched at the same time by one list call.
+        Pages fetched at the same time by one list call. ``None`` (the default) sizes the
+        wave after the first page from ``Total`` and the rate window Procore announces, so
+        that a pull uses the whole window (at most 32 at once; 8 where Procore sends no
+        rate-limit headers).
     max_wait:
         Longest rate-limit wait (seconds) the client sits out; a longer announced wait
         raises :class:`~procore_nb.RateLimitError` naming the reset time instead.
@@ -174,7 +177,7 @@ class ClientConfig:
     >>> client = Client("sandbox", config=ClientConfig(max_workers=4))
     """
 
-    max_workers: int = 8
+    max_workers: int | None = None
     max_wait: float = 120.0
     retries: int = 5
     backoff_factor: float = 0.5
@@ -187,7 +190,8 @@ class ClientConfig:
     progress_delay: float = 1.0
 
     def __post_init__(self) -> None:
-        whole("ClientConfig.max_workers", self.max_workers, least=1)
+        if self.max_workers is not None:
+            whole("ClientConfig.max_workers", self.max_workers, least=1)
         whole("ClientConfig.retries", self.retries, least=0)
         for name in ("max_wait", "backoff_factor", "backoff_jitter", "refresh_margin"):
             check_seconds(f"ClientConfig.{name}", getattr(self, name), zero=True)

@@ -28,12 +28,13 @@ from procore_nb._exceptions import (
     ResponseError,
 )
 from procore_nb.api._config import is_loopback_http
+from procore_nb.api._failures import translate_errors
 from procore_nb.api._redaction import guard_oauth_logs
 from procore_nb.api._redirects import refused_redirect
 from procore_nb.api._responses import Reply, error_for_response
 from procore_nb.api._retry import running
 from procore_nb.api._tokens import Token
-from procore_nb.api._transport import Transport, translate_errors
+from procore_nb.api._transport import Transport
 
 __all__ = ["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "TokenEndpoint"]
 

@@ -261,6 +261,11 @@ class RateGate:
             reason,
         )
 
+    def window(self) -> int | None:
+        """Requests the current window allows (``X-Rate-Limit-Limit``); None before any answer."""
+        with self._cond:
+            return self._limit
+
     def status(self) -> str:
         """What the requests wait for right now, for a progress bar; ``""`` when nothing."""
         with self._cond:

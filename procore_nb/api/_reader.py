@@ -10,9 +10,10 @@ adds ``project_id`` and ``project_name``.
 
 from __future__ import annotations
 
+import functools
 import threading
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,17 @@ from procore_nb._registry import Resource, match, registry
 from procore_nb.api._fanout import ERRORS, SkippedProjectsWarning, StoppedError, Target, pull
 from procore_nb.api._filters import build_query
 from procore_nb.api._paging import Page, fetch_all
-from procore_nb.api._paths import endpoint, is_compact
+from procore_nb.api._paths import Endpoint, endpoint, is_compact
+from procore_nb.api._projects import (
+    PROJECTS_WORDS,
+    add_projects,
+    iterable,
+    name_of,
+    positive_id,
+    project_id,
+    skipped_message,
+    unique,
+)
 from procore_nb.api._responses import not_records
 
 if TYPE_CHECKING:
@@ -33,7 +44,6 @@ __all__ = ["Reader", "Request", "check_limit"]
 
 Record = dict[str, Any]
 _STATUS = {"active": "Active", "inactive": "Inactive", "all": "All"}
-_PROJECTS_WORDS = "one project id, a list of ids, a DataFrame of projects, 'active' or 'all'"
 
 
 def check_limit(limit: object) -> int | None:
@@ -119,24 +129,52 @@ class Reader:
         limit = check_limit(limit)
         where, query, company = self._session.prepare(path, params, company_id)
         entry = match(where.path)
-        records = fetch_all(
-            lambda number, size: self._session.page(where, query, company, (number, size)),
-            per_page=where.page_size(
-                limit=limit,
-                asked=query.pop("per_page", None),
-                largest=entry.max_per_page if entry is not None else 0,
-            ),
-            limit=limit,
-            workers=self._workers,
-            progress=progress,
-            label=where.resource or where.path.rsplit("/", 1)[-1],
-            status=self._session.transport.gate.status,
-            progress_delay=self._session.config.progress_delay,
-        )
         name = entry.name if entry is not None else where.resource
-        df = self._to_frame(records, None if is_compact(query) else name, company)
+        size = where.page_size(
+            limit=limit,
+            asked=query.pop("per_page", None),
+            largest=entry.max_per_page if entry is not None else 0,
+        )
+        df = self._read_list(
+            (where, query, company),
+            size,
+            None if is_compact(query) else name,
+            limit=limit,
+            progress=progress,
+        )
         df.attrs.update(path=where.path, company_id=company)
         return df
+
+    def _read_list(
+        self,
+        call: tuple[Endpoint, dict[str, Any], int | None],
+        size: int,
+        resource: str | None,
+        *,
+        limit: int | None,
+        progress: bool,
+    ) -> pd.DataFrame:
+        """One paged list (endpoint, query, company) as a frame, pages parsed as they arrive."""
+        from procore_nb.api._pull import Pull, read_frame
+
+        company = call[2]
+        staged = resource == "projects" and company is not None
+        return read_frame(
+            Pull.of(self._session, call, size, resource),
+            limit=limit,
+            stages=functools.partial(self.stage_names, company) if staged and company else None,
+            progress=progress,
+        )
+
+    def _company_call(
+        self, entry: Resource, query: Mapping[str, Any], company: int | None
+    ) -> tuple[Endpoint, dict[str, Any], int | None]:
+        """The endpoint, query and company of a company-wide list (as :meth:`records` sends)."""
+        where = endpoint(entry.path.format(company_id=company), api_url=self._api_url)
+        params = dict(query)
+        if entry.scope == "company_query" and company is not None:
+            params.setdefault("company_id", company)
+        return where, params, company
 
     # -- one list ------------------------------------------------------------------------
 
@@ -200,7 +238,7 @@ class Reader:
         keywords = dict(ask.keywords)
         parent_id = keywords.pop(entry.parent_param, None) if entry.parent else None
         if parent_id is not None:
-            parent_id = _positive_id(parent_id, f"{entry.parent_param}=")
+            parent_id = positive_id(parent_id, f"{entry.parent_param}=")
         if ask.errors not in ERRORS:
             raise ConfigurationError(f"errors must be 'skip' or 'raise', not {ask.errors!r}.")
         query = {**build_query(entry, keywords), **(ask.params or {})}
@@ -216,22 +254,26 @@ class Reader:
                 raise ConfigurationError(
                     f"{entry.name} is a company-wide list: it takes no projects=. Nothing was sent."
                 )
-            rows = self.records(
-                entry,
-                {"company_id": company},
-                query,
-                company=company,
-                page=(size, limit, self._workers),
-                progress=ask.progress,
-            )
-            df = self._to_frame(rows, typed, company)
+            if entry.paged:
+                call = self._company_call(entry, query, company)
+                df = self._read_list(call, size, typed, limit=limit, progress=ask.progress)
+            else:
+                rows = self.records(
+                    entry,
+                    {"company_id": company},
+                    query,
+                    company=company,
+                    page=(size, limit, self._workers),
+                    progress=ask.progress,
+                )
+                df = self._to_frame(rows, typed, company)
             df.attrs.update(
                 path=entry.path.format(company_id=company), company_id=company, resource=entry.name
             )
             return df
         if ask.projects is None:
             raise ConfigurationError(
-                f"{entry.name} are read per project: pass projects= ({_PROJECTS_WORDS}), e.g. "
+                f"{entry.name} are read per project: pass projects= ({PROJECTS_WORDS}), e.g. "
                 f"client.frame({entry.name!r}, projects='active'). Nothing was sent."
             )
         company = self._session.company(company)  # a project list needs the company
@@ -270,7 +312,7 @@ class Reader:
         )
         records = [row for _, rows in outcome.rows for row in rows]
         df = self._to_frame(records, typed, company)
-        _add_projects(df, [(t, len(rows)) for t, rows in outcome.rows])
+        add_projects(df, [(t, len(rows)) for t, rows in outcome.rows])
         df.attrs.update(
             path=entry.path,
             company_id=company,
@@ -280,7 +322,7 @@ class Reader:
         )
         if outcome.skipped:
             warnings.warn(
-                _skipped_message(entry, outcome.skipped, len(targets)),
+                skipped_message(entry, outcome.skipped, len(targets)),
                 SkippedProjectsWarning,
                 stacklevel=3,
             )
@@ -305,7 +347,7 @@ class Reader:
         """The projects ``projects=`` names, with their names, in order, without repeats."""
         if isinstance(projects, str) and projects.strip().lower() in _STATUS:
             rows = self._projects(company, _STATUS[projects.strip().lower()])
-            return [Target(int(r["id"]), _name(r.get("name"))) for r in rows if "id" in r]
+            return [Target(int(r["id"]), name_of(r.get("name"))) for r in rows if "id" in r]
         if hasattr(projects, "columns"):  # a DataFrame of projects
             id_col = "project_id" if "project_id" in projects.columns else "id"
             name_col = "project_name" if "project_name" in projects.columns else "name"
@@ -316,10 +358,10 @@ class Reader:
                 )
             names = projects[name_col] if name_col in projects.columns else [None] * len(projects)
             pairs = zip(projects[id_col], names, strict=True)
-            return _unique([Target(_project_id(i), _name(n)) for i, n in pairs])
+            return unique([Target(project_id(i), name_of(n)) for i, n in pairs])
         single = isinstance(projects, str | int) or hasattr(projects, "__index__")
-        ids = [projects] if single else _iterable(projects)
-        wanted = _unique([Target(_project_id(i)) for i in ids])
+        ids = [projects] if single else iterable(projects)
+        wanted = unique([Target(project_id(i)) for i in ids])
         known = self._names.get(company, {})
         if any(t.id not in known for t in wanted):
             self._projects(company, "All")  # learn the names of every project once
@@ -333,69 +375,5 @@ class Reader:
             entry, {}, query, company=company, page=(entry.max_per_page, None, self._workers)
         )
         names = self._names.setdefault(company, {})
-        names.update((int(r["id"]), _name(r.get("name"))) for r in rows if "id" in r)
+        names.update((int(r["id"]), name_of(r.get("name"))) for r in rows if "id" in r)
         return rows
-
-
-def _iterable(projects: Any) -> list[Any]:
-    if isinstance(projects, Mapping) or not isinstance(projects, Iterable):
-        raise ConfigurationError(
-            f"projects= takes {_PROJECTS_WORDS}, not {projects!r}. Nothing was sent."
-        )
-    return list(projects)
-
-
-def _project_id(value: Any) -> int:
-    return _positive_id(value, f"projects= takes {_PROJECTS_WORDS};")
-
-
-def _positive_id(value: Any, what: str) -> int:
-    """``value`` as a positive integer id, or ConfigurationError starting with ``what``."""
-    if not isinstance(value, bool):
-        try:
-            text = str(int(value)) if hasattr(value, "__index__") else str(value).strip()
-            if text.isdigit() and int(text) > 0:
-                return int(text)
-        except (TypeError, ValueError):
-            pass
-    raise ConfigurationError(f"{what} {value!r} is not an id. Nothing was sent.")
-
-
-def _name(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _unique(targets: list[Target]) -> list[Target]:
-    seen: set[int] = set()
-    out: list[Target] = []
-    for target in targets:
-        if target.id not in seen:
-            seen.add(target.id)
-            out.append(target)
-    return out
-
-
-def _add_projects(df: pd.DataFrame, counts: list[tuple[Target, int]]) -> None:
-    """``project_id`` and ``project_name`` as the first two columns, one per row."""
-    import pandas as pd
-
-    ids = [t.id for t, n in counts for _ in range(n)]
-    names = [t.name for t, n in counts for _ in range(n)]
-    for column in ("project_id", "project_name"):
-        if column in df.columns:
-            del df[column]
-    df.insert(0, "project_id", pd.Series(ids, index=df.index, dtype="Int64"))
-    df.insert(1, "project_name", pd.Series(names, index=df.index, dtype="string"))
-
-
-def _skipped_message(entry: Resource, skipped: list[dict[str, Any]], total: int) -> str:
-    by_status: dict[int, int] = {}
-    for item in skipped:
-        by_status[item["status"]] = by_status.get(item["status"], 0) + 1
-    parts = ", ".join(f"{n} answered {code}" for code, n in sorted(by_status.items()))
-    return (
-        f"{len(skipped)} of {total} projects were skipped for {entry.name} ({parts}): the "
-        f"{entry.tool or 'tool'} tool is disabled there, the user may not see it, or the "
-        "project does not exist. df.attrs['skipped'] lists each project and reason; pass "
-        "errors='raise' to stop at the first one instead."
-    )

@@ -35,6 +35,7 @@ from urllib3.util.timeout import Timeout
 from procore_nb._exceptions import ProcoreTimeout
 from procore_nb.api._config import is_testing
 from procore_nb.api._pacing import RateGate, seconds_until_reset
+from procore_nb.api._usage import Usage
 
 __all__ = [
     "Deadline",
@@ -162,17 +163,24 @@ class ProcoreRetry(Retry):
     """
 
     def __init__(
-        self, *args: Any, max_wait: float = 120.0, gate: RateGate | None = None, **kw: Any
+        self,
+        *args: Any,
+        max_wait: float = 120.0,
+        gate: RateGate | None = None,
+        usage: Usage | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
         self.max_wait = max_wait
         self.gate = gate
+        self.usage = usage
 
     def new(self, **kw: Any) -> Self:
         """Copy the policy, keeping ``max_wait`` and ``gate`` (``Retry.new`` drops them)."""
         retry = super().new(**kw)
         retry.max_wait = self.max_wait
         retry.gate = self.gate
+        retry.usage = self.usage
         return retry
 
     def get_backoff_time(self) -> float:
@@ -229,6 +237,8 @@ class ProcoreRetry(Retry):
         _stacktrace: Any = None,
     ) -> Self:
         """Count a retry; give up when the announced wait is too long or the deadline passed."""
+        if response is not None and self.usage is not None:
+            self.usage.retried()  # an answer Procore counted against the rate limit too
         deadline = current_deadline()
         wait = None
         if response is not None and response.status in {429, 503}:

@@ -8,6 +8,8 @@ answers into the error tree with advice that only the caller's context can give.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +23,7 @@ from procore_nb.api._responses import Reply, error_for_response, not_records
 from procore_nb.api._tokens import Token
 from procore_nb.api._transport import Transport
 
-__all__ = ["Session"]
+__all__ = ["Session", "page_of"]
 
 
 class Session:
@@ -53,6 +55,7 @@ class Session:
         self.sign_in_hint = ""
         #: The company sent as ``Procore-Company-Id`` unless a call names another.
         self.company_id: int | None = settings.company_id
+        self._signing_in = threading.Lock()
 
     @property
     def env(self) -> str:
@@ -109,10 +112,14 @@ class Session:
         token = self.auth.fresh_token()
         if token is not None:
             return token
-        if self._settings.client_id and self.auth.restore():
+        with self._signing_in:  # threads that find no token at once share one sign-in
             token = self.auth.fresh_token()
-        elif self.grant == CLIENT_CREDENTIALS and self._settings.client_id and self._has_secret:
-            token = self.auth.login_service_account()
+            if token is not None:
+                return token
+            if self._settings.client_id and self.auth.restore():
+                token = self.auth.fresh_token()
+            elif self.grant == CLIENT_CREDENTIALS and self._settings.client_id and self._has_secret:
+                token = self.auth.login_service_account()
         if token is None:
             hint = f"; {self.sign_in_hint}" if self.sign_in_hint else ""
             raise NotSignedInError(
@@ -130,6 +137,7 @@ class Session:
         params: Mapping[str, Any] | None,
         company: int | None,
         follow: bool = True,
+        decode: bool = True,
     ) -> Reply:
         """Send an authenticated request, renewing the token on a 401; raise for error answers.
 
@@ -148,18 +156,23 @@ class Session:
             token = self.bearer()
             return token.access_token
 
-        reply = self.transport.send(
-            method, url, params=params, headers=headers, bearer=bearer, follow=follow
+        send = functools.partial(
+            self.transport.send,
+            method,
+            url,
+            params=params,
+            headers=headers,
+            bearer=bearer,
+            follow=follow,
         )
+        reply = send(decode=decode)
         renewals = 0
         while reply.status == 401 and renewals < _MAX_RENEWALS:
             if renewals and not self.auth.expiring(token):
                 break
             token = self.auth.renew(token)
             renewals += 1
-            reply = self.transport.send(
-                method, url, params=params, headers=headers, bearer=bearer, follow=follow
-            )
+            reply = send(decode=decode)
         if not 200 <= reply.status < 300:  # a 3xx left unfollowed, a 999: not an answer
             hint = None
             if reply.status == 429:
@@ -189,20 +202,40 @@ class Session:
         company: int | None,
         page: tuple[int, int],
     ) -> Page:
+        """Page ``page`` (number, size) of the list at ``where``, its rows decoded."""
+        reply = self.page_reply(where, params, company, page)
+        return page_of(where, reply, page[0])
+
+    def page_reply(
+        self,
+        where: Endpoint,
+        params: Mapping[str, Any],
+        company: int | None,
+        page: tuple[int, int],
+        *,
+        decode: bool = True,
+    ) -> Reply:
+        """The answer to page ``page`` (number, size); its body as bytes if not ``decode``."""
         number, size = page
         query = {**params, "page": number, "per_page": size}
-        reply = self.call("GET", self._settings.api_url + where.path, params=query, company=company)
+        url = self._settings.api_url + where.path
+        return self.call("GET", url, params=query, company=company, decode=decode)
+
+
+def page_of(where: Endpoint, reply: Reply, number: int, rows: Any = None) -> Page:
+    """The :class:`Page` a reply holds (``rows``: its records, if already decoded elsewhere)."""
+    if rows is None:
         rows = where.unwrap(reply.data)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise not_records(reply, rows)
-        headers = reply.response.headers
-        return Page(
-            number=number,
-            rows=rows,
-            total=_header_int(headers, TOTAL_HEADER),
-            per_page=_header_int(headers, PER_PAGE_HEADER),
-            has_next=_has_next(reply.response.links),
-        )
+    headers = reply.response.headers
+    return Page(
+        number=number,
+        rows=rows,
+        total=_header_int(headers, TOTAL_HEADER),
+        per_page=_header_int(headers, PER_PAGE_HEADER),
+        has_next=_has_next(reply.response.links),
+    )
 
 
 #: Renewals one request may need: one for a 401, more only for tokens that ran out while

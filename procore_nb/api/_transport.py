@@ -21,22 +21,19 @@ request id.
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import importlib.metadata
 import json
 import logging
 import platform
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
 import requests.adapters
 from urllib3.exceptions import (
     DecodeError,
-    HTTPError,
     MaxRetryError,
     ProtocolError,
     ReadTimeoutError,
@@ -45,26 +42,29 @@ from urllib3.util.retry import Retry
 
 from procore_nb._constants import REQUEST_ID_HEADER
 from procore_nb._exceptions import (
-    ProcoreTimeout,
     TransportError,
 )
+from procore_nb.api._failures import translate_errors
 from procore_nb.api._pacing import RateGate
 from procore_nb.api._redaction import redact_url
 from procore_nb.api._redirects import MAX_REDIRECTS, redirect_target, refused_redirect
 from procore_nb.api._responses import Reply, malformed_response
 from procore_nb.api._retry import (
     Deadline,
-    DeadlineReachedError,
     ProcoreRetry,
     current_deadline,
     deadline_error,
     read_body,
     running,
 )
+from procore_nb.api._usage import Usage
 
 __all__ = ["NoRedirectSession", "ProcoreRetry", "Transport", "translate_errors", "user_agent"]
 
 log = logging.getLogger(__name__)
+
+#: How a JSON array or object begins: bodies left undecoded must at least look like one.
+_JSON_START = re.compile(rb"\s*[\[{]")
 
 
 def user_agent() -> str:
@@ -131,6 +131,8 @@ class Transport:
         self.timeout = timeout
         self.deadline = deadline
         self.gate = RateGate(max_wait=max_wait)
+        #: Requests answered and bytes received, for callers that account for them.
+        self.usage = Usage()
         self.retry = ProcoreRetry(
             total=retries,
             other=0,  # TLS verification failures and the like do not heal by retrying
@@ -141,6 +143,7 @@ class Transport:
             raise_on_status=False,
             max_wait=max_wait,
             gate=self.gate,
+            usage=self.usage,
         )
         self.ca_file = ca_file
         self.session = NoRedirectSession()
@@ -186,6 +189,7 @@ class Transport:
         data: Mapping[str, Any] | None = None,
         bearer: str | Callable[[], str] | None = None,
         follow: bool = True,
+        decode: bool = True,
     ) -> Reply:
         """Send one request (retried and paced) and return its reply, whatever the status.
 
@@ -193,6 +197,8 @@ class Transport:
         pacing wait, right before each attempt, so that it can renew a token that ran out
         while the request waited. ``follow=False`` refuses every redirect (OAuth calls);
         otherwise a GET follows redirects on the same scheme, host and port only.
+        while the request waited. ``decode=False`` leaves a successful answer's body as
+        bytes (for a reader that parses JSON itself); error answers are always decoded.
 
         Raises :class:`~procore_nb.TransportError` when nothing usable came back (a
         :class:`~procore_nb.ProcoreTimeout` once the call's deadline passed),
@@ -203,7 +209,13 @@ class Transport:
         with running(deadline):
             for _ in range(MAX_REDIRECTS + 1):
                 reply = self._send_once(
-                    method, url, params=params, headers=headers, data=data, bearer=bearer
+                    method,
+                    url,
+                    params=params,
+                    headers=headers,
+                    data=data,
+                    bearer=bearer,
+                    decode=decode,
                 )
                 if not reply.response.is_redirect:
                     return reply
@@ -221,6 +233,7 @@ class Transport:
         headers: Mapping[str, str] | None,
         data: Mapping[str, Any] | None,
         bearer: str | Callable[[], str] | None,
+        decode: bool,
     ) -> Reply:
         deadline = current_deadline() or self.new_deadline()
         all_headers = dict(headers or {})
@@ -248,7 +261,7 @@ class Transport:
                         verify=self.verify,
                         allow_redirects=False,
                     )
-                return self._read(response, started, deadline)
+                return self._read(response, started, deadline, decode=decode)
             except _BodyError as exc:
                 error = exc
             finally:
@@ -274,7 +287,9 @@ class Transport:
             log.debug("Retrying %s %s after a broken body: %s", method, shown, error)
             retry.sleep()
 
-    def _read(self, response: requests.Response, started: float, deadline: Deadline) -> Reply:
+    def _read(
+        self, response: requests.Response, started: float, deadline: Deadline, *, decode: bool
+    ) -> Reply:
         method = response.request.method or "GET"
         try:
             body = read_body(response, deadline)
@@ -290,6 +305,7 @@ class Transport:
         ) as exc:
             response.close()
             raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
+        self.usage.answered(len(body), response.headers.get("Date"))
         log.debug(
             "%s %s -> %s in %.0f ms (request id %s, rate limit remaining %s)",
             method,
@@ -299,6 +315,13 @@ class Transport:
             response.headers.get(REQUEST_ID_HEADER),
             response.headers.get("X-Rate-Limit-Remaining"),
         )
+        if (
+            not decode
+            and 200 <= response.status_code < 300
+            and _JSON_START.match(body)
+            and body[-64:].strip()[-1:] in b"]}"
+        ):
+            return Reply(response, body)  # whole JSON, as far as its ends show: the reader parses
         if not body.strip():
             return Reply(response, None)
         try:
@@ -309,100 +332,3 @@ class Transport:
                 reply = Reply(response, response.text)
                 raise _BodyError("a successful answer whose body is not JSON", reply) from exc
             return Reply(response, response.text)
-
-
-class _TimedOutError(Exception):
-    """A read timeout that requests reported as a connection error."""
-
-
-@contextlib.contextmanager
-def translate_errors(method: str, url: str) -> Iterator[None]:
-    """Turn ``requests``' and urllib3's exceptions into :class:`TransportError` (and its kin)."""
-    try:
-        try:
-            yield
-        except requests.exceptions.ConnectionError as exc:
-            # requests reports read timeouts that exhausted the retries as ConnectionError.
-            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
-            if isinstance(reason, DeadlineReachedError):
-                raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
-            if isinstance(reason, ReadTimeoutError):
-                raise _TimedOutError from exc
-            raise
-    except requests.exceptions.SSLError as exc:
-        raise TransportError(
-            f"{method} {url}: the TLS certificate could not be verified. For a server with "
-            "its own certificate authority (the sandbox's --tls), pass ca_file= or set "
-            "PROCORE_CA_FILE to its CA file.",
-            method=method,
-            url=url,
-        ) from exc
-    except (requests.exceptions.Timeout, _TimedOutError) as exc:
-        deadline = _deadline()
-        if deadline.expired():
-            raise deadline_error(method, url, deadline, "a timeout") from exc
-        raise ProcoreTimeout(
-            f"{method} {url}: no answer in time ({deadline.describe()}). Procore may be slow "
-            "or unreachable; try again, or allow longer with Client(timeout=...).",
-            method=method,
-            url=url,
-        ) from exc
-    except requests.exceptions.RetryError as exc:
-        reason = getattr(exc.args[0] if exc.args else None, "reason", None)
-        if isinstance(reason, DeadlineReachedError):
-            raise deadline_error(method, url, _deadline(), _root_cause(exc)) from exc
-        raise TransportError(
-            f"{method} {url}: still failing after retries ({_deadline().describe()}: "
-            f"{_root_cause(exc)}). Try again later.",
-            method=method,
-            url=url,
-        ) from exc
-    except requests.exceptions.ConnectionError as exc:
-        if _unreadable_http(exc):
-            raise TransportError(
-                f"{method} {url}: the server answered with a status line or headers that are "
-                f"not HTTP ({_root_cause(exc)}). Check that the URL points at Procore's API.",
-                method=method,
-                url=url,
-            ) from exc
-        raise TransportError(
-            f"{method} {url}: could not reach the server ({_root_cause(exc)}). Check the "
-            "network and the URL; it is safe to try again.",
-            method=method,
-            url=url,
-        ) from exc
-    except (requests.exceptions.RequestException, HTTPError, http.client.HTTPException) as exc:
-        # Whatever else requests or urllib3 could not make sense of: a header or status
-        # line that does not parse, a URL a redirect made up, a body that cannot decode.
-        raise TransportError(
-            f"{method} {url}: the server's answer could not be read ({type(exc).__name__}: "
-            f"{_root_cause(exc)}). Check that the URL points at Procore's API.",
-            method=method,
-            url=url,
-        ) from exc
-
-
-def _deadline() -> Deadline:
-    return current_deadline() or Deadline(None)
-
-
-def _unreadable_http(exc: BaseException) -> bool:
-    """Whether ``exc`` wraps http.client refusing what the server sent (not a lost connection)."""
-    seen: list[BaseException] = [exc]
-    for item in seen:
-        seen += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
-        seen += [e for e in (item.__cause__, item.__context__) if e is not None and e not in seen]
-        if len(seen) > 20:
-            break
-    return any(
-        isinstance(e, http.client.HTTPException) and not isinstance(e, ConnectionError)
-        for e in seen
-    )
-
-
-def _root_cause(exc: BaseException) -> str:
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]  # loop ends at a non-None
-    reason = getattr(exc, "reason", None)
-    text = str(reason if reason is not None else exc)
-    return re.sub(r"<[^>]*>", "", text).strip(" :") or type(exc).__name__

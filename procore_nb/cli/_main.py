@@ -35,6 +35,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "demo": ("procore_nb.cli._demo", "demo_main", "run the example notebooks against the sandbox"),
     "lab": ("procore_nb.cli._demo", "lab_main", "open JupyterLab signed in against the sandbox"),
+    "sync": ("procore_nb.cli._store", "sync_main", "sync resources into the local store"),
+    "store": ("procore_nb.cli._store", "store_main", "show what the local store holds (info)"),
 }
 
 

@@ -4,6 +4,8 @@
 is, from the registry's ``columns`` (``procore_nb/data/resources.toml``); ``_kinds`` turns
 a column of one kind into its pandas dtype; ``_convert`` holds :func:`to_frame`, the one
 conversion every list goes through.
+``_pages`` and ``_arrow`` give the same frame from the pages' bytes through Arrow, when
+pyarrow is installed.
 
 May import: the shared modules (``_constants``, ``_registry``, ``_exceptions``) only.
 """

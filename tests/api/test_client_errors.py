@@ -105,7 +105,8 @@ def test_server_errors_after_retries(make_client: object, sb: Sandbox) -> None:
     assert 500 <= info.value.status < 600  # type: ignore[operator]
     assert "try again" in str(info.value)
     assert not isinstance(info.value, json.JSONDecodeError)
-    assert sb.counters()["injected"]["error"] == 3  # the first try and two retries
+    # The first try and two retries, of page 1 and of the stage list fetched alongside it.
+    assert sb.counters()["injected"]["error"] == 6
 
 
 def test_html_error_page_is_summarised(client: Client, sb: Sandbox) -> None:

@@ -243,4 +243,5 @@ def test_config_groups_rare_settings() -> None:
     """ClientConfig validates its values."""
     with pytest.raises(ConfigurationError):
         procore_nb.ClientConfig(max_workers=0)
-    assert procore_nb.ClientConfig().max_workers >= 1
+    assert procore_nb.ClientConfig().max_workers is None  # sized from Total and the window
+    assert procore_nb.ClientConfig(max_workers=3).max_workers == 3

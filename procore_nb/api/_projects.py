@@ -1,0 +1,101 @@
+"""Which projects a pull across projects reads, and how its frame says so.
+
+``projects=`` takes one id, a list, a DataFrame of projects, ``"active"`` or ``"all"``;
+these helpers check the ids, keep their order without repeats, add ``project_id`` and
+``project_name`` to the frame, and word the warning about projects that were skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from procore_nb._exceptions import ConfigurationError
+from procore_nb._registry import Resource
+from procore_nb.api._fanout import Target
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "PROJECTS_WORDS",
+    "add_projects",
+    "iterable",
+    "name_of",
+    "positive_id",
+    "project_id",
+    "skipped_message",
+    "unique",
+]
+
+#: What ``projects=`` takes, for messages.
+PROJECTS_WORDS = "one project id, a list of ids, a DataFrame of projects, 'active' or 'all'"
+
+
+def iterable(projects: Any) -> list[Any]:
+    """``projects`` as a list of ids, or ConfigurationError when it is not a collection."""
+    if isinstance(projects, Mapping) or not isinstance(projects, Iterable):
+        raise ConfigurationError(
+            f"projects= takes {PROJECTS_WORDS}, not {projects!r}. Nothing was sent."
+        )
+    return list(projects)
+
+
+def project_id(value: Any) -> int:
+    """One id of ``projects=``, checked."""
+    return positive_id(value, f"projects= takes {PROJECTS_WORDS};")
+
+
+def positive_id(value: Any, what: str) -> int:
+    """``value`` as a positive integer id, or ConfigurationError starting with ``what``."""
+    if not isinstance(value, bool):
+        try:
+            text = str(int(value)) if hasattr(value, "__index__") else str(value).strip()
+            if text.isdigit() and int(text) > 0:
+                return int(text)
+        except (TypeError, ValueError):
+            pass
+    raise ConfigurationError(f"{what} {value!r} is not an id. Nothing was sent.")
+
+
+def name_of(value: Any) -> str | None:
+    """A project's name, when it is text."""
+    return value if isinstance(value, str) else None
+
+
+def unique(targets: list[Target]) -> list[Target]:
+    """``targets`` in order, each project once."""
+    seen: set[int] = set()
+    out: list[Target] = []
+    for target in targets:
+        if target.id not in seen:
+            seen.add(target.id)
+            out.append(target)
+    return out
+
+
+def add_projects(df: pd.DataFrame, counts: list[tuple[Target, int]]) -> None:
+    """``project_id`` and ``project_name`` as the first two columns, one per row."""
+    import pandas as pd
+
+    ids = [t.id for t, n in counts for _ in range(n)]
+    names = [t.name for t, n in counts for _ in range(n)]
+    for column in ("project_id", "project_name"):
+        if column in df.columns:
+            del df[column]
+    df.insert(0, "project_id", pd.Series(ids, index=df.index, dtype="Int64"))
+    df.insert(1, "project_name", pd.Series(names, index=df.index, dtype="string"))
+
+
+def skipped_message(entry: Resource, skipped: list[dict[str, Any]], total: int) -> str:
+    """The one warning naming how many projects were skipped, and why."""
+    by_status: dict[int, int] = {}
+    for item in skipped:
+        by_status[item["status"]] = by_status.get(item["status"], 0) + 1
+    parts = ", ".join(f"{n} answered {code}" for code, n in sorted(by_status.items()))
+    return (
+        f"{len(skipped)} of {total} projects were skipped for {entry.name} ({parts}): the "
+        f"{entry.tool or 'tool'} tool is disabled there, the user may not see it, or the "
+        "project does not exist. df.attrs['skipped'] lists each project and reason; pass "
+        "errors='raise' to stop at the first one instead."
+    )

@@ -1,0 +1,389 @@
+"""One sync of one resource: plan each scope, pull in batches, write each scope atomically.
+
+Scopes are pulled in batches through the source (which fans a batch out over its projects
+concurrently, paced under the rate limits), and each scope of a batch is written in its own
+transaction with its new sync state. An error or Ctrl-C while a batch is pulled writes none
+of it; batches already written stay, each scope whole, and the next sync goes on from there.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from procore_nb.store._database import Database
+from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
+from procore_nb.store._source import Pulled, Source, window_end
+from procore_nb.store._tables import (
+    SYNC_TABLE,
+    Counts,
+    ensure_catalog,
+    prepare,
+    register,
+    unregister,
+    write_scope,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+__all__ = ["SyncReport", "last_steps", "sync_resource"]
+
+#: Scopes pulled together: enough to keep every connection busy, few enough that an
+#: interrupted sync keeps most of its work.
+BATCH = 50
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: per resource, rows added, changed and deleted, and what it cost.
+
+    ``requests`` and ``bytes`` are measured (retries included); ``modes`` counts the scopes
+    pulled whole, as changes, or as changes and ids; ``skipped`` names the scopes Procore
+    refused (403 or 404), which keep their previous rows.
+    """
+
+    resource: str
+    scopes: int = 0
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    modes: dict[str, int] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        how = ", ".join(f"{n} {mode}" for mode, n in sorted(self.modes.items())) or "nothing"
+        text = (
+            f"{self.resource}: {self.scopes} scope(s) ({how}); {self.added} added, "
+            f"{self.changed} changed, {self.deleted} deleted, {self.rows} rows held; "
+            f"{self.requests} request(s), {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
+        )
+        if self.skipped:
+            text += f"; {len(self.skipped)} scope(s) skipped (no access)"
+        return text
+
+
+def last_steps(
+    connection: duckdb.DuckDBPyConnection, resource: str
+) -> dict[int, tuple[Step | None, datetime]]:
+    """Each scope of ``resource`` asked for so far: its last successful :class:`Step` (None
+    when Procore has refused it every time) and when it was last asked for."""
+    ensure_catalog(connection)
+    rows = connection.execute(
+        f"SELECT scope, since, rows, synced_at, exact_since FROM {SYNC_TABLE} WHERE resource = ?",
+        [resource],
+    ).fetchall()
+    return {
+        int(s): (
+            Step(_utc(since), int(n), _utc(exact) if exact else None) if since else None,
+            _utc(at),
+        )
+        for s, since, n, at, exact in rows
+    }
+
+
+def _utc(value: Any) -> datetime:
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _attributed(
+    scopes: Sequence[int], rows: dict[int, int], per_page: int, requests: int
+) -> dict[int, int]:
+    """The measured ``requests`` of a batch shared among its scopes by their pages, so
+    that the scopes' figures add up to what was spent (retries included)."""
+    pages = {s: max(1, math.ceil(rows.get(s, 0) / max(1, per_page))) for s in scopes}
+    total = sum(pages.values()) or 1
+    shares = {s: requests * n / total for s, n in pages.items()}
+    costs = {s: math.floor(v) for s, v in shares.items()}
+    # Largest remainders first, until the shares add up to the measured total.
+    for s in sorted(shares, key=lambda s: costs[s] - shares[s])[: requests - sum(costs.values())]:
+        costs[s] += 1
+    return costs
+
+
+@contextlib.contextmanager
+def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit at the end; roll back on any exception, Ctrl-C included."""
+    connection.begin()
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+def _chunks(items: Sequence[ScopePlan], size: int) -> Iterator[list[ScopePlan]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _groups(plans: Sequence[ScopePlan]) -> list[list[ScopePlan]]:
+    """Plans that can share a pull: the same mode and the same window."""
+    groups: dict[tuple[Mode, datetime | None], list[ScopePlan]] = {}
+    for item in plans:
+        groups.setdefault((item.mode, item.window_start), []).append(item)
+    return list(groups.values())
+
+
+def _deleted_mask(frame: pd.DataFrame) -> Any:
+    import pandas as pd
+
+    mask = pd.Series(False, index=frame.index)
+    if "deleted_at" in frame.columns:
+        mask |= frame["deleted_at"].notna()
+    if "deleted" in frame.columns:
+        mask |= frame["deleted"].fillna(False).astype(bool)
+    return mask
+
+
+@dataclass
+class _Batch:
+    plans: list[ScopePlan]
+    pulled: Pulled
+    ids: Pulled | None
+    since: datetime
+    spent: tuple[int, int]
+
+
+class _Run:
+    def __init__(
+        self,
+        db: Database,
+        source: Source,
+        resource: Resource,
+        names: dict[int, str],
+        exact: dict[int, datetime | None],
+    ) -> None:
+        self.db = db
+        self.source = source
+        self.resource = resource
+        self.names = names
+        self.exact = exact  # per scope: when the last sync that found every deletion began
+        self.report = SyncReport(resource.name)
+
+    def pull(self, plans: list[ScopePlan]) -> _Batch:
+        source, resource = self.source, self.resource
+        scopes = [p.scope for p in plans]
+        started = time.monotonic()
+        before = source.spent()
+        first = plans[0]
+        changed = None
+        if first.window_start is not None:
+            changed = (first.window_start, window_end(source.server_time()))
+        pulled = source.pull(resource, scopes, changed=changed)
+        ids = None
+        if first.mode is Mode.CHANGES_AND_IDS:
+            ids = source.pull(resource, scopes, ids_only=True)
+        spent = source.spent() - before
+        # The server's clock when this pull began: a row written after it is changed later.
+        since = source.server_time() - timedelta(seconds=time.monotonic() - started)
+        return _Batch(plans, pulled, ids, since, (spent.requests, spent.bytes))
+
+    def write(self, batch: _Batch) -> None:
+        resource, report = self.resource, self.report
+        frame = batch.pulled.frame.reset_index(drop=True)
+        changes = batch.plans[0].mode is Mode.CHANGES
+        deleted = _deleted_mask(frame).tolist() if changes and len(frame) else None
+        prepared = prepare(frame, batch.pulled.scopes, deleted)
+        counts_of: dict[int, int] = {}
+        for scope in batch.pulled.scopes:
+            counts_of[scope] = counts_of.get(scope, 0) + 1
+        id_rows: dict[int, list[Any]] = {}
+        if batch.ids is not None:
+            keys = batch.ids.frame[resource.key].tolist() if len(batch.ids.frame) else []
+            for scope, key in zip(batch.ids.scopes, keys, strict=True):
+                id_rows.setdefault(scope, []).append(key)
+        total_rows = max(1, len(frame))
+        costs = _attributed(
+            [p.scope for p in batch.plans], counts_of, resource.per_page, batch.spent[0]
+        )
+        skipped = {**batch.pulled.skipped, **(batch.ids.skipped if batch.ids else {})}
+        with self.db.connect() as connection:
+            ensure_catalog(connection)
+            columns: list[str] | None = None
+            try:
+                with _transaction(connection):  # new columns and their dtypes, once a batch
+                    columns = register(
+                        connection, resource=resource.name, rows=frame, prepared=prepared
+                    )
+                for plan in batch.plans:
+                    if plan.scope in skipped:
+                        # Asked and refused: fresh for max_age, but the rows and the changes
+                        # window stay where the last successful sync left them.
+                        report.skipped[plan.scope] = skipped[plan.scope]
+                        with _transaction(connection):
+                            self._refused(connection, plan, costs[plan.scope])
+                        continue
+                    share = counts_of.get(plan.scope, 0) / total_rows
+                    with _transaction(connection):  # rows, deletions and state together
+                        counts = write_scope(
+                            connection,
+                            resource=resource.name,
+                            key=resource.key,
+                            scope=plan.scope,
+                            columns=columns,
+                            replace=plan.mode is Mode.WHOLE,
+                            keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
+                        )
+                        spent = (costs[plan.scope], int(batch.spent[1] * share))
+                        self._remember(connection, plan, batch.since, counts, spent)
+                    self._count(plan, counts)
+            finally:
+                if columns is not None:
+                    unregister(connection)
+
+    def _remember(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        plan: ScopePlan,
+        since: datetime,
+        counts: Counts,
+        spent: tuple[int, int],
+    ) -> None:
+        connection.execute(
+            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        )
+        finds_deletions = plan.mode is not Mode.CHANGES or self.resource.include_deleted
+        exact = since if finds_deletions else self.exact.get(plan.scope)
+        connection.execute(
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.resource.name,
+                plan.scope,
+                self.names.get(plan.scope, ""),
+                str(plan.mode),
+                since,
+                exact,
+                datetime.now(UTC),
+                counts.rows,
+                counts.added,
+                counts.changed,
+                counts.deleted,
+                spent[0],
+                spent[1],
+            ],
+        )
+
+    def _refused(
+        self, connection: duckdb.DuckDBPyConnection, plan: ScopePlan, requests: int
+    ) -> None:
+        held = connection.execute(
+            f"SELECT since, exact_since, rows FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        ).fetchone()
+        since, exact, rows = held if held is not None else (None, None, 0)
+        connection.execute(
+            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            [self.resource.name, plan.scope],
+        )
+        connection.execute(
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, 'refused', ?, ?, ?, ?, 0, 0, 0, ?, 0)",
+            [
+                self.resource.name,
+                plan.scope,
+                self.names.get(plan.scope, ""),
+                since,
+                exact,
+                datetime.now(UTC),
+                rows,
+                requests,
+            ],
+        )
+
+    def _count(self, plan: ScopePlan, counts: Counts) -> None:
+        report = self.report
+        report.scopes += 1
+        report.rows += counts.rows
+        report.added += counts.added
+        report.changed += counts.changed
+        report.deleted += counts.deleted
+        report.modes[str(plan.mode)] = report.modes.get(str(plan.mode), 0) + 1
+
+
+def sync_resource(
+    db: Database,
+    source: Source,
+    resource: Resource,
+    scopes: dict[int, str],
+    *,
+    overlap: timedelta,
+    deletions_every: timedelta = timedelta(0),
+    progress: bool = False,
+) -> SyncReport:
+    """Bring ``scopes`` (id -> name) of ``resource`` up to date and report what it took.
+
+    ``deletions_every`` lets scopes whose deletions cost a whole pull to find pull only
+    their changes in between whole pulls at most that far apart (see ``_plan``).
+    """
+    started = time.monotonic()
+    with db.connect() as connection:
+        steps = last_steps(connection, resource.name)
+    now = source.server_time()
+    plans = [
+        plan_scope(
+            resource,
+            scope,
+            steps[scope][0] if scope in steps else None,
+            overlap=overlap,
+            deletions_every=deletions_every,
+            now=now,
+        )
+        for scope in scopes
+    ]
+    exact = {scope: step.exact_since for scope, (step, _) in steps.items() if step is not None}
+    run = _Run(db, source, resource, scopes, exact)
+    bar = _bar(progress, len(plans), resource.name)
+    spent_before = source.spent()
+    # Pulls stay in this thread (Ctrl-C reaches them); each batch is written in a writer
+    # thread while the next one is pulled, so the local work hides behind Procore's pace.
+    writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="procore_nb-store")
+    writing: concurrent.futures.Future[None] | None = None
+    try:
+        for group in _groups(plans):
+            for chunk in _chunks(group, BATCH):
+                batch = run.pull(chunk)
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(run.write, batch)
+                bar.update(len(chunk))
+        if writing is not None:
+            writing.result()
+    finally:
+        # A batch being written is finished whole (its transactions are short); an
+        # interrupted pull writes nothing.
+        writer.shutdown(wait=True)
+        bar.close()
+        spent = source.spent() - spent_before
+        run.report.requests, run.report.bytes = spent.requests, spent.bytes
+        run.report.seconds = time.monotonic() - started
+    return run.report
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        del n
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(show: bool, total: int, label: str) -> Any:
+    if not show or total <= 1:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="scope", desc=f"sync {label}", leave=True)

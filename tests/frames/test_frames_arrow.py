@@ -1,0 +1,134 @@
+"""The Arrow route from page bytes: always the very frame and warnings to_frame gives."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_frames_properties import json_values, records  # type: ignore[import-not-found]
+
+from procore_nb.frames._arrow import frame_from_pages, frame_from_pieces
+from procore_nb.frames._convert import to_frame
+from procore_nb.frames._pages import PageParser
+
+BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _pages(rows: list[dict[str, Any]], size: int, *, ascii_only: bool) -> list[bytes]:
+    """``rows`` as JSON array bodies of ``size`` records each, as a server would send them."""
+    bodies = []
+    for start in range(0, max(len(rows), 1), size):
+        page = rows[start : start + size]
+        try:
+            bodies.append(json.dumps(page, ensure_ascii=ascii_only).encode())
+        except UnicodeEncodeError:  # a lone surrogate: only its escaped form is JSON text
+            bodies.append(json.dumps(page).encode())
+    return bodies
+
+
+def _outcome(convert: Any) -> tuple[pd.DataFrame | None, list[str], str | None]:
+    """The frame, the warnings' messages and the error a conversion gives."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame, error = convert(), None
+        except Exception as exc:  # the error itself is what is compared
+            frame, error = None, f"{type(exc).__name__}: {exc}"
+    return frame, [str(w.message) for w in caught], error
+
+
+def _same(rows: list[Any], bodies: list[bytes], resource: str | None, **kw: Any) -> None:
+    """frame_from_pages(bodies) and to_frame(rows) agree on frame, warnings and errors."""
+    ours = _outcome(lambda: frame_from_pages(bodies, resource, **kw))
+    theirs = _outcome(lambda: to_frame(rows, resource, **kw))
+    assert ours[1:] == theirs[1:]
+    if theirs[0] is not None:
+        assert ours[0] is not None
+        pd.testing.assert_frame_equal(ours[0], theirs[0])
+
+
+@BOUNDED
+@given(records, st.integers(1, 4), st.booleans(), st.booleans())
+def test_project_pages_give_to_frames_result(
+    rows: list[dict[str, Any]], size: int, ascii_only: bool, staged: bool
+) -> None:
+    """Arbitrary project-like records, paged: the same frame, dtypes, order and warnings."""
+    stages = ["Bidding", "Completed"] if staged else None
+    _same(rows, _pages(rows, size, ascii_only=ascii_only), "projects", stages=stages)
+
+
+@BOUNDED
+@given(
+    st.lists(st.dictionaries(st.text(max_size=5), json_values, max_size=4), max_size=8),
+    st.sampled_from([None, "companies", "me", "project_stages"]),
+    st.integers(1, 3),
+)
+def test_arbitrary_pages_give_to_frames_result(
+    rows: list[dict[str, Any]], resource: str | None, size: int
+) -> None:
+    """Arbitrary objects, with a small schema or none: the same frame as to_frame."""
+    _same(rows, _pages(rows, size, ascii_only=False), resource)
+
+
+def _project(i: int, **fields: Any) -> dict[str, Any]:
+    base = {
+        "id": 10 + i,
+        "name": f"P{i}",
+        "total_value": f"{i}.5",
+        "created_at": "2024-03-04T05:06:07Z",
+        "start_date": "2024-03-04",
+        "active": True,
+        "company": {"id": 8, "name": "Acme"},
+        "custom_fields": {"custom_field_1": {"value": i}},
+    }
+    return base | fields
+
+
+def test_clean_pages_take_the_arrow_route() -> None:
+    """Procore-shaped pages parse in Arrow, with free-form fields decoded by msgspec."""
+    pytest.importorskip("msgspec")
+    rows = [_project(i) for i in range(6)]
+    parser = PageParser("projects")
+    pieces = [parser.parse(body) for body in _pages(rows, 4, ascii_only=True)]
+    assert all(piece is not None for piece in pieces)
+    frame = frame_from_pieces([p for p in pieces if p is not None], "projects")
+    assert frame is not None
+    pd.testing.assert_frame_equal(frame, to_frame(rows, "projects"))
+    assert frame["custom_fields"].tolist()[5] == {"custom_field_1": {"value": 5}}
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (b'{"data": []}', "not an array"),
+        (b'[{"id": 1, "id": 2}]', "a key twice"),
+        (b'[{"x": "\\ud800"}]', "a lone surrogate"),
+        (b'[{"x": "2024-01-01"}]', "text Arrow would read as a timestamp"),
+        (b'[{"name": 5}]', "a number where text is declared"),
+        (b"[1, 2]", "records that are not objects"),
+    ],
+)
+def test_pages_arrow_would_misread_are_left_to_json(body: bytes, why: str) -> None:
+    """Pages Arrow could read differently from json.loads are refused, not misread."""
+    assert PageParser("projects").parse(body) is None, why
+
+
+def test_pages_disagreeing_in_type_fall_back_to_to_frame() -> None:
+    """A field that is a number on one page and text on another still converts, warning once."""
+    rows = [_project(0, zip=78701), _project(1, zip="02108")]
+    _same(rows, _pages(rows, 1, ascii_only=True), "projects")
+    assert frame_from_pages(_pages(rows, 1, ascii_only=True), "projects")["zip"].tolist() == [
+        "78701",
+        "02108",
+    ]
+
+
+def test_impossible_dates_are_not_rolled_over() -> None:
+    """February 30th becomes NA with a warning, as in to_frame, never March 1st."""
+    rows = [_project(0, start_date="2024-02-30"), _project(1)]
+    _same(rows, _pages(rows, 2, ascii_only=True), "projects")
