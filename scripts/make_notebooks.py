@@ -209,7 +209,8 @@ def parameters_as_of() -> nbformat.NotebookNode:
         "company_id = None  # None: the configured company (PROCORE_COMPANY_ID or config file)\n"
         "project_ids = None  # a list of project ids; None: the active projects\n"
         'as_of = None  # "YYYY-MM-DD": the day to measure ages and overdue items at; '
-        "None: the latest update",
+        "None: the latest update\n"
+        'max_age = "1h"  # reuse the local store\'s copy when it is younger than this',
         metadata={"tags": ["parameters"]},
     )
 
@@ -250,8 +251,9 @@ RFIS_AND_SUBMITTALS = [
     DATA_NOTE,
     new_code_cell(
         'scope = project_ids or "active"\n'
-        'rfis = client.frame("rfis", projects=scope)\n'
-        'submittals = client.frame("submittals", projects=scope)'
+        "store = client.store()\n"
+        'rfis = store.frame("rfis", projects=scope, max_age=max_age)\n'
+        'submittals = store.frame("submittals", projects=scope, max_age=max_age)'
     ),
     new_code_cell(
         report_setup("analysis, export, tables", pandas=True)
@@ -350,13 +352,14 @@ COST = [
     new_code_cell(
         "import pandas as pd\n\n"
         'scope = project_ids or "active"\n'
-        'budget = client.frame("budget_detail_rows", projects=scope)\n'
+        "store = client.store()\n"
+        'budget = store.frame("budget_detail_rows", projects=scope, max_age=max_age)\n'
         "commitments = pd.concat(\n"
-        '    [client.frame("work_order_contracts", projects=scope),\n'
-        '     client.frame("purchase_order_contracts", projects=scope)],\n'
+        '    [store.frame("work_order_contracts", projects=scope, max_age=max_age),\n'
+        '     store.frame("purchase_order_contracts", projects=scope, max_age=max_age)],\n'
         "    ignore_index=True,\n"
         ")\n"
-        'change_orders = client.frame("commitment_change_orders", projects=scope)'
+        'change_orders = store.frame("commitment_change_orders", projects=scope, max_age=max_age)'
     ),
     new_code_cell(
         report_setup("analysis, export, tables")
@@ -449,17 +452,21 @@ FIELD = [
     new_code_cell(LOGIN),
     new_markdown_cell(
         "## The data\n\n"
-        "Every read is in this one cell. Daily logs (manpower) answer today only unless given "
-        "a date range (Procore's rule): here the 12 weeks before the data's latest update."
+        "Every read is in this one cell, through the local store (`client.store()`: later runs "
+        "pull only what changed, none within `max_age`). Daily logs (manpower) answer today "
+        "only unless given a date range (Procore's rule), so they are read live for the 12 "
+        "weeks before the data's latest update."
     ),
     new_code_cell(
         "import pandas as pd\n\n"
         "from procore_nb import analysis\n\n"
         'scope = project_ids or "active"\n'
-        'punch = client.frame("punch_items", projects=scope)\n'
-        'observations = client.frame("observations", projects=scope)\n'
-        'inspections = client.frame("checklists", projects=scope)\n'
+        "store = client.store()\n"
+        'punch = store.frame("punch_items", projects=scope, max_age=max_age)\n'
+        'observations = store.frame("observations", projects=scope, max_age=max_age)\n'
+        'inspections = store.frame("checklists", projects=scope, max_age=max_age)\n'
         "day = pd.Timestamp(as_of) if as_of else analysis.as_of(punch, observations, inspections)\n"
+        "# daily logs need a date range, which the store's lists do not take: read them live\n"
         "manpower = client.frame(\n"
         '    "manpower_logs", projects=scope, start_date=day - pd.Timedelta(weeks=12), '
         "end_date=day\n"
@@ -559,14 +566,15 @@ PORTFOLIO_MAP = [
     new_code_cell(
         "import pandas as pd\n\n"
         'scope = project_ids or "active"\n'
+        "store = client.store()\n"
         'projects = client.projects(status="all", id=project_ids)\n'
-        'rfis = client.frame("rfis", projects=scope)\n'
-        'submittals = client.frame("submittals", projects=scope)\n'
-        'punch = client.frame("punch_items", projects=scope)\n'
-        'budget = client.frame("budget_detail_rows", projects=scope)\n'
+        'rfis = store.frame("rfis", projects=scope, max_age=max_age)\n'
+        'submittals = store.frame("submittals", projects=scope, max_age=max_age)\n'
+        'punch = store.frame("punch_items", projects=scope, max_age=max_age)\n'
+        'budget = store.frame("budget_detail_rows", projects=scope, max_age=max_age)\n'
         "commitments = pd.concat(\n"
-        '    [client.frame("work_order_contracts", projects=scope),\n'
-        '     client.frame("purchase_order_contracts", projects=scope)],\n'
+        '    [store.frame("work_order_contracts", projects=scope, max_age=max_age),\n'
+        '     store.frame("purchase_order_contracts", projects=scope, max_age=max_age)],\n'
         "    ignore_index=True,\n"
         ")"
     ),
@@ -585,10 +593,14 @@ PORTFOLIO_MAP = [
         "over budget or worse counts fully). Bands: Healthy up to 25, Watch to 50, At risk above."
     ),
     new_code_cell(
-        "overdue = sum(\n"
-        '    analysis.open_and_overdue(items, as_of=day, by="project_id")["overdue"]\n'
-        "    for items in (rfis, submittals, punch)\n"
-        ").fillna(0)\n"
+        "# overdue RFIs, submittals and punch items per project (0 where a project has none)\n"
+        "overdue = pd.concat(\n"
+        "    [\n"
+        '        analysis.open_and_overdue(items, as_of=day, by="project_id")["overdue"]\n'
+        "        for items in (rfis, submittals, punch)\n"
+        "    ],\n"
+        "    axis=1,\n"
+        ").fillna(0).sum(axis=1)\n"
         'cost = analysis.cost_by_project(budget, commitments, by="project_id")\n'
         'variance = cost["variance_share"]\n'
         'read = projects[projects["id"].isin(rfis["project_id"]) | '

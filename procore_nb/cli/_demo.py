@@ -154,6 +154,9 @@ def run_examples(
         # Service-account tokens of the demo stay out of the user's own token cache.
         env = sandbox_environment(sandbox, service_account=True, token_dir=f"{private}/tokens")
         env["XDG_CONFIG_HOME"] = private
+        # the notebooks' local store (client.store()) of this throwaway sandbox, shared by the
+        # notebooks of the run (04 syncs the RFIs 07 reads), is removed with it
+        env["XDG_DATA_HOME"] = private
         run = run_notebooks([source / name for name in names], out, env=env, timeout=timeout)
     if run.failed:
         failed = "; ".join(f"{name}: {error}" for name, error in run.failed.items())

@@ -354,3 +354,18 @@ def test_portfolio_map_scores_every_project_read(reports: Path, truth: Truth) ->
     )
     assert "{" + said + "}" in html.replace("&#x27;", "'").replace("&#39;", "'")
     assert len(_pngs(html)) == 2  # the static map, and the interactive map's picture
+    # overdue items per project: open RFIs, submittals and punch items past due on the day of
+    # the data (its latest update), every project counted whatever it lacks
+    day = max(
+        frame["updated_at"].max().tz_convert("UTC").tz_localize(None).normalize()
+        for frame in (truth.rfis, truth.submittals, truth.punch)
+    )
+    open_rows = [
+        truth.rfis[truth.rfis["status"].isin(["open", "draft"])],
+        truth.submittals[truth.submittals["status.status"] != "Closed"],
+        truth.punch[truth.punch["status"] != "Closed"],
+    ]
+    late = pd.concat([rows[rows["due_date"] < day][["project_id"]] for rows in open_rows])
+    expected = late["project_id"].value_counts()
+    got = health.set_index("id")["overdue_items"]
+    assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
