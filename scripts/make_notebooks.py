@@ -383,7 +383,11 @@ COST = [
         "tables.readable(by_project.head(15))"
     ),
     new_code_cell(
-        'worst = by_project.head(15)[["budget", "exposure"]][::-1] / 1e6\n'
+        "# projects with commitments but no budget lines have no variance to compare\n"
+        'budgeted = by_project[by_project["budget"] > 0]\n'
+        'unbudgeted = list(by_project.index[by_project["budget"] == 0])\n'
+        'print(f"{len(unbudgeted)} projects have commitments but no budget: {unbudgeted}")\n'
+        'worst = budgeted.head(15)[["budget", "exposure"]][::-1] / 1e6\n'
         'ax = worst.plot.barh(figsize=(9, 6), color=["#90a4ae", "#c62828"])\n'
         'ax.set(title="Budget and exposure of the 15 projects with the worst variance", '
         'xlabel="$ millions", ylabel="")\n'

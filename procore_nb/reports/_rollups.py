@@ -131,7 +131,10 @@ def inspection_outcomes(checklists: pd.DataFrame, *, by: str = "trade.name") -> 
 def per_week(
     logs: pd.DataFrame, *, by: str = "vendor.name", value: str = "man_hours", date: str = "date"
 ) -> pd.DataFrame:
-    """``value`` summed per ``by`` value (rows) and week starting Monday (columns)."""
+    """``value`` summed per ``by`` value (rows) and week starting Monday (columns).
+
+    Every week from the first to the last with a log is a column (0 where nobody logged).
+    """
     _require(logs, [by, value, date], "per_week")
     week = _naive(logs[date]).dt.to_period("W-SUN").dt.start_time
     frame = pd.DataFrame(
@@ -141,6 +144,9 @@ def per_week(
         index="key", columns="week", values="value", aggfunc="sum", fill_value=0.0
     )
     table.index.name = by
+    if len(table.columns):  # weeks without a log are there too, with 0
+        weeks = pd.date_range(table.columns.min(), table.columns.max(), freq="7D")
+        table = table.reindex(columns=weeks, fill_value=0.0)
     table.columns = pd.DatetimeIndex(table.columns, name="week")
     return table.loc[table.sum(axis=1).sort_values(ascending=False).index].astype("float64")
 

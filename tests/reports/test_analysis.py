@@ -189,18 +189,24 @@ def test_inspection_outcomes_rate_deficient_items() -> None:
 
 
 def test_per_week_sums_by_monday_weeks() -> None:
-    """Man-hours per vendor and week starting Monday, busiest vendor first."""
+    """Man-hours per vendor and week starting Monday, busiest vendor first, no week skipped."""
     logs = pd.DataFrame(
         {
             "vendor.name": ["V", "V", "W"],
             "man_hours": [8.0, 16.0, 40.0],
-            "date": pd.to_datetime(["2025-06-02", "2025-06-08", "2025-06-09"]),
+            "date": pd.to_datetime(["2025-06-02", "2025-06-08", "2025-06-23"]),
         }
     )
     table = analysis.per_week(logs)
     assert list(table.index) == ["W", "V"]
-    assert [f"{w:%Y-%m-%d}" for w in table.columns] == ["2025-06-02", "2025-06-09"]
-    assert table.loc["V"].tolist() == [24.0, 0.0]
+    assert [f"{w:%Y-%m-%d}" for w in table.columns] == [
+        "2025-06-02",
+        "2025-06-09",
+        "2025-06-16",
+        "2025-06-23",
+    ]  # the weeks nobody logged are there
+    assert table.loc["V"].tolist() == [24.0, 0.0, 0.0, 0.0]
+    assert table.loc["W"].tolist() == [0.0, 0.0, 0.0, 40.0]
 
 
 def test_health_scores_overdue_and_overrun() -> None:
