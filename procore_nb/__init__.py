@@ -15,6 +15,8 @@ when asked for, so that ``import procore_nb`` stays fast.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from procore_nb._exceptions import (
     AuthenticationError,
     CoercionWarning,
@@ -57,6 +59,28 @@ from procore_nb.store._store import Store
 from procore_nb.store._sync import SyncReport
 
 Client.store_class = Store
+
+if TYPE_CHECKING:
+    from procore_nb.explorer import Explorer
+
+
+def explore(client: Client) -> Explorer:
+    """An explorer cell for ``client``: a resource, projects and filters; rows; the call.
+
+    Pick a resource of the registry, one project or all active projects, and filters (a
+    widget per filter the resource takes); **Load** shows the row count and the first rows;
+    **Copy as Python** writes the ``client.frame(...)`` line that reads the same frame and
+    **Copy as curl** the equivalent curl command, its token written as ``$PROCORE_TOKEN``.
+    Needs ipywidgets (the ``notebook`` extra), loaded only when this is called.
+
+    Examples
+    --------
+    >>> client = pnb.login()  # doctest: +SKIP
+    >>> pnb.explore(client)  # doctest: +SKIP
+    """
+    from procore_nb.explorer import Explorer
+
+    return Explorer(client)
 
 
 def __getattr__(name: str) -> str:
@@ -111,6 +135,7 @@ __all__ = [
     "TokenCacheError",
     "TransportError",
     "config_file",
+    "explore",
     "login",
     "set_testing",
 ]

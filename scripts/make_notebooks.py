@@ -201,10 +201,463 @@ STAGE_SUMMARY = [
     ),
 ]
 
+
+def parameters_as_of() -> nbformat.NotebookNode:
+    """The parameters cell of the notebooks 04-07: as 01-03, plus the day to measure ages at."""
+    return new_code_cell(
+        "# Parameters: `procore-nb run NOTEBOOK -p company_id=123 -p project_ids=1,2` sets these.\n"
+        "company_id = None  # None: the configured company (PROCORE_COMPANY_ID or config file)\n"
+        "project_ids = None  # a list of project ids; None: the active projects\n"
+        'as_of = None  # "YYYY-MM-DD": the day to measure ages and overdue items at; '
+        "None: the latest update\n"
+        'max_age = "1h"  # reuse the local store\'s copy when it is younger than this',
+        metadata={"tags": ["parameters"]},
+    )
+
+
+DATA_NOTE = new_markdown_cell(
+    "## The data\n\n"
+    'Every read is in this one cell. `projects=` takes a list of ids, `"active"` or `"all"`; '
+    'projects whose tool is disabled are skipped (`df.attrs["skipped"]` says which).'
+)
+
+
+def report_setup(modules: str, *, pandas: bool = False) -> str:
+    """The imports of notebooks 04-07's analysis and their reports folder."""
+    return (
+        "import os\nfrom pathlib import Path\n\n"
+        + ("import pandas as pd\n\n" if pandas else "")
+        + f"from procore_nb import {modules}\n\n"
+        + 'reports = Path(os.environ.get("PROCORE_NB_REPORTS", "../reports"))\n'
+        + "reports.mkdir(parents=True, exist_ok=True)"
+    )
+
+
+AS_OF = (
+    "day = pd.Timestamp(as_of) if as_of else analysis.as_of({frames})\n"
+    'print(f"As of {{day:%Y-%m-%d}}: {counts}")'
+)
+
+RFIS_AND_SUBMITTALS = [
+    new_markdown_cell(
+        "# RFIs and submittals: what is open, what is late, who holds it\n\n"
+        "Open and overdue RFIs and submittals per project, how long open RFIs have sat in "
+        "each person's court, how fast each responsible contractor turns them around, and "
+        "how the overdue count moved month by month; figures and a workbook go to `reports/`."
+    ),
+    parameters_as_of(),
+    new_code_cell(SETUP),
+    new_code_cell(LOGIN),
+    DATA_NOTE,
+    new_code_cell(
+        'scope = project_ids or "active"\n'
+        "store = client.store()\n"
+        'rfis = store.frame("rfis", projects=scope, max_age=max_age)\n'
+        'submittals = store.frame("submittals", projects=scope, max_age=max_age)'
+    ),
+    new_code_cell(
+        report_setup("analysis, export, tables", pandas=True)
+        + "\n\n"
+        + AS_OF.format(
+            frames="rfis, submittals",
+            counts="{len(rfis):,} RFIs and {len(submittals):,} submittals in "
+            "{rfis['project_id'].nunique()} projects",
+        )
+    ),
+    new_markdown_cell(
+        "## Open and overdue, per project\n\n"
+        "Open: not closed (drafts count). Overdue: open and past its due date on the day above."
+    ),
+    new_code_cell(
+        "rfi_status = analysis.open_and_overdue(rfis, as_of=day)\n"
+        "submittal_status = analysis.open_and_overdue(submittals, as_of=day)\n"
+        "print(f\"RFIs: {rfi_status['open'].sum():,} open, {rfi_status['overdue'].sum():,} "
+        'overdue")\n'
+        "print(f\"Submittals: {submittal_status['open'].sum():,} open, "
+        "{submittal_status['overdue'].sum():,} overdue\")\n"
+        "tables.readable(rfi_status.head(15))"
+    ),
+    new_code_cell("tables.readable(submittal_status.head(15))"),
+    new_code_cell(
+        "late = pd.DataFrame(\n"
+        '    {"RFIs": rfi_status["overdue"], "Submittals": submittal_status["overdue"]}\n'
+        ").fillna(0)\n"
+        "late = late.loc[late.sum(axis=1).sort_values(ascending=False).index[:15]]\n"
+        'ax = late[::-1].plot.barh(stacked=True, figsize=(9, 6), color=["#c62828", "#f9a825"])\n'
+        'ax.set(title="Overdue RFIs and submittals: the 15 projects with the most", '
+        'xlabel="overdue items", ylabel="")\n'
+        'ax.figure.savefig(reports / "overdue-by-project.png", dpi=150, bbox_inches="tight")'
+    ),
+    new_markdown_cell(
+        "## Ball-in-court ageing\n\n"
+        "Open RFIs by the person whose court they are in and by age (days since created)."
+    ),
+    new_code_cell(
+        'ball_in_court = analysis.ageing(rfis, as_of=day, by="ball_in_court.name")\n'
+        "tables.readable(ball_in_court.head(15))"
+    ),
+    new_markdown_cell(
+        "## Turnaround by responsible contractor\n\n"
+        "Closed items only: days from created to answered (RFIs) or closed (submittals)."
+    ),
+    new_code_cell(
+        'rfi_turnaround = analysis.turnaround(rfis, by="responsible_contractor.name")\n'
+        'tables.readable(rfi_turnaround.head(15), days=["median_days", "mean_days"])'
+    ),
+    new_code_cell(
+        'submittal_turnaround = analysis.turnaround(submittals, by="responsible_contractor.name")\n'
+        'tables.readable(submittal_turnaround.head(15), days=["median_days", "mean_days"])'
+    ),
+    new_markdown_cell(
+        "## Overdue over time\n\nItems overdue on the first day of each of the last 12 months."
+    ),
+    new_code_cell(
+        "over_time = pd.DataFrame(\n"
+        "    {\n"
+        '        "RFIs": analysis.overdue_over_time(rfis, as_of=day),\n'
+        '        "Submittals": analysis.overdue_over_time(submittals, as_of=day),\n'
+        "    }\n"
+        ")\n"
+        'ax = over_time.plot(figsize=(9, 4), marker="o", color=["#c62828", "#f9a825"])\n'
+        'ax.set(title="Overdue items at the start of each month", ylabel="overdue items")\n'
+        'ax.figure.savefig(reports / "overdue-over-time.png", dpi=150, bbox_inches="tight")'
+    ),
+    new_markdown_cell("## Export for the rest of the team"),
+    new_code_cell(
+        "workbook = export.to_excel(\n"
+        "    {\n"
+        '        "RFIs by project": rfi_status,\n'
+        '        "Submittals by project": submittal_status,\n'
+        '        "Ball in court": ball_in_court,\n'
+        '        "RFI turnaround": rfi_turnaround,\n'
+        '        "Submittal turnaround": submittal_turnaround,\n'
+        '        "Overdue over time": over_time,\n'
+        "    },\n"
+        '    reports / "rfis-and-submittals.xlsx",\n'
+        ")\n"
+        'print(f"Wrote {workbook}")'
+    ),
+]
+
+COST = [
+    new_markdown_cell(
+        "# Cost: budget, commitments and change orders\n\n"
+        "Budget against committed cost and approved and pending change orders per project and "
+        "cost code; where change orders may still add cost; the largest vendors."
+    ),
+    parameters_as_of(),
+    new_code_cell(SETUP),
+    new_code_cell(LOGIN),
+    DATA_NOTE,
+    new_code_cell(
+        "import pandas as pd\n\n"
+        'scope = project_ids or "active"\n'
+        "store = client.store()\n"
+        'budget = store.frame("budget_detail_rows", projects=scope, max_age=max_age)\n'
+        "commitments = pd.concat(\n"
+        '    [store.frame("work_order_contracts", projects=scope, max_age=max_age),\n'
+        '     store.frame("purchase_order_contracts", projects=scope, max_age=max_age)],\n'
+        "    ignore_index=True,\n"
+        ")\n"
+        'change_orders = store.frame("commitment_change_orders", projects=scope, max_age=max_age)'
+    ),
+    new_code_cell(
+        report_setup("analysis, export, tables")
+        + "\n\n"
+        + AS_OF.format(
+            frames="budget, commitments, change_orders",
+            counts="{len(budget):,} budget lines, {len(commitments):,} commitments and "
+            "{len(change_orders):,} change orders in {budget['project_id'].nunique()} projects",
+        )
+    ),
+    new_markdown_cell(
+        "## Budget against commitments, per project\n\n"
+        "Budget: original plus modifications. Exposure: committed plus approved and pending "
+        "change orders. Variance: budget minus exposure (negative: over budget); worst first."
+    ),
+    new_code_cell(
+        "by_project = analysis.cost_by_project(budget, commitments)\n"
+        "totals = by_project.sum(numeric_only=True)\n"
+        "print(f\"Budget {tables.money(totals['budget'])}, exposure "
+        "{tables.money(totals['exposure'])}, variance {tables.money(totals['variance'])}\")\n"
+        "tables.readable(by_project.head(15))"
+    ),
+    new_code_cell(
+        "# projects with commitments but no budget lines have no variance to compare\n"
+        'budgeted = by_project[by_project["budget"] > 0]\n'
+        'unbudgeted = list(by_project.index[by_project["budget"] == 0])\n'
+        'print(f"{len(unbudgeted)} projects have commitments but no budget: {unbudgeted}")\n'
+        'worst = budgeted.head(15)[["budget", "exposure"]][::-1] / 1e6\n'
+        'ax = worst.plot.barh(figsize=(9, 6), color=["#90a4ae", "#c62828"])\n'
+        'ax.set(title="Budget and exposure of the 15 projects with the worst variance", '
+        'xlabel="$ millions", ylabel="")\n'
+        'ax.figure.savefig(reports / "cost-variance.png", dpi=150, bbox_inches="tight")'
+    ),
+    new_markdown_cell(
+        "## Budget per cost code\n\nOriginal budget and modifications summed over the projects."
+    ),
+    new_code_cell(
+        'budget["revised_budget"] = budget["original_budget_amount"].fillna(0) + budget[\n'
+        '    "budget_modifications"\n'
+        "].fillna(0)\n"
+        "by_cost_code = (\n"
+        '    budget.groupby("cost_code")[["original_budget_amount", "budget_modifications", '
+        '"revised_budget"]]\n'
+        "    .sum()\n"
+        '    .sort_values("revised_budget", ascending=False)\n'
+        ")\n"
+        "tables.readable(by_cost_code.head(15), money=list(by_cost_code.columns))"
+    ),
+    new_markdown_cell(
+        "## Change order exposure\n\n"
+        "Commitment change orders per project and status; `open_amount` (pending plus draft) "
+        "is what may still be added."
+    ),
+    new_code_cell(
+        "exposure = analysis.change_order_exposure(change_orders)\n"
+        "print(f\"Open change orders: {tables.money(exposure['open_amount'].sum())}\")\n"
+        "tables.readable(exposure.head(15))"
+    ),
+    new_markdown_cell("## The largest vendors\n\nBy revised contract value across the projects."),
+    new_code_cell(
+        "vendors = (\n"
+        '    commitments.groupby("vendor.company")\n'
+        '    .agg(contracts=("id", "size"), projects=("project_id", "nunique"),\n'
+        '         revised_contract=("revised_contract", "sum"))\n'
+        '    .sort_values("revised_contract", ascending=False)\n'
+        ")\n"
+        'ax = (vendors.head(15)["revised_contract"][::-1] / 1e6).plot.barh(figsize=(9, 6), '
+        'color="#1565c0")\n'
+        'ax.set(title="The 15 largest vendors by revised contract value", xlabel="$ millions", '
+        'ylabel="")\n'
+        'ax.figure.savefig(reports / "largest-vendors.png", dpi=150, bbox_inches="tight")\n'
+        'tables.readable(vendors.head(15), money=["revised_contract"])'
+    ),
+    new_markdown_cell("## Export for the rest of the team"),
+    new_code_cell(
+        "workbook = export.to_excel(\n"
+        '    {"By project": by_project, "By cost code": by_cost_code, '
+        '"Change orders": exposure,\n'
+        '     "Vendors": vendors},\n'
+        '    reports / "cost.xlsx",\n'
+        ")\n"
+        'print(f"Wrote {workbook}")'
+    ),
+]
+
+FIELD = [
+    new_markdown_cell(
+        "# In the field: punch items, observations, inspections and manpower\n\n"
+        "Punch items and observations by trade, location and status; inspection outcomes; "
+        "manpower per vendor per week over the last 12 weeks."
+    ),
+    parameters_as_of(),
+    new_code_cell(SETUP),
+    new_code_cell(LOGIN),
+    new_markdown_cell(
+        "## The data\n\n"
+        "Every read is in this one cell, through the local store (`client.store()`: later runs "
+        "pull only what changed, none within `max_age`). Daily logs (manpower) answer today "
+        "only unless given a date range (Procore's rule), so they are read live for the 12 "
+        "weeks before the data's latest update."
+    ),
+    new_code_cell(
+        "import pandas as pd\n\n"
+        "from procore_nb import analysis\n\n"
+        'scope = project_ids or "active"\n'
+        "store = client.store()\n"
+        'punch = store.frame("punch_items", projects=scope, max_age=max_age)\n'
+        'observations = store.frame("observations", projects=scope, max_age=max_age)\n'
+        'inspections = store.frame("checklists", projects=scope, max_age=max_age)\n'
+        "day = pd.Timestamp(as_of) if as_of else analysis.as_of(punch, observations, inspections)\n"
+        "# daily logs need a date range, which the store's lists do not take: read them live\n"
+        "manpower = client.frame(\n"
+        '    "manpower_logs", projects=scope, start_date=day - pd.Timedelta(weeks=12), '
+        "end_date=day\n"
+        ")"
+    ),
+    new_code_cell(
+        report_setup("export, tables")
+        + "\n\n"
+        + 'print(f"As of {day:%Y-%m-%d}: {len(punch):,} punch items, '
+        '{len(observations):,} observations, {len(inspections):,} inspections, "\n'
+        '      f"{len(manpower):,} manpower logs")'
+    ),
+    new_markdown_cell("## Punch items by trade and status"),
+    new_code_cell(
+        'punch_by_trade = pd.crosstab(punch["trade.name"], punch["status"], margins=True, '
+        'margins_name="total")\n'
+        'punch_by_trade = punch_by_trade.sort_values("total", ascending=False)\n'
+        'open_punch = punch_by_trade.drop(index="total").drop(columns="total")\n'
+        "ax = open_punch.head(15)[::-1].plot.barh(stacked=True, figsize=(9, 6))\n"
+        'ax.set(title="Punch items by trade and status (the 15 trades with the most)", '
+        'xlabel="punch items", ylabel="")\n'
+        'ax.figure.savefig(reports / "punch-by-trade.png", dpi=150, bbox_inches="tight")\n'
+        "tables.readable(punch_by_trade.head(16))"
+    ),
+    new_markdown_cell("## Open punch items by location"),
+    new_code_cell(
+        'punch_by_location = analysis.open_and_overdue(punch, as_of=day, by="location.name")\n'
+        "tables.readable(punch_by_location.head(15))"
+    ),
+    new_markdown_cell("## Observations by type and status, and by trade"),
+    new_code_cell(
+        'observations_by_type = pd.crosstab(observations["type.category"], '
+        'observations["status"], margins=True, margins_name="total")\n'
+        "tables.readable(observations_by_type)"
+    ),
+    new_code_cell(
+        "observations_by_trade = analysis.open_and_overdue(\n"
+        '    observations, as_of=day, by="trade.name"\n'
+        ")\n"
+        "tables.readable(observations_by_trade.head(15))"
+    ),
+    new_markdown_cell(
+        "## Inspection outcomes\n\n"
+        "Items found conforming, deficient or not applicable, per trade; the deficient rate is "
+        "deficient over conforming plus deficient."
+    ),
+    new_code_cell(
+        "outcomes = analysis.inspection_outcomes(inspections)\n"
+        'by_type = analysis.inspection_outcomes(inspections, by="inspection_type.name")\n'
+        "tables.readable(by_type)"
+    ),
+    new_code_cell("tables.readable(outcomes.head(15))"),
+    new_markdown_cell(
+        "## Manpower per vendor per week\n\nMan-hours (workers times hours) from the daily logs."
+    ),
+    new_code_cell(
+        "weekly = analysis.per_week(manpower)\n"
+        "ax = weekly.head(10).T.plot.area(figsize=(10, 5), linewidth=0)\n"
+        'ax.set(title="Man-hours per week: the 10 vendors with the most", ylabel="man-hours", '
+        'xlabel="week starting")\n'
+        'ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)\n'
+        'ax.figure.savefig(reports / "manpower-per-week.png", dpi=150, bbox_inches="tight")\n'
+        "weekly_table = weekly.head(15).set_axis(\n"
+        '    [f"{w:%b %d}" for w in weekly.columns], axis=1\n'
+        ")\n"
+        "tables.readable(weekly_table, count=list(weekly_table.columns))"
+    ),
+    new_markdown_cell("## Export for the rest of the team"),
+    new_code_cell(
+        "workbook = export.to_excel(\n"
+        "    {\n"
+        '        "Punch by trade": punch_by_trade,\n'
+        '        "Punch by location": punch_by_location,\n'
+        '        "Observations by type": observations_by_type,\n'
+        '        "Observations by trade": observations_by_trade,\n'
+        '        "Inspections by trade": outcomes,\n'
+        '        "Inspections by type": by_type,\n'
+        '        "Manpower per week": weekly_table,\n'
+        "    },\n"
+        '    reports / "field.xlsx",\n'
+        ")\n"
+        'print(f"Wrote {workbook}")'
+    ),
+]
+
+PORTFOLIO_MAP = [
+    new_markdown_cell(
+        "# Portfolio health on the map\n\n"
+        "Each active project scored 0 (healthy) to 100 from its overdue RFIs, submittals and "
+        "punch items and its cost variance (budget against committed cost and change orders), "
+        "on a static map for reports and an interactive one for exploring."
+    ),
+    parameters_as_of(),
+    new_code_cell(SETUP),
+    new_code_cell(LOGIN),
+    DATA_NOTE,
+    new_code_cell(
+        "import pandas as pd\n\n"
+        'scope = project_ids or "active"\n'
+        "store = client.store()\n"
+        'projects = client.projects(status="all", id=project_ids)\n'
+        'rfis = store.frame("rfis", projects=scope, max_age=max_age)\n'
+        'submittals = store.frame("submittals", projects=scope, max_age=max_age)\n'
+        'punch = store.frame("punch_items", projects=scope, max_age=max_age)\n'
+        'budget = store.frame("budget_detail_rows", projects=scope, max_age=max_age)\n'
+        "commitments = pd.concat(\n"
+        '    [store.frame("work_order_contracts", projects=scope, max_age=max_age),\n'
+        '     store.frame("purchase_order_contracts", projects=scope, max_age=max_age)],\n'
+        "    ignore_index=True,\n"
+        ")"
+    ),
+    new_code_cell(
+        report_setup("analysis, export, maps, tables")
+        + "\n\n"
+        + AS_OF.format(
+            frames="rfis, submittals, punch",
+            counts="{rfis['project_id'].nunique()} projects with RFIs, "
+            "{budget['project_id'].nunique()} with a budget",
+        )
+    ),
+    new_markdown_cell(
+        "## The health score\n\n"
+        "Half from overdue items (10 or more count fully), half from the cost overrun (10% "
+        "over budget or worse counts fully). Bands: Healthy up to 25, Watch to 50, At risk above."
+    ),
+    new_code_cell(
+        "# overdue RFIs, submittals and punch items per project (0 where a project has none)\n"
+        "overdue = pd.concat(\n"
+        "    [\n"
+        '        analysis.open_and_overdue(items, as_of=day, by="project_id")["overdue"]\n'
+        "        for items in (rfis, submittals, punch)\n"
+        "    ],\n"
+        "    axis=1,\n"
+        ").fillna(0).sum(axis=1)\n"
+        'cost = analysis.cost_by_project(budget, commitments, by="project_id")\n'
+        'variance = cost["variance_share"]\n'
+        'read = projects[projects["id"].isin(rfis["project_id"]) | '
+        'projects["id"].isin(budget["project_id"])]\n'
+        "scored = analysis.health(read, overdue=overdue, variance_share=variance)\n"
+        'print(scored["health"].value_counts().reindex(list(analysis.HEALTH_COLOURS), fill_value=0)'
+        ".to_dict())\n"
+        'columns = ["name", "city", "state_code", "health", "health_score", "overdue_items", '
+        '"cost_variance"]\n'
+        'worst = scored.sort_values("health_score", ascending=False)[columns].head(15)\n'
+        'tables.readable(worst.set_index("name"), percent=["cost_variance"])'
+    ),
+    new_markdown_cell("## The map for reports"),
+    new_code_cell(
+        'colours = ("health", analysis.HEALTH_COLOURS)\n'
+        'fig = maps.project_map(scored, colour_by=colours, title="Project health")\n'
+        'fig.savefig(reports / "portfolio-health-map.png", dpi=150, bbox_inches="tight")\n'
+        "fig"
+    ),
+    new_markdown_cell(
+        "## The map for exploring\n\n"
+        "Hover a project for its score, overdue items and cost variance; each band is a layer "
+        "you can switch off. A report written by `procore-nb run` shows a picture in its place."
+    ),
+    new_code_cell(
+        'scored["variance_text"] = scored["cost_variance"].map(tables.percent)\n'
+        "tooltip = {\n"
+        '    "health_score": "Health score",\n'
+        '    "overdue_items": "Overdue items",\n'
+        '    "variance_text": "Cost variance",\n'
+        "}\n"
+        "maps.interactive_map(scored, colour_by=colours, tooltip=tooltip, tiles=False)"
+    ),
+    new_markdown_cell("## Export for the rest of the team"),
+    new_code_cell(
+        "workbook = export.to_excel(\n"
+        '    {"Health": scored[["id", *columns]],\n'
+        '     "Overdue per project": overdue.to_frame("overdue"),\n'
+        '     "Cost per project": cost},\n'
+        '    reports / "portfolio-health.xlsx",\n'
+        ")\n"
+        'print(f"Wrote {workbook}")'
+    ),
+]
+
 NOTEBOOKS = {
     "01_first_call.ipynb": FIRST_CALL,
     "02_project_map.ipynb": PROJECT_MAP,
     "03_stage_summary.ipynb": STAGE_SUMMARY,
+    "04_rfis_and_submittals.ipynb": RFIS_AND_SUBMITTALS,
+    "05_cost.ipynb": COST,
+    "06_field.ipynb": FIELD,
+    "07_portfolio_map.ipynb": PORTFOLIO_MAP,
 }
 
 

@@ -22,7 +22,17 @@ SANDBOX_SHARES = frozenset({"procore_nb._constants", "procore_nb._registry"})
 
 #: Facade modules: the public API and the old import paths of modules that moved.
 FACADES = frozenset(
-    {"__init__", "__main__", "demo", "dlt_source", "export", "summaries", "tables", "widgets"}
+    {
+        "__init__",
+        "__main__",
+        "analysis",
+        "demo",
+        "dlt_source",
+        "export",
+        "summaries",
+        "tables",
+        "widgets",
+    }
 )
 
 #: Each room and the rooms it may import (besides itself and the shared modules).
@@ -32,11 +42,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "signin": frozenset({"api", "frames"}),
     "plotting": frozenset({"frames"}),
     "maps": frozenset({"plotting", "frames"}),
+    "explorer": frozenset({"api", "frames"}),
     "reports": frozenset({"plotting", "frames"}),
     "sandbox": frozenset(),
     "store": frozenset({"api", "frames"}),
     "cli": frozenset(
-        {"api", "frames", "signin", "plotting", "maps", "reports", "sandbox", "store"}
+        {"api", "frames", "signin", "plotting", "maps", "reports", "sandbox", "explorer", "store"}
     ),
 }
 

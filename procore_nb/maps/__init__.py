@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -95,8 +96,9 @@ def project_map(
     ax: Axes | None = None,
     title: str | None = None,
     view: View = "auto",
+    colour_by: ColourBy = None,
 ) -> Figure:
-    """Draw the projects on a map, coloured by stage.
+    """Draw the projects on a map, coloured by stage (or by another column's values).
 
     When most projects are in the United States the map is the contiguous U.S. in an
     Albers equal-area projection, with Alaska and Hawaii insets (and Puerto Rico when a
@@ -123,6 +125,10 @@ def project_map(
     view:
         ``"auto"`` (default) guesses; ``"us"`` (the whole U.S. with insets), ``"region"``
         (the U.S. projection zoomed to the projects) or ``"world"`` choose.
+    colour_by:
+        Colour by this column's values instead of the stage (such as a health band), or
+        ``(column, {value: colour})`` to choose the colours; ``stages`` then orders the
+        values, and the legend is titled with the column's name.
 
     Returns
     -------
@@ -137,6 +143,7 @@ def project_map(
     Examples
     --------
     >>> fig = project_map(projects, size_by="total_value")  # doctest: +SKIP
+    >>> fig = project_map(scored, colour_by=("health", {"At risk": "#c62828"}))  # doctest: +SKIP
     >>> fig.procore_nb_map.left_off  # doctest: +SKIP
     {'missing': 3}
     """
@@ -144,6 +151,7 @@ def project_map(
         raise ConfigurationError(f"view must be 'auto', 'us', 'region' or 'world', not {view!r}")
     if size_by is not None:
         draw.size_values(projects, size_by)  # fail on a bad column before drawing anything
+    projects, stages, palette, group = _grouped(projects, stages, colour_by)
     fig, main, created = new_figure(ax, size=(11.0, 6.6))
     if created:
         main.set_position((0.01, 0.09, 0.77, 0.84))
@@ -153,12 +161,14 @@ def project_map(
     draw.draw_base(main, located)
     if located.view == "region":
         draw.label_states(main, located)
-    colours = stage_colours(located.order)
+    colours = stage_colours(located.order) | palette
     sizes, size_legend = draw.sizes(projects, located, size_by)
     plotted = draw.draw_points(main, located, colours, sizes)
-    draw.legends(main, plotted, colours, sizes_legend=size_legend)
+    draw.legends(main, plotted, colours, sizes_legend=size_legend, title=f"{group} (on the map)")
     note = located.note()
-    main.set_title(title or "Projects by stage", loc="left", fontsize=13, fontweight="bold")
+    main.set_title(
+        title or f"Projects by {group.lower()}", loc="left", fontsize=13, fontweight="bold"
+    )
     main.annotate(
         note,
         (0.0, -0.012),
@@ -194,6 +204,31 @@ def project_map(
     return fig
 
 
+#: What to colour a map by: a column, or a column and the colour of each of its values.
+ColourBy = str | tuple[str, Mapping[str, str]] | None
+
+
+def _grouped(
+    projects: pd.DataFrame, stages: Stages, colour_by: ColourBy
+) -> tuple[pd.DataFrame, Stages, dict[str, str], str]:
+    """The projects with ``colour_by``'s values in the stage's place, its colours and name."""
+    if colour_by is None:
+        return projects, stages, {}, "Stage"
+    column, palette = (colour_by, {}) if isinstance(colour_by, str) else colour_by
+    if column not in projects.columns:
+        raise ConfigurationError(
+            f"colour_by={column!r}: no such column; name one of the projects' columns "
+            f"(such as the 'health' column of procore_nb.reports.analysis.health)."
+        )
+    values = projects[column].astype("string")
+    grouped = projects.drop(columns=["stage"], errors="ignore").assign(
+        **{"project_stage.name": values}
+    )
+    order = stages if stages is not None else (list(palette) or None)
+    name = column.replace("_", " ").replace(".", " ").strip().capitalize()
+    return grouped, order, dict(palette), name
+
+
 def unplaced(projects: pd.DataFrame, *, view: View = "auto") -> pd.DataFrame:
     """The projects :func:`project_map` leaves off, with a ``reason`` column first.
 
@@ -218,8 +253,10 @@ def interactive_map(
     *,
     stages: Stages = None,
     tiles: bool = True,
+    colour_by: ColourBy = None,
+    tooltip: Mapping[str, str] | None = None,
 ) -> ipyleaflet.Map:
-    """An ipyleaflet map of the projects, one toggleable layer per stage.
+    """An ipyleaflet map of the projects, one toggleable layer per stage (or ``colour_by`` value).
 
     Hovering a point shows its name, number, stage and city in the box at the top right,
     and clicking opens the same in a popup. With ``tiles=False`` (offline) the vendored
@@ -235,6 +272,11 @@ def interactive_map(
         Stage names in the company's order (legend and layer order).
     tiles:
         Use CARTO's light basemap tiles (needs internet) instead of the outlines.
+    colour_by:
+        As for :func:`project_map`: a column, or ``(column, {value: colour})``.
+    tooltip:
+        More columns for the info box and popup, each with its label
+        (``{"health_score": "Health score"}``).
 
     Returns
     -------
@@ -248,13 +290,17 @@ def interactive_map(
     # ipyleaflet and ipywidgets load only when an interactive map is asked for
     from procore_nb.maps._leaflet import build_map
 
-    located = locate(projects, stages=stages, purpose="interactive_map", view="world")
-    leaflet_map = build_map(projects, located, tiles=tiles)
+    original = projects
+    grouped, order, palette, group = _grouped(projects, stages, colour_by)
+    located = locate(grouped, stages=order, purpose="interactive_map", view="world")
+    leaflet_map = build_map(
+        grouped, located, tiles=tiles, colours=palette, legend_title=group, tooltip=tooltip
+    )
 
     def snapshot() -> bytes:
         # what an unattended report shows in the widget's place: the same projects, static
-        title = "Projects by stage · a picture of the interactive map"
-        fig = project_map(projects, stages=stages, view="world", title=title)
+        title = f"Projects by {group.lower()} · a picture of the interactive map"
+        fig = project_map(original, stages=stages, view="world", title=title, colour_by=colour_by)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         return buffer.getvalue()

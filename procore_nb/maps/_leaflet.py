@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -36,9 +36,13 @@ _BASEMAP = "Esri.WorldGrayCanvas"
 def project_html(properties: dict[str, Any]) -> str:
     """The info-box and popup text of one project, HTML-escaped."""
     name = html.escape(str(properties.get("name") or "(unnamed project)"))
+    group = str(properties.get("group_label") or "Stage")
+    fields = [(key, group if key == "stage" else label) for key, label in _FIELDS]
+    fields += [(f"extra.{label}", label) for label in properties.get("extra_labels") or ()]
     rows = [
-        f"<tr><td>{label}</td><td>{html.escape(str(properties.get(key) or '-'))}</td></tr>"
-        for key, label in _FIELDS
+        f"<tr><td>{html.escape(label)}</td>"
+        f"<td>{html.escape(str(properties.get(key) or '-'))}</td></tr>"
+        for key, label in fields
     ]
     return f"<b>{name}</b><table>{''.join(rows)}</table>"
 
@@ -52,12 +56,18 @@ def _texts(rows: pd.DataFrame, column: str) -> list[str]:
 
 
 def _features(
-    projects: pd.DataFrame, located: Located, stage: str, style: dict[str, Any]
+    projects: pd.DataFrame,
+    located: Located,
+    stage: str,
+    style: dict[str, Any],
+    labels: tuple[str, Mapping[str, str]],
 ) -> dict[str, Any]:
+    group, tooltip = labels
     chosen = located.stage_of == stage
     rows = projects.iloc[located.index[chosen]]
     keys = ("id", "name", "project_number", "city", "state_code")
     columns = [_texts(rows, key) for key in keys]
+    extras = {label: _texts(rows, column) for column, label in tooltip.items()}
     features = []
     lons, lats = located.lon[chosen].tolist(), located.lat[chosen].tolist()
     for i, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
@@ -65,6 +75,10 @@ def _features(
             key: column[i] for key, column in zip(keys, columns, strict=True)
         }
         properties["stage"] = stage
+        properties["group_label"] = group
+        properties["extra_labels"] = list(extras)
+        for label, texts in extras.items():
+            properties[f"extra.{label}"] = texts[i]
         properties["style"] = style  # per feature: see _outline_layer
         features.append(
             {
@@ -146,9 +160,22 @@ class ProjectsMap(ipyleaflet.Map):  # type: ignore[misc]  # ipyleaflet ships no 
         return bundle
 
 
-def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> ProjectsMap:
-    """Build the map: a base layer, a layer per stage, a legend and an info box."""
-    colours = stage_colours(located.order)
+def build_map(
+    projects: pd.DataFrame,
+    located: Located,
+    *,
+    tiles: bool,
+    colours: Mapping[str, str] | None = None,
+    legend_title: str = "Stage",
+    tooltip: Mapping[str, str] | None = None,
+) -> ProjectsMap:
+    """Build the map: a base layer, a layer per stage, a legend and an info box.
+
+    ``colours`` overrides the stage colours by name; ``legend_title`` names what the
+    layers are (the info box's "Stage" row says the same); ``tooltip`` maps more columns
+    to the labels the info box shows them under.
+    """
+    colours = stage_colours(located.order) | dict(colours or {})
     info = ipywidgets.HTML(value=f"Hover over a project for details.<br><i>{located.note()}</i>")
     popup = ipywidgets.HTML()
 
@@ -181,7 +208,7 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> Proje
             "fillOpacity": 0.85,
         }
         layer = ipyleaflet.GeoJSON(
-            data=_features(projects, located, stage, style),
+            data=_features(projects, located, stage, style, (legend_title, dict(tooltip or {}))),
             name=label,
             point_style={"radius": radius},
             hover_style={"color": "#222222", "weight": 2, "fillOpacity": 1.0},
@@ -204,7 +231,9 @@ def build_map(projects: pd.DataFrame, located: Located, *, tiles: bool) -> Proje
     leaflet_map.add(ipyleaflet.WidgetControl(widget=info, position="topright"))
     if legend:
         leaflet_map.add(
-            ipyleaflet.LegendControl(legend, title="Stage (on the map)", position="bottomright")
+            ipyleaflet.LegendControl(
+                legend, title=f"{legend_title} (on the map)", position="bottomright"
+            )
         )
     leaflet_map.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=True))
     leaflet_map.note = located.note()

@@ -227,6 +227,7 @@ def legends(
     colours: dict[str, str],
     *,
     sizes_legend: list[tuple[str, float]],
+    title: str = "Stage (on the map)",
 ) -> None:
     handles = [
         Line2D([], [], ls="", marker="o", ms=7, mfc=colours[stage], mec="white", mew=0.5)
@@ -237,7 +238,7 @@ def legends(
         legend = main.legend(
             handles,
             labels,
-            title="Stage (on the map)",
+            title=title,
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,

@@ -9,16 +9,32 @@ import re
 import struct
 import subprocess
 import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sandboxed import sandbox_client
 
+import procore_nb
 from procore_nb import tables
-from procore_nb.demo import EXAMPLES, run_examples, use_sandbox_unless_configured
+from procore_nb.demo import DEMO_LIMITS, EXAMPLES, run_examples, use_sandbox_unless_configured
+from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+#: The figures notebooks 04-07 write.
+FIGURES = (
+    "cost-variance.png",
+    "largest-vendors.png",
+    "manpower-per-week.png",
+    "overdue-by-project.png",
+    "overdue-over-time.png",
+    "portfolio-health-map.png",
+    "punch-by-trade.png",
+)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -41,14 +57,25 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.xdist_group("notebooks")
 def test_run_lists_exactly_what_it_wrote(reports: Path) -> None:
     """The demo names its reports and the notebooks' files, not what was already there."""
-    assert (reports / "written.txt").read_text().split("\n") == [
-        "01_first_call.html",
-        "02_project_map.html",
-        "03_stage_summary.html",
-        "project-map.png",
-        "stage-summary.xlsx",
-        "stages.png",
-    ]
+    assert (reports / "written.txt").read_text().split("\n") == sorted(
+        [
+            "01_first_call.html",
+            "02_project_map.html",
+            "03_stage_summary.html",
+            "04_rfis_and_submittals.html",
+            "05_cost.html",
+            "06_field.html",
+            "07_portfolio_map.html",
+            *sorted(FIGURES),
+            "cost.xlsx",
+            "field.xlsx",
+            "portfolio-health.xlsx",
+            "project-map.png",
+            "rfis-and-submittals.xlsx",
+            "stage-summary.xlsx",
+            "stages.png",
+        ]
+    )
 
 
 @pytest.mark.xdist_group("notebooks")
@@ -132,7 +159,7 @@ def test_first_call_shows_every_project(reports: Path) -> None:
 
 
 @pytest.mark.xdist_group("notebooks")
-@pytest.mark.parametrize("name", ["project-map.png", "stages.png"])
+@pytest.mark.parametrize("name", ["project-map.png", "stages.png", *FIGURES])
 def test_images_are_real_pictures(reports: Path, name: str) -> None:
     """The map and the stage chart are large PNGs whose pixels are not all one colour."""
     path = reports / name
@@ -205,3 +232,140 @@ def test_unconfigured_notebook_falls_back_to_the_sandbox(
         assert answer.status == 200
     use_sandbox_unless_configured()  # a second run reuses the same sandbox
     assert os.environ["PROCORE_API_URL"] == url
+
+
+# Notebooks 04-07: what they computed and drew agrees with the sandbox's own data. A second
+# sandbox with the reports' seed serves the same records (made from the seed and the project
+# alone); they are read here directly and counted without procore_nb.analysis.
+
+
+@dataclass
+class Truth:
+    """The sandbox's records, read directly."""
+
+    projects: pd.DataFrame
+    rfis: pd.DataFrame
+    submittals: pd.DataFrame
+    punch: pd.DataFrame
+    checklists: pd.DataFrame
+    budget: pd.DataFrame
+    commitments: pd.DataFrame
+
+
+@pytest.fixture(scope="module")
+def truth() -> Iterator[Truth]:
+    """The records of the active projects of a sandbox like the one the reports ran on."""
+    procore_nb.set_testing(True)
+    with Sandbox(projects=300, seed=3, **DEMO_LIMITS) as sb:
+        client = sandbox_client(sb)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # projects with a tool disabled are skipped
+
+            def read(name: str) -> pd.DataFrame:
+                return client.frame(name, projects="active")
+
+            yield Truth(
+                projects=client.projects(status="all"),
+                rfis=read("rfis"),
+                submittals=read("submittals"),
+                punch=read("punch_items"),
+                checklists=read("checklists"),
+                budget=read("budget_detail_rows"),
+                commitments=pd.concat(
+                    [read("work_order_contracts"), read("purchase_order_contracts")],
+                    ignore_index=True,
+                ),
+            )
+    procore_nb.set_testing(False)
+
+
+def _html(reports: Path, name: str) -> str:
+    return (reports / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_rfi_and_submittal_counts_match_the_sandbox(reports: Path, truth: Truth) -> None:
+    """The open counts printed and in the workbook are the sandbox's open RFIs and submittals."""
+    html = _html(reports, "04_rfis_and_submittals")
+    open_rfis = int(truth.rfis["status"].isin(["open", "draft"]).sum())
+    open_submittals = int((truth.submittals["status.status"] != "Closed").sum())
+    assert f"RFIs: {open_rfis:,} open" in html
+    assert f"Submittals: {open_submittals:,} open" in html
+    assert f"{len(truth.rfis):,} RFIs and {len(truth.submittals):,} submittals" in html
+    book = pd.read_excel(reports / "rfis-and-submittals.xlsx", sheet_name=None)
+    assert int(book["RFIs by project"]["items"].sum()) == len(truth.rfis)
+    assert int(book["RFIs by project"]["open"].sum()) == open_rfis
+    assert int(book["Submittals by project"]["open"].sum()) == open_submittals
+    # ball-in-court ageing counts every open RFI once
+    assert int(book["Ball in court"]["total"].sum()) == open_rfis
+    closed = truth.rfis["time_resolved"].notna().sum()
+    assert int(book["RFI turnaround"]["closed"].sum()) == closed
+    assert len(book["Overdue over time"]) == 12
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_cost_totals_match_the_sandbox(reports: Path, truth: Truth) -> None:
+    """Budget and commitments in the report add up to the sandbox's budget rows and contracts."""
+    html = _html(reports, "05_cost")
+    budget = (
+        truth.budget["original_budget_amount"].fillna(0).sum()
+        + truth.budget["budget_modifications"].fillna(0).sum()
+    )
+    assert f"Budget {tables.money(budget)}" in html
+    book = pd.read_excel(reports / "cost.xlsx", sheet_name=None)
+    assert book["By project"]["budget"].sum() == pytest.approx(budget)
+    assert book["By project"]["committed"].sum() == pytest.approx(
+        truth.commitments["grand_total"].sum()
+    )
+    vendors = book["Vendors"]
+    assert int(vendors["contracts"].sum()) == len(truth.commitments)
+    largest = truth.commitments.groupby("vendor.company")["revised_contract"].sum().idxmax()
+    assert vendors.iloc[0]["vendor.company"] == largest
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_field_counts_match_the_sandbox(reports: Path, truth: Truth) -> None:
+    """Punch items and inspections in the report are the sandbox's, every one counted once."""
+    html = _html(reports, "06_field")
+    assert f"{len(truth.punch):,} punch items" in html
+    assert f"{len(truth.checklists):,} inspections" in html
+    book = pd.read_excel(reports / "field.xlsx", sheet_name=None)
+    by_trade = book["Punch by trade"].set_index("trade.name")
+    assert int(by_trade.loc["total", "total"]) == int(truth.punch["trade.name"].notna().sum())
+    inspections = book["Inspections by trade"]
+    assert int(inspections["inspections"].sum()) == len(truth.checklists)
+    assert int(inspections["deficient"].sum()) == int(
+        truth.checklists["deficient_item_count"].fillna(0).sum()
+    )
+    assert len(book["Manpower per week"]) > 0
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_portfolio_map_scores_every_project_read(reports: Path, truth: Truth) -> None:
+    """Every active project read is scored once; the report shows both maps as pictures."""
+    read = set(truth.rfis["project_id"]) | set(truth.budget["project_id"])
+    book = pd.read_excel(reports / "portfolio-health.xlsx", sheet_name=None)
+    health = book["Health"]
+    assert sorted(health["id"]) == sorted(read)
+    counts = health["health"].value_counts()
+    html = _html(reports, "07_portfolio_map")
+    said = ", ".join(
+        f"'{band}': {int(counts.get(band, 0))}" for band in ("At risk", "Watch", "Healthy")
+    )
+    assert "{" + said + "}" in html.replace("&#x27;", "'").replace("&#39;", "'")
+    assert len(_pngs(html)) == 2  # the static map, and the interactive map's picture
+    # overdue items per project: open RFIs, submittals and punch items past due on the day of
+    # the data (its latest update), every project counted whatever it lacks
+    day = max(
+        frame["updated_at"].max().tz_convert("UTC").tz_localize(None).normalize()
+        for frame in (truth.rfis, truth.submittals, truth.punch)
+    )
+    open_rows = [
+        truth.rfis[truth.rfis["status"].isin(["open", "draft"])],
+        truth.submittals[truth.submittals["status.status"] != "Closed"],
+        truth.punch[truth.punch["status"] != "Closed"],
+    ]
+    late = pd.concat([rows[rows["due_date"] < day][["project_id"]] for rows in open_rows])
+    expected = late["project_id"].value_counts()
+    got = health.set_index("id")["overdue_items"]
+    assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()

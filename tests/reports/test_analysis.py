@@ -1,0 +1,221 @@
+"""The sums of notebooks 04-07 on small DataFrames: open, overdue, ageing, cost, health."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from procore_nb import ConfigurationError, analysis
+
+DAY = pd.Timestamp("2025-06-30")
+
+
+def _utc(text: str | None) -> pd.Timestamp:
+    return pd.NaT if text is None else pd.Timestamp(text, tz="UTC")
+
+
+@pytest.fixture
+def rfis() -> pd.DataFrame:
+    """Five RFIs in two projects: closed, open and late, open in time, draft and late, void."""
+    return pd.DataFrame(
+        {
+            "project_id": pd.array([1, 1, 1, 2, 2], dtype="Int64"),
+            "project_name": pd.array(["A", "A", "A", "B", "B"], dtype="string"),
+            "status": pd.array(["closed", "open", "open", "draft", "void"], dtype="string"),
+            "due_date": pd.to_datetime(
+                ["2025-06-01", "2025-06-10", "2025-07-10", "2025-06-20", "2025-05-01"]
+            ),
+            "created_at": pd.Series(
+                [
+                    _utc("2025-05-20"),
+                    _utc("2025-06-01"),
+                    _utc("2025-06-25"),
+                    _utc("2025-04-01"),
+                    _utc("2025-04-20"),
+                ]
+            ),
+            "time_resolved": pd.Series(
+                [_utc("2025-05-30"), None, None, None, _utc("2025-05-02")],
+                dtype="datetime64[ns, UTC]",
+            ),
+            "updated_at": pd.Series([_utc("2025-06-30")] * 5),
+            "ball_in_court.name": pd.array(["Ann", "Bo", "Bo", None, "Ann"], dtype="string"),
+            "responsible_contractor.name": pd.array(["X", "X", "Y", "Y", "Y"], dtype="string"),
+        }
+    )
+
+
+def test_open_excludes_closed_and_void_and_keeps_drafts(rfis: pd.DataFrame) -> None:
+    """Open: neither closed nor void nor resolved; a draft is still open."""
+    assert analysis.is_open(rfis).tolist() == [False, True, True, True, False]
+
+
+def test_overdue_is_open_and_past_due(rfis: pd.DataFrame) -> None:
+    """Overdue: open with a due date before the day; a closed late item is not overdue."""
+    assert analysis.is_overdue(rfis, as_of=DAY).tolist() == [False, True, False, True, False]
+
+
+def test_open_and_overdue_counts_per_project(rfis: pd.DataFrame) -> None:
+    """Per project: all items, open, overdue and the overdue share of open, worst first."""
+    table = analysis.open_and_overdue(rfis, as_of=DAY)
+    assert table.loc["A", ["items", "open", "overdue"]].tolist() == [3, 2, 1]
+    assert table.loc["B", ["items", "open", "overdue"]].tolist() == [2, 1, 1]
+    assert table.loc["A", "overdue_share"] == pytest.approx(0.5)
+    assert table.loc["B", "overdue_share"] == pytest.approx(1.0)
+
+
+def test_open_and_overdue_keeps_numeric_ids(rfis: pd.DataFrame) -> None:
+    """Grouped by project id, the index holds the ids (to join with projects)."""
+    table = analysis.open_and_overdue(rfis, as_of=DAY, by="project_id")
+    assert sorted(table.index.tolist()) == [1, 2]
+
+
+def test_ageing_buckets_open_items_by_ball_in_court(rfis: pd.DataFrame) -> None:
+    """Open items only, in age buckets by days since created; missing names say (none)."""
+    table = analysis.ageing(rfis, as_of=DAY, by="ball_in_court.name")
+    assert list(table.columns) == [
+        "0-7 days",
+        "8-14 days",
+        "15-30 days",
+        "31-60 days",
+        "over 60 days",
+        "total",
+    ]
+    assert table.loc["Bo"].tolist() == [1, 0, 1, 0, 0, 2]  # 5 and 29 days old
+    assert table.loc["(none)"].tolist() == [0, 0, 0, 0, 1, 1]  # 90 days old
+    assert "Ann" not in table.index  # her RFIs are closed
+
+
+def test_ageing_refuses_unsorted_buckets(rfis: pd.DataFrame) -> None:
+    """Buckets must increase."""
+    with pytest.raises(ConfigurationError, match="buckets"):
+        analysis.ageing(rfis, as_of=DAY, buckets=(30, 7))
+
+
+def test_turnaround_counts_closed_items_only(rfis: pd.DataFrame) -> None:
+    """Days from created to resolved, per contractor, for resolved items only."""
+    table = analysis.turnaround(rfis)
+    assert table.loc["X"].tolist() == [1, 10.0, 10.0]
+    assert table.loc["Y"].tolist() == [1, 12.0, 12.0]
+
+
+def test_overdue_over_time_counts_on_each_day(rfis: pd.DataFrame) -> None:
+    """Overdue on a day: created by then, past due then, and not yet resolved then."""
+    series = analysis.overdue_over_time(rfis, as_of=DAY, freq="D", periods=1)
+    assert series.tolist() == [2]
+    on = analysis.overdue_over_time(rfis, as_of=pd.Timestamp("2025-06-02"), freq="D", periods=1)
+    # the closed one was resolved on 05-30 (before it was late), the void one on 05-02
+    assert on.tolist() == [0]
+
+
+def test_a_missing_column_is_named(rfis: pd.DataFrame) -> None:
+    """A frame without the needed column gets a ConfigurationError naming it."""
+    with pytest.raises(ConfigurationError, match="due_date"):
+        analysis.is_overdue(rfis.drop(columns="due_date"), as_of=DAY)
+
+
+def test_as_of_is_the_latest_update(rfis: pd.DataFrame) -> None:
+    """The day of the data is its latest updated_at, as a naive day."""
+    assert analysis.as_of(rfis) == DAY
+
+
+def test_cost_by_project_adds_up() -> None:
+    """Budget against commitments plus approved and pending change orders, worst first."""
+    budget = pd.DataFrame(
+        {
+            "project_name": ["A", "A", "B"],
+            "original_budget_amount": [100.0, 50.0, 200.0],
+            "budget_modifications": [10.0, np.nan, 0.0],
+        }
+    )
+    commitments = pd.DataFrame(
+        {
+            "project_name": ["A", "B", "B"],
+            "grand_total": [120.0, 100.0, 50.0],
+            "approved_change_orders": [30.0, 0.0, 10.0],
+            "pending_change_orders": [20.0, 5.0, 0.0],
+        }
+    )
+    table = analysis.cost_by_project(budget, commitments)
+    assert list(table.index) == ["A", "B"]  # A is over budget
+    assert table.loc["A"].to_dict() == pytest.approx(
+        {
+            "budget": 160.0,
+            "committed": 120.0,
+            "approved_cos": 30.0,
+            "pending_cos": 20.0,
+            "revised_committed": 150.0,
+            "exposure": 170.0,
+            "variance": -10.0,
+            "variance_share": -10.0 / 160.0,
+        }
+    )
+    assert table.loc["B", "variance"] == pytest.approx(200.0 - 165.0)
+
+
+def test_change_order_exposure_sums_by_status() -> None:
+    """Counts and sums per status; open amount is pending plus draft."""
+    orders = pd.DataFrame(
+        {
+            "project_name": ["A", "A", "A", "B"],
+            "status": ["approved", "pending", "draft", "rejected"],
+            "grand_total": [10.0, 20.0, 5.0, 7.0],
+        }
+    )
+    table = analysis.change_order_exposure(orders)
+    assert table.loc["A", "approved_count"] == 1
+    assert table.loc["A", "open_amount"] == pytest.approx(25.0)
+    assert table.loc["B", "open_amount"] == pytest.approx(0.0)
+    assert table.loc["B", "rejected_amount"] == pytest.approx(7.0)
+
+
+def test_inspection_outcomes_rate_deficient_items() -> None:
+    """Deficient over conforming plus deficient, per trade."""
+    checklists = pd.DataFrame(
+        {
+            "trade.name": ["Concrete", "Concrete", "Electrical"],
+            "conforming_item_count": [8.0, 10.0, 5.0],
+            "deficient_item_count": [2.0, 0.0, 5.0],
+            "not_applicable_item_count": [1.0, np.nan, 0.0],
+        }
+    )
+    table = analysis.inspection_outcomes(checklists)
+    assert list(table.index) == ["Electrical", "Concrete"]
+    assert table.loc[
+        "Concrete", ["inspections", "conforming", "deficient", "not_applicable"]
+    ].tolist() == [2, 18, 2, 1]
+    assert table.loc["Concrete", "deficient_rate"] == pytest.approx(0.1)
+
+
+def test_per_week_sums_by_monday_weeks() -> None:
+    """Man-hours per vendor and week starting Monday, busiest vendor first, no week skipped."""
+    logs = pd.DataFrame(
+        {
+            "vendor.name": ["V", "V", "W"],
+            "man_hours": [8.0, 16.0, 40.0],
+            "date": pd.to_datetime(["2025-06-02", "2025-06-08", "2025-06-23"]),
+        }
+    )
+    table = analysis.per_week(logs)
+    assert list(table.index) == ["W", "V"]
+    assert [f"{w:%Y-%m-%d}" for w in table.columns] == [
+        "2025-06-02",
+        "2025-06-09",
+        "2025-06-16",
+        "2025-06-23",
+    ]  # the weeks nobody logged are there
+    assert table.loc["V"].tolist() == [24.0, 0.0, 0.0, 0.0]
+    assert table.loc["W"].tolist() == [0.0, 0.0, 0.0, 40.0]
+
+
+def test_health_scores_overdue_and_overrun() -> None:
+    """Half from overdue items, half from overrun; bands at 25 and 50."""
+    projects = pd.DataFrame({"id": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
+    overdue = pd.Series({1: 0, 2: 10, 3: 4})
+    share = pd.Series({1: 0.05, 2: -0.2, 3: -0.05})
+    scored = analysis.health(projects, overdue=overdue, variance_share=share)
+    assert scored["health_score"].tolist() == [0.0, 100.0, 45.0, 0.0]
+    assert scored["health"].tolist() == ["Healthy", "At risk", "Watch", "Healthy"]
+    assert scored["overdue_items"].tolist() == [0, 10, 4, 0]
+    assert np.isnan(scored["cost_variance"].iloc[3])  # no budget read: no variance
