@@ -47,8 +47,11 @@ def test_the_readme_has_runnable_snippets() -> None:
     assert not any('env="production"' in code for code in snippets)
 
 
-def test_readme_snippets_run(configured: Sandbox) -> None:
+def test_readme_snippets_run(
+    configured: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each runnable snippet runs without error; the notebook one reads every project."""
+    monkeypatch.chdir(tmp_path)  # what the snippets write (Parquet exports) lands here
     namespace: dict[str, object] = {"__name__": "readme"}
     for number, code in enumerate(_snippets(), start=1):
         try:
