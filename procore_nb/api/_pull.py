@@ -20,6 +20,7 @@ caller then reads the list the ordinary way, which repairs and warns as it alway
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import importlib.util
 import json
 import math
@@ -137,10 +138,8 @@ class _Background:
         return self._value
 
 
-def _import_conversion() -> Callable[[str | None], PageParser] | None:
-    """Import the conversion (pandas; pyarrow where installed): costly once per kernel."""
-    import procore_nb.frames._convert  # noqa: F401  # imported for its cost, paid here
-
+def _import_parser() -> Callable[[str | None], PageParser] | None:
+    """Import the page parser (pyarrow only, no pandas): what the first page waits for."""
     if not fast_route():
         return None
     try:
@@ -148,6 +147,16 @@ def _import_conversion() -> Callable[[str | None], PageParser] | None:
     except ImportError:  # a broken pyarrow install: the ordinary route still works
         return None
     return PageParser
+
+
+def _import_frames(parser: _Background) -> None:
+    """Import pandas and the conversion, once the parser is in (one import at a time)."""
+    parser.wait()
+    import procore_nb.frames._convert  # imported for its cost, paid here
+
+    if fast_route():
+        with contextlib.suppress(ImportError):  # a broken pyarrow: the ordinary route works
+            import procore_nb.frames._arrow  # noqa: F401  # likewise
 
 
 _WARM: dict[str, _Background] = {}
@@ -159,11 +168,23 @@ def warm_up() -> _Background:
 
     :class:`~procore_nb.Client` calls this when it is made, so that a notebook's first
     pull does not wait for pandas and pyarrow to import: the sign-in runs meanwhile.
+    The page parser (pyarrow) comes first, so that pages are parsed as they arrive while
+    pandas, which only the last step needs, is still importing. Answers the parser's import.
     """
     with _WARM_LOCK:
-        if "conversion" not in _WARM:
-            _WARM["conversion"] = _Background(_import_conversion, "procore_nb-import")
-        return _WARM["conversion"]
+        if "parser" not in _WARM:
+            parser = _Background(_import_parser, "procore_nb-import")
+            _WARM["parser"] = parser
+            _WARM["frames"] = _Background(lambda: _import_frames(parser), "procore_nb-import")
+        return _WARM["parser"]
+
+
+def _frames_imported() -> None:
+    """Wait for the background import of pandas and the conversion (if one was started)."""
+    with _WARM_LOCK:
+        frames = _WARM.get("frames")
+    if frames is not None:
+        frames.wait()
 
 
 class _Reader:
@@ -341,6 +362,7 @@ def _rows(got: _Got) -> int:
 def _frame(
     got: dict[int, _Got], total: int, *, stages: Sequence[str] | None
 ) -> pd.DataFrame | None:
+    _frames_imported()  # not a second import of pandas racing the background one
     from procore_nb.frames._arrow import frame_from_pieces
     from procore_nb.frames._convert import to_frame
 

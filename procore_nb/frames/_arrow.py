@@ -85,7 +85,12 @@ def _records(body: bytes) -> Any:
 def frame_from_pieces(
     pieces: Sequence[Piece], resource: str | None, *, stages: Sequence[str] | None = None
 ) -> pd.DataFrame | None:
-    """The typed DataFrame of ``pieces`` in order, or None where only ``to_frame`` is exact."""
+    """The typed DataFrame of ``pieces`` in order, or None where only ``to_frame`` is exact.
+
+    The pieces are consumed: their Arrow tables are let go as soon as they are joined, and
+    each column as soon as it is converted, so that the frame and all of Arrow's columns are
+    never held at once (the caller keeps the page bytes or refetches if the answer is None).
+    """
     order = _stage_names(stages)
     schema = SCHEMAS.get(resource, {}) if resource is not None else {}
     rows = sum(piece.rows for piece in pieces)
@@ -94,9 +99,14 @@ def frame_from_pieces(
         return to_frame([], resource, stages=stages) if rows == 0 else None
     try:
         table = pa.concat_tables(tables, promote_options="permissive")
+        del tables
         python = _python_columns(pieces)
         keys = list(dict.fromkeys(chain.from_iterable(piece.order for piece in pieces)))
-        return _assemble(table, rows, python, keys, (schema, order))
+        for piece in pieces:
+            piece.table = None  # the joined table holds the same buffers: one owner left
+        columns = dict(zip(table.column_names, table.columns, strict=True))
+        del table
+        return _assemble(columns, rows, python, keys, (schema, order))
     except (_BailError, *_ARROW_ERRORS):
         return None
 
@@ -135,23 +145,30 @@ def _child(column: pa.ChunkedArray | None, name: str) -> pa.ChunkedArray | None:
 
 
 def _assemble(
-    table: pa.Table,
+    columns: dict[str, pa.ChunkedArray],
     rows: int,
     python: Mapping[str, list[Any]],
     keys: list[str],
     rules: tuple[Mapping[str, Kind], list[str] | None],
 ) -> pd.DataFrame:
-    """The frame: the schema's columns by kind, then the other fields in first-seen order."""
+    """The frame: the schema's columns by kind, then the other fields in first-seen order.
+
+    ``columns`` is emptied of each top-level column once it is converted (Arrow's buffers
+    go as the pandas ones arrive).
+    """
     schema, stages = rules
-    columns: dict[str, pa.ChunkedArray] = dict(zip(table.column_names, table.columns, strict=True))
     notes, frame = _Notes(), _Frame()
+    parents = {name.partition(".")[0] for name in schema if "." in name}
     for name, kind in schema.items():
         parent, dot, child = name.partition(".")
         if name in python:
             converted = convert(_object_array(python[name]), kind)
+        elif dot:
+            converted = _convert(_child(columns.get(parent), child), kind, rows)
         else:
-            column = _child(columns.get(parent), child) if dot else columns.get(name)
+            column = columns.get(name) if name in parents else columns.pop(name, None)
             converted = _convert(column, kind, rows)
+            del column
         notes.add(name, converted)
         frame.put(name, converted.values)
     tops = {name.partition(".")[0] for name in schema}
@@ -160,7 +177,7 @@ def _assemble(
     if len(extras) > 1 or (extras and unknown):
         raise _BailError("unknown fields in known objects")  # their order is not in the pieces
     for key in unknown:
-        values = python[key] if key in python else _as_python(columns[key])
+        values = python[key] if key in python else _as_python(columns.pop(key))
         frame.flatten(key, _object_array(values))
     for parent, children in extras.items():
         for child in children:

@@ -19,6 +19,7 @@ Needs pyarrow (the ``fast`` extra); :func:`available` says whether it is install
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -36,6 +37,9 @@ __all__ = ["PageParser", "Piece", "decoder_available"]
 _SURROGATE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 _ARRAY_START: Final = re.compile(rb"\s*\[")
 _STRING_KINDS: Final = frozenset({Kind.TEXT, Kind.STAGE, Kind.TIMESTAMP, Kind.DATE})
+#: Pages parsed at once, process-wide: one per core is as fast as more, and each parse holds
+#: a wrapped copy of its page, so a wave of pages that arrive together is not copied at once.
+_PARSING: Final = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def decoder_available() -> bool:
@@ -131,17 +135,21 @@ class PageParser:
         surrogates = (b"\\ud" in body or b"\\uD" in body) and _SURROGATE.search(body)
         if surrogates or not _ARRAY_START.match(body):
             return None
-        wrapped = b'{"d":' + body + b"}"
         newlines = b"\n" in body or b"\r" in body
-        try:
-            table = pa_json.read_json(
-                pa.py_buffer(wrapped),
-                read_options=pa_json.ReadOptions(use_threads=False, block_size=len(wrapped) + 1),
-                parse_options=self._options[newlines],
-            )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None
-        del wrapped
+        with _PARSING:
+            wrapped = b'{"d":' + body + b"}"
+            try:
+                table = pa_json.read_json(
+                    pa.py_buffer(wrapped),
+                    read_options=pa_json.ReadOptions(
+                        use_threads=False, block_size=len(wrapped) + 1
+                    ),
+                    parse_options=self._options[newlines],
+                )
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
+            finally:
+                del wrapped
         lists = table.column("d")
         if lists.num_chunks != 1 or len(lists) != 1 or not lists.chunk(0).is_valid().to_pylist()[0]:
             return None
