@@ -113,10 +113,13 @@ def use_sandbox_unless_configured() -> None:
         sandbox.start()
         atexit.register(sandbox.stop)
         _embedded.append(sandbox)
-        # Sign-ins to this throwaway sandbox stay out of the user's token cache.
-        tokens = tempfile.mkdtemp(prefix="procore-nb-sandbox-tokens-")
-        atexit.register(shutil.rmtree, tokens, ignore_errors=True)
+        # Sign-ins to this throwaway sandbox, and its local store, stay out of the user's
+        # token cache and data folder.
+        private = tempfile.mkdtemp(prefix="procore-nb-sandbox-")
+        atexit.register(shutil.rmtree, private, ignore_errors=True)
+        tokens = f"{private}/tokens"
         os.environ.update(sandbox_environment(sandbox, service_account=False, token_dir=tokens))
+        os.environ["PROCORE_STORE_DIR"] = f"{private}/store"
     print(
         "No Procore credentials are configured: using the embedded sandbox at "
         f"{_embedded[0].url} with demo data (sign in as the demo user shown on its "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -54,14 +55,22 @@ def parse_age(max_age: str | float | timedelta | None) -> timedelta | None:
     return timedelta(seconds=sum(float(n) * _UNITS[u.lower()] for n, u in parts))
 
 
+#: Names the folder of default store files (the embedded sandbox of a notebook uses a
+#: throwaway one, so that its files do not pile up in the user's data folder).
+STORE_DIR_VARIABLE = "PROCORE_STORE_DIR"
+
+
 def _default_path(label: str) -> Path:
+    """``<label>.duckdb`` in ``PROCORE_STORE_DIR``, else in the user data folder's ``store``."""
     import platformdirs
 
-    return (
-        Path(platformdirs.user_data_dir("procore_nb", appauthor=False))
-        / "store"
-        / (re.sub(r"[^A-Za-z0-9_.-]+", "-", label) + ".duckdb")
+    named = os.environ.get(STORE_DIR_VARIABLE, "").strip()
+    folder = (
+        Path(named).expanduser()
+        if named
+        else Path(platformdirs.user_data_dir("procore_nb", appauthor=False)) / "store"
     )
+    return folder / (re.sub(r"[^A-Za-z0-9_.-]+", "-", label) + ".duckdb")
 
 
 class Store:
@@ -78,8 +87,8 @@ class Store:
     client:
         A signed-in :class:`~procore_nb.Client` with a company chosen.
     path:
-        The DuckDB file. Default: ``<environment>-<company>.duckdb`` in the ``store`` folder
-        of the user data directory.
+        The DuckDB file. Default: ``<environment>-<company>.duckdb`` in the folder
+        ``PROCORE_STORE_DIR`` names, else in the ``store`` folder of the user data directory.
     overlap:
         Seconds each changes window reaches back before the previous sync's start, so that
         a record written while that sync ran is not missed.

@@ -158,7 +158,7 @@ def test_lab_keeps_sandbox_tokens_out_of_the_user_cache(sb: Sandbox, tmp_path: P
 
 
 def test_embedded_sandbox_does_not_write_the_user_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A notebook's embedded sandbox signs in into a throwaway token folder, not the user's."""
+    """A notebook's embedded sandbox keeps its tokens and store in a throwaway folder."""
     from procore_nb.cli import _demo
 
     monkeypatch.setattr(_demo, "_embedded", [])
@@ -170,6 +170,10 @@ def test_embedded_sandbox_does_not_write_the_user_cache(monkeypatch: pytest.Monk
         client.exchange_code(sandbox.authorize())
         assert list(tokens.glob("*.json"))
         assert not (procore_nb.config_file().parent / "tokens").exists()
+        client.company_id = sandbox.company_id
+        store_file = client.store().path
+        assert store_file.parent == Path(os.environ["PROCORE_STORE_DIR"])
+        assert store_file.parent.parent == tokens.parent  # one throwaway folder for both
     finally:
         sandbox.stop()
         for name in list(os.environ):
