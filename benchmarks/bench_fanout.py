@@ -32,30 +32,14 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _sandboxes import signed_in, token_by_hand  # benchmarks/ is on the path as the script's folder
+
 import procore_nb  # after the path set-up above, to run from a checkout
-from procore_nb._constants import OOB_REDIRECT_URI
 from procore_nb.sandbox import Sandbox
 
 SPIKE, WINDOW, HOURLY = 25, 10.0, 3600
 LATENCY = 0.1
 TARGET = 1.15
-
-
-def _sign_in_by_hand(sb: Sandbox) -> str:
-    """The code exchange as a plain script does it; returns the access token."""
-    answer = requests.post(
-        f"{sb.url}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": sb.authorize(),
-            "redirect_uri": OOB_REDIRECT_URI,
-            "client_id": sb.client_id,
-            "client_secret": sb.client_secret,
-        },
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
 
 
 def _get(session: requests.Session, url: str, params: dict[str, Any] | None) -> Any:
@@ -119,16 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         name: {"seconds": [], "rows": [], "requests": [], "429": []} for name in names
     }
     with Sandbox(process=True, projects=args.projects, rate_limit_spike=100_000) as sb:
-        token = _sign_in_by_hand(sb)
-        client = procore_nb.Client(
-            api_url=sb.url,
-            client_id=sb.client_id,
-            client_secret=sb.client_secret,
-            company_id=sb.company_id,
-            cache="none",
-            progress=False,
-        )
-        client.exchange_code(sb.authorize())
+        token = token_by_hand(sb)
+        client = signed_in(sb)
         client.frame("rfis", projects="all")  # the sandbox builds each project's data once
         sb.configure(
             latency=LATENCY, rate_limit_spike=SPIKE, spike_window=WINDOW, rate_limit_hourly=HOURLY

@@ -36,8 +36,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import procore_nb  # after the path set-up above, to run from a checkout
-from procore_nb._constants import OOB_REDIRECT_URI
+from _sandboxes import signed_in, token_by_hand  # benchmarks/ is on the path as the script's folder
+
 from procore_nb.sandbox import Sandbox
 
 PROJECTS, LARGE = 10_000, 40_000
@@ -72,23 +72,6 @@ print(json.dumps({"seconds": seconds, "rows": rows, "peak": peak,
                   "frame": int(df.memory_usage(deep=True).sum())}), flush=True)
 os._exit(0)  # pyarrow's proxy pool can crash the interpreter's teardown; nothing is left to do
 """
-
-
-def _token(sb: Sandbox) -> str:
-    """The code exchange as a plain script does it; returns the access token."""
-    answer = requests.post(
-        f"{sb.url}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": sb.authorize(),
-            "redirect_uri": OOB_REDIRECT_URI,
-            "client_id": sb.client_id,
-            "client_secret": sb.client_secret,
-        },
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
 
 
 def _session(sb: Sandbox, token: str) -> requests.Session:
@@ -129,19 +112,6 @@ def _fresh_window(sb: Sandbox) -> None:
 
 def _count_429(sb: Sandbox) -> int:
     return int(sb.counters()["by_status"].get("429", 0))
-
-
-def _client(sb: Sandbox) -> procore_nb.Client:
-    client = procore_nb.Client(
-        api_url=sb.url,
-        client_id=sb.client_id,
-        client_secret=sb.client_secret,
-        company_id=sb.company_id,
-        cache="none",
-        progress=False,
-    )
-    client.exchange_code(sb.authorize())
-    return client
 
 
 def _first_pull(sb: Sandbox) -> dict[str, Any]:
@@ -197,8 +167,8 @@ def warm_and_fresh(runs: int) -> bool:
         rate_limit_spike=SPIKE,
         spike_window=WINDOW,
     ) as sb:
-        token = _token(sb)
-        client = _client(sb)
+        token = token_by_hand(sb)
+        client = signed_in(sb)
         for run in range(runs):
             _fresh_window(sb)
             started = time.perf_counter()
@@ -265,8 +235,8 @@ def rate_bound(runs: int) -> bool:
         rate_limit_spike=SPIKE,
         spike_window=WINDOW,
     ) as sb:
-        client = _client(sb)
-        token = _token(sb)
+        client = signed_in(sb)
+        token = token_by_hand(sb)
         trip, _ = _bound_parts(sb, token, runs=1)
         for run in range(runs):
             _fresh_window(sb)
