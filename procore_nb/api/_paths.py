@@ -16,11 +16,12 @@ from typing import Any
 from procore_nb._constants import COMPANY_HEADER_EXEMPT, MAX_PER_PAGE
 from procore_nb._exceptions import ConfigurationError
 
-__all__ = ["Endpoint", "endpoint", "is_compact", "status_filter"]
+__all__ = ["STATUS_FILTERS", "Endpoint", "endpoint", "is_compact", "status_filter"]
 
 _VERSIONED = re.compile(r"^/(rest/(v\d+(?:\.\d+)?)|vapid)(/[^?]*)?")
 _COMPANY_IN_PATH = re.compile(r"/companies/(\d+)(?:/|$)")
-_STATUS_FILTER = {"active": "Active", "inactive": "Inactive", "all": "All"}
+#: ``status=`` and ``projects=`` words -> Procore's ``filters[by_status]`` values.
+STATUS_FILTERS = {"active": "Active", "inactive": "Inactive", "all": "All"}
 #: Resources whose records procore_nb.frames._convert has a dtype map for.
 _RESOURCES = frozenset({"projects", "companies", "project_stages"})
 
@@ -133,7 +134,7 @@ def status_filter(status: object) -> str:
     >>> status_filter("all")
     'All'
     """
-    found = _STATUS_FILTER.get(status.lower()) if isinstance(status, str) else None
+    found = STATUS_FILTERS.get(status.lower()) if isinstance(status, str) else None
     if found is None:
         raise ConfigurationError(
             f"status must be 'active', 'inactive' or 'all', not {status!r}. Nothing was sent."

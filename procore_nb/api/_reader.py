@@ -22,7 +22,7 @@ from procore_nb._registry import Resource, match, registry
 from procore_nb.api._fanout import ERRORS, SkippedProjectsWarning, StoppedError, Target, pull
 from procore_nb.api._filters import build_query
 from procore_nb.api._paging import Page, fetch_all
-from procore_nb.api._paths import Endpoint, endpoint, is_compact
+from procore_nb.api._paths import STATUS_FILTERS, Endpoint, endpoint, is_compact
 from procore_nb.api._projects import (
     PROJECTS_WORDS,
     add_projects,
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["Reader", "Request", "check_limit"]
 
 Record = dict[str, Any]
-_STATUS = {"active": "Active", "inactive": "Inactive", "all": "All"}
 
 
 def check_limit(limit: object) -> int | None:
@@ -345,8 +344,8 @@ class Reader:
 
     def targets(self, projects: Any, company: int) -> list[Target]:
         """The projects ``projects=`` names, with their names, in order, without repeats."""
-        if isinstance(projects, str) and projects.strip().lower() in _STATUS:
-            rows = self._projects(company, _STATUS[projects.strip().lower()])
+        if isinstance(projects, str) and projects.strip().lower() in STATUS_FILTERS:
+            rows = self._projects(company, STATUS_FILTERS[projects.strip().lower()])
             return [Target(int(r["id"]), name_of(r.get("name"))) for r in rows if "id" in r]
         if hasattr(projects, "columns"):  # a DataFrame of projects
             id_col = "project_id" if "project_id" in projects.columns else "id"
