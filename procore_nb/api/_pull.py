@@ -10,7 +10,8 @@
   pacing gate still admits only what the window allows, so no request meets a 429.
 - Each page's body is parsed to Arrow by the thread that fetched it, right away, and its
   bytes let go: pages already in hand are converted while others wait for the window, and
-  memory holds columns, not response bodies and Python dicts.
+  memory holds columns, not response bodies and Python dicts. A body is read only once a
+  parse slot is free (one per core), so a wave that arrives at once waits in the network.
 
 It answers ``None`` when the fast route cannot give the certain result (pyarrow missing,
 no ``Total``, rows that repeat or fall short of ``Total``, more rows than announced): the
@@ -24,6 +25,7 @@ import contextlib
 import importlib.util
 import json
 import math
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from procore_nb.api._paging import Page, Status, _Bar, _progress_bar, fetch_all
 from procore_nb.api._paths import Endpoint
 from procore_nb.api._responses import Reply
 from procore_nb.api._session import Session, page_of
+from procore_nb.api._transport import body_slot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -196,6 +199,9 @@ class _Reader:
         self._parser: PageParser | None = None
         self._lock = threading.Lock()
         self.records_only = False  # set once a page could not go through Arrow
+        # Bodies read at once: one per core, the pages parsed at once; the rest of a wave
+        # waits in the network, so that memory holds a few bodies, not the whole wave.
+        self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
     @property
     def parser(self) -> PageParser | None:
@@ -232,7 +238,8 @@ class _Reader:
         return self.pull.fetch(number, self.pull.per_page, decode)
 
     def page(self, number: int) -> _Got:
-        return self.take(self.fetch(number), number)
+        with body_slot(self._slots):  # held from reading the body to the end of its parse
+            return self.take(self.fetch(number), number)
 
 
 def _decoded(reply: Reply, rows: Any) -> Reply:

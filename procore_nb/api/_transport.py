@@ -26,8 +26,11 @@ import json
 import logging
 import platform
 import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import requests
@@ -59,12 +62,69 @@ from procore_nb.api._retry import (
 )
 from procore_nb.api._usage import Usage
 
-__all__ = ["NoRedirectSession", "ProcoreRetry", "Transport", "translate_errors", "user_agent"]
+__all__ = [
+    "BodySlot",
+    "NoRedirectSession",
+    "ProcoreRetry",
+    "Transport",
+    "body_slot",
+    "translate_errors",
+    "user_agent",
+]
 
 log = logging.getLogger(__name__)
 
 #: How a JSON array or object begins: bodies left undecoded must at least look like one.
 _JSON_START = re.compile(rb"\s*[\[{]")
+
+
+class BodySlot:
+    """One thread's claim on a slot of a shared semaphore, taken before a body is read.
+
+    Taken at most once however many bodies the thread reads (a renewed token's second
+    answer, a retry), and given back when :func:`body_slot`'s block ends or a body breaks off.
+    """
+
+    def __init__(self, slots: threading.Semaphore) -> None:
+        self._slots = slots
+        self.held = False
+
+    def take(self) -> float:
+        """Wait for a slot unless one is held; answer the seconds waited."""
+        if self.held:
+            return 0.0
+        started = time.monotonic()
+        self._slots.acquire()
+        self.held = True
+        return time.monotonic() - started
+
+    def give_back(self) -> None:
+        """Give the slot back, if one is held."""
+        if self.held:
+            self.held = False
+            self._slots.release()
+
+
+#: The slot this thread's body reads wait for (see :func:`body_slot`); None: read at once.
+_BODY_SLOT: ContextVar[BodySlot | None] = ContextVar("procore_nb_body_slot", default=None)
+
+
+@contextmanager
+def body_slot(slots: threading.Semaphore) -> Iterator[BodySlot]:
+    """Within the block, this thread reads a response body only once it holds a slot of ``slots``.
+
+    The slot is held from the first body read to the end of the block, so that a pull
+    whose wave of answers arrives at once holds only as many bodies as it has slots (the
+    rest stay in the network until a slot is free). Time spent waiting for a slot does
+    not count against the call's deadline.
+    """
+    slot = BodySlot(slots)
+    token = _BODY_SLOT.set(slot)
+    try:
+        yield slot
+    finally:
+        _BODY_SLOT.reset(token)
+        slot.give_back()
 
 
 def user_agent() -> str:
@@ -244,6 +304,7 @@ class Transport:
             probe = self.gate.acquire(method=method, url=shown)
             deadline.paused += time.monotonic() - waited  # pacing waits are sat out on purpose
             response: requests.Response | None = None
+            released = False
             started = time.perf_counter()
             try:
                 if bearer is not None:
@@ -261,15 +322,18 @@ class Transport:
                         verify=self.verify,
                         allow_redirects=False,
                     )
+                # The headers hold all the pacing learns: the next request need not wait
+                # for this body, which may wait for a slot (body_slot) before it is read.
+                self.gate.release(
+                    response.headers, probe=probe, refused=response.status_code == 429
+                )
+                released = True
                 return self._read(response, started, deadline, decode=decode)
             except _BodyError as exc:
                 error = exc
             finally:
-                self.gate.release(
-                    response.headers if response is not None else None,
-                    probe=probe,
-                    refused=response is not None and response.status_code == 429,
-                )
+                if not released:
+                    self.gate.release(None, probe=probe)
             try:
                 retry = retry.increment(method, url, error=ProtocolError(str(error)))
             except (MaxRetryError, ProtocolError) as exc:
@@ -291,6 +355,9 @@ class Transport:
         self, response: requests.Response, started: float, deadline: Deadline, *, decode: bool
     ) -> Reply:
         method = response.request.method or "GET"
+        slot = _BODY_SLOT.get()
+        if slot is not None:
+            deadline.paused += slot.take()  # a wait of ours, not the server's
         try:
             body = read_body(response, deadline)
         except (
@@ -304,6 +371,8 @@ class Transport:
             OSError,
         ) as exc:
             response.close()
+            if slot is not None:
+                slot.give_back()  # a retry waits for a slot anew, not holding one meanwhile
             raise _BodyError(f"{type(exc).__name__} while reading the body") from exc
         self.usage.answered(len(body), response.headers.get("Date"))
         log.debug(
