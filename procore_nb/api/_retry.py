@@ -255,8 +255,10 @@ class ProcoreRetry(Retry):
         return retry
 
 
-#: Bytes read at a time; the deadline is checked between reads.
-_CHUNK = 64 * 1024
+#: Most bytes read at a time (a read answers what has arrived); the deadline is checked
+#: between reads. Large, so that a page of megabytes takes a few reads, not dozens, each of
+#: which waits for the GIL while another thread (an import, a parse) holds it.
+_CHUNK = 1024 * 1024
 #: The largest body accepted (Procore's largest pages are a few megabytes).
 MAX_BODY = 256 * 1024 * 1024
 
