@@ -266,8 +266,8 @@ def _by_python(column: pa.ChunkedArray, kind: Kind) -> Converted:
 
 def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted:  # noqa: PLR0911  # one return per kind reads plainest
     """``column`` in the dtype of ``kind``, by Arrow when its type allows it."""
-    if column is None or pa.types.is_null(column.type):
-        return convert(np.full(rows, None, dtype=object), kind)
+    if column is None or column.null_count == len(column):
+        return _missing(kind, rows)
     arrow_type = column.type
     if kind is Kind.ID and pa.types.is_int64(arrow_type):
         return Converted(_from_arrow(pd.Int64Dtype(), column))
@@ -280,6 +280,14 @@ def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted
     if kind in _SPELLINGS and pa.types.is_string(arrow_type):
         return _moment(column, kind)
     return _by_python(column, kind)  # one branch per kind reads plainest
+
+
+def _missing(kind: Kind, rows: int) -> Converted:
+    """What ``convert`` gives for ``rows`` nulls, without converting each of them."""
+    one = convert(np.full(1, None, dtype=object), kind).values  # the dtype convert gives
+    if isinstance(one, np.ndarray):  # NaN for numbers, None for free-form values
+        return Converted(np.full(rows, one[0], dtype=one.dtype))
+    return Converted(one.take(np.full(rows, -1), allow_fill=True))
 
 
 def _from_arrow(dtype: Any, column: pa.ChunkedArray) -> Any:
@@ -306,12 +314,14 @@ def _moment(column: pa.ChunkedArray, kind: Kind) -> Converted:
     width, arrow_type = _SPELLINGS[kind]
     # Only Procore's own spelling takes Arrow's ISO parser (which rejects Feb 30 and 24:00):
     # other ISO forms go where to_frame reads them, so that the rules are the one set.
-    lengths = pc.utf8_length(column)
+    # Lengths in bytes (a spelling with other than ASCII fails the cast below), and the
+    # "T" as a byte: both read the offsets and bytes as they are, without decoding UTF-8.
+    lengths = pc.binary_length(column)
     if pc.min_max(lengths).as_py() != {"min": width, "max": width}:
         return _by_python(column, kind)
     if (
         kind is Kind.TIMESTAMP
-        and not pc.all(pc.equal(pc.utf8_slice_codeunits(column, 10, 11), "T")).as_py()
+        and not pc.all(pc.equal(pc.binary_slice(column.cast(pa.binary()), 10, 11), b"T")).as_py()
     ):
         return _by_python(column, kind)
     try:
