@@ -33,7 +33,7 @@ from procore_nb.frames._convert import (
     to_frame,
 )
 from procore_nb.frames._kinds import Converted, convert
-from procore_nb.frames._pages import PageParser, Piece
+from procore_nb.frames._pages import PageParser, Piece, collector_paused
 from procore_nb.frames._schema import SCHEMAS, Kind
 
 __all__ = ["frame_from_pages", "frame_from_pieces"]
@@ -62,7 +62,13 @@ def frame_from_pages(
     >>> df["id"].tolist(), str(df["name"].dtype)
     ([1, 2], 'string')
     """
-    bodies = list(pages)
+    with collector_paused():
+        return _frame_from_pages(list(pages), resource, stages)
+
+
+def _frame_from_pages(
+    bodies: list[bytes], resource: str | None, stages: Sequence[str] | None
+) -> pd.DataFrame:
     parser = PageParser(resource)
     # The first page first: the parser learns from it how to read the others faster.
     pieces = [parser.parse(body, first=True) for body in bodies[:1]]

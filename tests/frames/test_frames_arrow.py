@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import warnings
 from typing import Any
 
@@ -12,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_frames_properties import json_values, records  # type: ignore[import-not-found]
 
+from procore_nb._exceptions import MalformedResponseError
 from procore_nb.frames._arrow import frame_from_pages, frame_from_pieces
 from procore_nb.frames._convert import to_frame
-from procore_nb.frames._pages import PageParser
+from procore_nb.frames._pages import PageParser, collector_paused
 
 BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -208,3 +211,39 @@ def test_a_page_unlike_the_first_is_read_again_and_fills_the_learned_types() -> 
     frame = frame_from_pieces([head, piece], "projects")
     assert frame is not None
     pd.testing.assert_frame_equal(frame, to_frame(first + later, "projects"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was(enabled: bool) -> None:
+    """frame_from_pages pauses the garbage collector and leaves it on or off as it found it."""
+    pages = [json.dumps([_project(i)]).encode() for i in range(3)] + [b"[1]"]
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        frame_from_pages(pages[:3], "projects")
+        assert gc.isenabled() is enabled
+        with pytest.raises(MalformedResponseError):
+            frame_from_pages(pages, "projects")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_collector_is_back_once_every_thread_is_done() -> None:
+    """Pauses in two threads: the collector is off until the later of them ends."""
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    with collector_paused():
+        thread.start()
+        entered.wait(10)
+    assert not gc.isenabled()  # the other thread's pause is still on
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()
