@@ -70,13 +70,15 @@ def _frame_from_pages(
     bodies: list[bytes], resource: str | None, stages: Sequence[str] | None
 ) -> pd.DataFrame:
     parser = PageParser(resource)
-    # The first page first: the parser learns from it how to read the others faster.
-    pieces = [parser.parse(body, first=True) for body in bodies[:1]]
-    if len(bodies) > 2:  # Arrow parses without the GIL: pages in parallel, like its reader
-        with ThreadPoolExecutor(min(len(bodies) - 1, os.cpu_count() or 1)) as pool:
-            pieces += pool.map(parser.parse, bodies[1:])
+    if len(bodies) > 1:  # Arrow parses without the GIL: pages in parallel, like its reader
+        with ThreadPoolExecutor(min(len(bodies), os.cpu_count() or 1)) as pool:
+            # The first page teaches the parser how to read the others faster (those that
+            # start before it is done are read the slower way, to the same pieces).
+            first = pool.submit(parser.parse, bodies[0], first=True)
+            rest = list(pool.map(parser.parse, bodies[1:]))
+        pieces = [first.result(), *rest]
     else:
-        pieces += [parser.parse(body) for body in bodies[1:]]
+        pieces = [parser.parse(body, first=True) for body in bodies]
     if all(piece is not None for piece in pieces):
         frame = frame_from_pieces([p for p in pieces if p is not None], resource, stages=stages)
         if frame is not None:

@@ -26,6 +26,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Final
 
 import pyarrow as pa
@@ -316,4 +317,4 @@ class PageParser:
             return None
         if len(records) != rows:
             return None
-        return {name: [getattr(r, f"f{i}") for r in records] for i, name in enumerate(names)}
+        return {name: list(map(attrgetter(f"f{i}"), records)) for i, name in enumerate(names)}
