@@ -254,15 +254,14 @@ def _big_floats(column: pa.ChunkedArray | pa.Array) -> bool:
     return False
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 def _exact(column: pa.ChunkedArray) -> bool:
     """Whether ``column.to_pylist()`` gives back the JSON values exactly (no int -> float)."""
     kind = column.type
-    return bool(
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_boolean(kind)
-        or pa.types.is_int64(kind)
-    )
+    return bool(_is_text(kind) or pa.types.is_boolean(kind) or pa.types.is_int64(kind))
 
 
 def _by_python(column: pa.ChunkedArray, kind: Kind) -> Converted:
@@ -279,13 +278,13 @@ def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted
     arrow_type = column.type
     if kind is Kind.ID and pa.types.is_int64(arrow_type):
         return Converted(_from_arrow(pd.Int64Dtype(), column))
-    if kind in (Kind.TEXT, Kind.STAGE) and pa.types.is_string(arrow_type):
+    if kind in (Kind.TEXT, Kind.STAGE) and _is_text(arrow_type):
         return Converted(_from_arrow(pd.StringDtype(), column))
     if kind is Kind.FLAG and pa.types.is_boolean(arrow_type):
         return Converted(_from_arrow(pd.BooleanDtype(), column))
     if kind is Kind.NUMBER:
         return _number(column)
-    if kind in _SPELLINGS and pa.types.is_string(arrow_type):
+    if kind in _SPELLINGS and _is_text(arrow_type):
         return _moment(column, kind)
     return _by_python(column, kind)  # one branch per kind reads plainest
 
@@ -305,7 +304,7 @@ def _from_arrow(dtype: Any, column: pa.ChunkedArray) -> Any:
 
 def _number(column: pa.ChunkedArray) -> Converted:
     arrow_type = column.type
-    if pa.types.is_string(arrow_type):
+    if _is_text(arrow_type):
         try:
             numbers = column.cast(pa.float64())  # strict: "" and " 5" go to the careful path
         except _ARROW_ERRORS:
@@ -329,7 +328,9 @@ def _moment(column: pa.ChunkedArray, kind: Kind) -> Converted:
         return _by_python(column, kind)
     if (
         kind is Kind.TIMESTAMP
-        and not pc.all(pc.equal(pc.binary_slice(column.cast(pa.binary()), 10, 11), b"T")).as_py()
+        and not pc.all(
+            pc.equal(pc.binary_slice(column.cast(pa.large_binary()), 10, 11), b"T")
+        ).as_py()
     ):
         return _by_python(column, kind)
     try:

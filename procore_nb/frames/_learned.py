@@ -109,7 +109,7 @@ def _struct(
         child = children[name]
         if name in strings:
             if (order and name in order) or _present(child):
-                fields.append(pa.field(name, pa.string()))
+                fields.append(pa.field(name, pa.large_string()))
             continue  # declared, and in no record: left out, as it would break the order
         fields.append(pa.field(name, _type(child)))
     return pa.struct(fields)
@@ -151,7 +151,7 @@ def _learned(
     free_form: Collection[str],
 ) -> pa.DataType:
     if name in strings and not strings[name]:
-        return pa.string()
+        return pa.large_string()
     if not pa.types.is_struct(column.type):
         return column.type
     if name in free_form:

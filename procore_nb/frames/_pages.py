@@ -41,6 +41,13 @@ __all__ = ["PageParser", "Piece", "collector_paused", "decoder_available"]
 _SURROGATE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
 _ARRAY_START: Final = re.compile(rb"\s*\[")
 _STRING_KINDS: Final = frozenset({Kind.TEXT, Kind.STAGE, Kind.TIMESTAMP, Kind.DATE})
+#: How text fields are read: with 64-bit offsets, which pandas' Arrow-backed strings keep as
+#: they are (32-bit ones it copies into 64-bit ones, a megabyte per column of 100,000).
+_TEXT: Final = pa.large_string()
+#: Where the columns of pages are allocated: the C library's allocator gives back what the
+#: reader frees while it parses, where pyarrow's default (mimalloc) keeps it for later: that
+#: kept memory was a fifth of the conversion's peak.
+_MEMORY: Final = pa.system_memory_pool()
 #: Pages parsed at once, process-wide: one per core is as fast as more, and each parse holds
 #: a wrapped copy of its page, so a wave of pages that arrive together is not copied at once.
 _PARSING: Final = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
@@ -122,6 +129,7 @@ def _read(body: bytes, options: pa_json.ParseOptions) -> pa.Table | None:
                 pa.py_buffer(wrapped),
                 read_options=pa_json.ReadOptions(use_threads=False, block_size=len(wrapped) + 1),
                 parse_options=options,
+                memory_pool=_MEMORY,
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
@@ -160,9 +168,9 @@ def _declared(schema: Mapping[str, Kind]) -> dict[str, pa.DataType]:
         if dot:
             children.setdefault(parent, [])
             if kind in _STRING_KINDS:
-                children[parent].append(pa.field(child, pa.string()))
+                children[parent].append(pa.field(child, _TEXT))
         elif kind in _STRING_KINDS:
-            tops[name] = pa.string()
+            tops[name] = _TEXT
     for parent, fields in children.items():
         if fields:
             tops[parent] = pa.struct(fields)

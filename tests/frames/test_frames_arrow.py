@@ -187,8 +187,8 @@ def test_first_page_teaches_the_order_of_the_records() -> None:
     learned = parser.learned
     assert learned is not None
     assert [learned.field(i).name for i in range(learned.num_fields)] == list(rows[0])
-    assert str(learned.field("name").type) == "string"
-    assert str(learned.field("company").type) == "struct<name: string, id: int64>"
+    assert str(learned.field("name").type) == "large_string"
+    assert str(learned.field("company").type) == "struct<name: large_string, id: int64>"
 
 
 def test_a_page_unlike_the_first_is_read_again_and_fills_the_learned_types() -> None:
