@@ -13,6 +13,7 @@ drift apart. Where Arrow's reading could differ from ``json.loads`` (see
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -151,7 +152,7 @@ def _child(column: pa.ChunkedArray | None, name: str) -> pa.ChunkedArray | None:
     index = column.type.get_field_index(name)
     if index < 0:
         return None
-    return pa.chunked_array([chunk.flatten()[index] for chunk in column.chunks])
+    return pc.struct_field(column, [index])
 
 
 def _assemble(
@@ -169,18 +170,25 @@ def _assemble(
     schema, stages = rules
     notes, frame = _Notes(), _Frame()
     parents = {name.partition(".")[0] for name in schema if "." in name}
-    for name, kind in schema.items():
+
+    def one(item: tuple[str, Kind]) -> Converted:
+        name, kind = item
         parent, dot, child = name.partition(".")
         if name in python:
-            converted = convert(_object_array(python[name]), kind)
-        elif dot:
-            converted = _convert(_child(columns.get(parent), child), kind, rows)
-        else:
-            column = columns.get(name) if name in parents else columns.pop(name, None)
-            converted = _convert(column, kind, rows)
-            del column
-        notes.add(name, converted)
-        frame.put(name, converted.values)
+            if kind is Kind.OBJECT:  # what convert gives: msgspec has None for null and absent
+                return Converted(_object_array(python[name]))
+            return convert(_object_array(python[name]), kind)
+        if dot:
+            return _convert(_child(columns.get(parent), child), kind, rows)
+        # Popped, so that Arrow's buffers go as soon as the pandas ones are made.
+        column = columns.get(name) if name in parents else columns.pop(name, None)
+        return _convert(column, kind, rows)
+
+    # Two at a time: Arrow's casts run without the GIL, beside pandas' share of the work.
+    with ThreadPoolExecutor(2) as pool:
+        for name, converted in zip(schema, pool.map(one, schema.items()), strict=True):
+            notes.add(name, converted)
+            frame.put(name, converted.values)
     tops = {name.partition(".")[0] for name in schema}
     unknown = [key for key in keys if key not in tops]
     extras = _unknown_children(columns, schema)
@@ -291,10 +299,16 @@ def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted
 
 def _missing(kind: Kind, rows: int) -> Converted:
     """What ``convert`` gives for ``rows`` nulls, without converting each of them."""
-    one = convert(np.full(1, None, dtype=object), kind).values  # the dtype convert gives
+    one = _one_missing(kind, pd.StringDtype())
     if isinstance(one, np.ndarray):  # NaN for numbers, None for free-form values
         return Converted(np.full(rows, one[0], dtype=one.dtype))
     return Converted(one.take(np.full(rows, -1), allow_fill=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _one_missing(kind: Kind, text: Any) -> Any:
+    """``convert`` of one null, in its dtype (text's as pandas' options now make it: ``text``)."""
+    return convert(np.full(1, None, dtype=object), kind).values
 
 
 def _from_arrow(dtype: Any, column: pa.ChunkedArray) -> Any:
