@@ -6,6 +6,9 @@ whole array natively; the records come out as one Arrow struct column, which bec
 :class:`Piece` of top-level columns. Free-form values (``custom_fields``, lists) cannot go
 through Arrow faithfully (it would add every other record's keys to each object), so those
 fields alone are decoded to Python objects by msgspec, which skips every other field.
+Given a list's first page (``first=True``), the parser learns the order and types of its
+records' fields and reads the later pages with them, a third faster
+(:mod:`~procore_nb.frames._learned`); a page they do not fit is read the ordinary way.
 
 A page is parsed only when the result is certain to equal what ``json.loads`` followed by
 :func:`~procore_nb.frames._convert.to_frame` would give; otherwise :meth:`PageParser.parse`
@@ -14,7 +17,7 @@ that is not a JSON array of objects, a key given twice, a value whose JSON type 
 between records, a lone surrogate, strings of unknown fields that look like timestamps
 (Arrow would parse them), and free-form values when msgspec is not installed.
 
-Needs pyarrow (the ``fast`` extra); :func:`available` says whether it is installed.
+Needs pyarrow (the ``fast`` extra); :func:`decoder_available` says whether msgspec is.
 """
 
 from __future__ import annotations
