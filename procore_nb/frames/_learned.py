@@ -55,7 +55,7 @@ def orders(body: bytes, parents: Collection[str]) -> Orders | None:
     for _ in range(_SAMPLED):
         try:
             record, index = decoder.raw_decode(text, index)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than Python's stack: no order
             break
         if not isinstance(record, dict):
             break

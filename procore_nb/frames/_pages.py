@@ -232,6 +232,12 @@ class PageParser:
         if surrogates or not _ARRAY_START.match(body):
             return None
         newlines = b"\n" in body or b"\r" in body
+        try:
+            return self._parse(body, first=first, newlines=newlines)
+        except RecursionError:  # values nested deeper than Python's stack: json.loads decides
+            return None
+
+    def _parse(self, body: bytes, *, first: bool, newlines: bool) -> Piece | None:
         learned = None if first else self._learned
         if learned is not None:
             records = _read(body, learned[1][newlines])

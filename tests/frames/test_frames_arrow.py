@@ -114,6 +114,7 @@ def test_clean_pages_take_the_arrow_route() -> None:
         (b'[{"x": "2024-01-01"}]', "text Arrow would read as a timestamp"),
         (b'[{"name": 5}]', "a number where text is declared"),
         (b"[1, 2]", "records that are not objects"),
+        (b'[{"x": ' + b"[" * 3000 + b"]" * 3000 + b"}]", "nested deeper than Python's stack"),
     ],
 )
 def test_pages_arrow_would_misread_are_left_to_json(body: bytes, why: str) -> None:
