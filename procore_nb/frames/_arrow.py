@@ -13,6 +13,7 @@ drift apart. Where Arrow's reading could differ from ``json.loads`` (see
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +34,7 @@ from procore_nb.frames._convert import (
     to_frame,
 )
 from procore_nb.frames._kinds import Converted, convert
-from procore_nb.frames._pages import PageParser, Piece
+from procore_nb.frames._pages import PageParser, Piece, collector_paused
 from procore_nb.frames._schema import SCHEMAS, Kind
 
 __all__ = ["frame_from_pages", "frame_from_pieces"]
@@ -62,13 +63,23 @@ def frame_from_pages(
     >>> df["id"].tolist(), str(df["name"].dtype)
     ([1, 2], 'string')
     """
-    bodies = list(pages)
+    with collector_paused():
+        return _frame_from_pages(list(pages), resource, stages)
+
+
+def _frame_from_pages(
+    bodies: list[bytes], resource: str | None, stages: Sequence[str] | None
+) -> pd.DataFrame:
     parser = PageParser(resource)
     if len(bodies) > 1:  # Arrow parses without the GIL: pages in parallel, like its reader
         with ThreadPoolExecutor(min(len(bodies), os.cpu_count() or 1)) as pool:
-            pieces = list(pool.map(parser.parse, bodies))
+            # The first page teaches the parser how to read the others faster (those that
+            # start before it is done are read the slower way, to the same pieces).
+            first = pool.submit(parser.parse, bodies[0], first=True)
+            rest = list(pool.map(parser.parse, bodies[1:]))
+        pieces = [first.result(), *rest]
     else:
-        pieces = [parser.parse(body) for body in bodies]
+        pieces = [parser.parse(body, first=True) for body in bodies]
     if all(piece is not None for piece in pieces):
         frame = frame_from_pieces([p for p in pieces if p is not None], resource, stages=stages)
         if frame is not None:
@@ -141,7 +152,7 @@ def _child(column: pa.ChunkedArray | None, name: str) -> pa.ChunkedArray | None:
     index = column.type.get_field_index(name)
     if index < 0:
         return None
-    return pa.chunked_array([chunk.flatten()[index] for chunk in column.chunks])
+    return pc.struct_field(column, [index])
 
 
 def _assemble(
@@ -159,18 +170,25 @@ def _assemble(
     schema, stages = rules
     notes, frame = _Notes(), _Frame()
     parents = {name.partition(".")[0] for name in schema if "." in name}
-    for name, kind in schema.items():
+
+    def one(item: tuple[str, Kind]) -> Converted:
+        name, kind = item
         parent, dot, child = name.partition(".")
         if name in python:
-            converted = convert(_object_array(python[name]), kind)
-        elif dot:
-            converted = _convert(_child(columns.get(parent), child), kind, rows)
-        else:
-            column = columns.get(name) if name in parents else columns.pop(name, None)
-            converted = _convert(column, kind, rows)
-            del column
-        notes.add(name, converted)
-        frame.put(name, converted.values)
+            if kind is Kind.OBJECT:  # what convert gives: msgspec has None for null and absent
+                return Converted(_object_array(python[name]))
+            return convert(_object_array(python[name]), kind)
+        if dot:
+            return _convert(_child(columns.get(parent), child), kind, rows)
+        # Popped, so that Arrow's buffers go as soon as the pandas ones are made.
+        column = columns.get(name) if name in parents else columns.pop(name, None)
+        return _convert(column, kind, rows)
+
+    # Two at a time: Arrow's casts run without the GIL, beside pandas' share of the work.
+    with ThreadPoolExecutor(2) as pool:
+        for name, converted in zip(schema, pool.map(one, schema.items()), strict=True):
+            notes.add(name, converted)
+            frame.put(name, converted.values)
     tops = {name.partition(".")[0] for name in schema}
     unknown = [key for key in keys if key not in tops]
     extras = _unknown_children(columns, schema)
@@ -244,15 +262,14 @@ def _big_floats(column: pa.ChunkedArray | pa.Array) -> bool:
     return False
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 def _exact(column: pa.ChunkedArray) -> bool:
     """Whether ``column.to_pylist()`` gives back the JSON values exactly (no int -> float)."""
     kind = column.type
-    return bool(
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_boolean(kind)
-        or pa.types.is_int64(kind)
-    )
+    return bool(_is_text(kind) or pa.types.is_boolean(kind) or pa.types.is_int64(kind))
 
 
 def _by_python(column: pa.ChunkedArray, kind: Kind) -> Converted:
@@ -264,20 +281,34 @@ def _by_python(column: pa.ChunkedArray, kind: Kind) -> Converted:
 
 def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted:  # noqa: PLR0911  # one return per kind reads plainest
     """``column`` in the dtype of ``kind``, by Arrow when its type allows it."""
-    if column is None or pa.types.is_null(column.type):
-        return convert(np.full(rows, None, dtype=object), kind)
+    if column is None or column.null_count == len(column):
+        return _missing(kind, rows)
     arrow_type = column.type
     if kind is Kind.ID and pa.types.is_int64(arrow_type):
         return Converted(_from_arrow(pd.Int64Dtype(), column))
-    if kind in (Kind.TEXT, Kind.STAGE) and pa.types.is_string(arrow_type):
+    if kind in (Kind.TEXT, Kind.STAGE) and _is_text(arrow_type):
         return Converted(_from_arrow(pd.StringDtype(), column))
     if kind is Kind.FLAG and pa.types.is_boolean(arrow_type):
         return Converted(_from_arrow(pd.BooleanDtype(), column))
     if kind is Kind.NUMBER:
         return _number(column)
-    if kind in _SPELLINGS and pa.types.is_string(arrow_type):
+    if kind in _SPELLINGS and _is_text(arrow_type):
         return _moment(column, kind)
     return _by_python(column, kind)  # one branch per kind reads plainest
+
+
+def _missing(kind: Kind, rows: int) -> Converted:
+    """What ``convert`` gives for ``rows`` nulls, without converting each of them."""
+    one = _one_missing(kind, pd.StringDtype())
+    if isinstance(one, np.ndarray):  # NaN for numbers, None for free-form values
+        return Converted(np.full(rows, one[0], dtype=one.dtype))
+    return Converted(one.take(np.full(rows, -1), allow_fill=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _one_missing(kind: Kind, text: Any) -> Any:
+    """``convert`` of one null, in its dtype (text's as pandas' options now make it: ``text``)."""
+    return convert(np.full(1, None, dtype=object), kind).values
 
 
 def _from_arrow(dtype: Any, column: pa.ChunkedArray) -> Any:
@@ -287,7 +318,7 @@ def _from_arrow(dtype: Any, column: pa.ChunkedArray) -> Any:
 
 def _number(column: pa.ChunkedArray) -> Converted:
     arrow_type = column.type
-    if pa.types.is_string(arrow_type):
+    if _is_text(arrow_type):
         try:
             numbers = column.cast(pa.float64())  # strict: "" and " 5" go to the careful path
         except _ARROW_ERRORS:
@@ -304,12 +335,16 @@ def _moment(column: pa.ChunkedArray, kind: Kind) -> Converted:
     width, arrow_type = _SPELLINGS[kind]
     # Only Procore's own spelling takes Arrow's ISO parser (which rejects Feb 30 and 24:00):
     # other ISO forms go where to_frame reads them, so that the rules are the one set.
-    lengths = pc.utf8_length(column)
+    # Lengths in bytes (a spelling with other than ASCII fails the cast below), and the
+    # "T" as a byte: both read the offsets and bytes as they are, without decoding UTF-8.
+    lengths = pc.binary_length(column)
     if pc.min_max(lengths).as_py() != {"min": width, "max": width}:
         return _by_python(column, kind)
     if (
         kind is Kind.TIMESTAMP
-        and not pc.all(pc.equal(pc.utf8_slice_codeunits(column, 10, 11), "T")).as_py()
+        and not pc.all(
+            pc.equal(pc.binary_slice(column.cast(pa.large_binary()), 10, 11), b"T")
+        ).as_py()
     ):
         return _by_python(column, kind)
     try:

@@ -151,10 +151,8 @@ def _columns(dicts: list[_Record], keys: list[Any]) -> list[Objects]:
 
 def _object_array(values: Sequence[Any]) -> Objects:
     """A 1-D object array of ``values`` (never a 2-D one, even when they are lists)."""
-    out = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values):
-        out[i] = value
-    return out
+    # fromiter stores each value as it is, where np.array would read lists as a dimension.
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _split_objects(column: Objects) -> tuple[list[_Record], list[int]]:

@@ -141,3 +141,26 @@ def test_core_install_without_pyarrow_takes_the_ordinary_route(
     assert result["dtypes"]["id"] == "Int64"
     assert result["dtypes"]["created_at"] == str(expected["created_at"])
     assert result["dtypes"]["stage"] == "category"
+
+
+def test_the_pull_teaches_the_parser_with_page_one(
+    client: Client, sb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page 1, and only page 1, is parsed as the list's first page, whose fields it learns."""
+    from procore_nb.frames._pages import PageParser
+
+    parse = PageParser.parse
+    seen: list[tuple[bool, int]] = []
+
+    def spy(self: PageParser, body: bytes, *, first: bool = False) -> Any:
+        piece = parse(self, body, first=first)
+        seen.append((first, json.loads(body)[0]["id"]))
+        if first:
+            assert self.learned is not None  # the later pages are read by what it learned
+        return piece
+
+    monkeypatch.setattr(PageParser, "parse", spy)
+    fast = client.projects(status="all", per_page=60)
+    assert len(seen) == 7
+    assert [first for first, _ in seen].count(True) == 1
+    assert next(row for first, row in seen if first) == fast["id"].iloc[0]

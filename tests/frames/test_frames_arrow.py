@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import warnings
 from typing import Any
 
@@ -12,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_frames_properties import json_values, records  # type: ignore[import-not-found]
 
+from procore_nb._exceptions import MalformedResponseError
 from procore_nb.frames._arrow import frame_from_pages, frame_from_pieces
 from procore_nb.frames._convert import to_frame
-from procore_nb.frames._pages import PageParser
+from procore_nb.frames._pages import PageParser, collector_paused
 
 BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -111,6 +114,7 @@ def test_clean_pages_take_the_arrow_route() -> None:
         (b'[{"x": "2024-01-01"}]', "text Arrow would read as a timestamp"),
         (b'[{"name": 5}]', "a number where text is declared"),
         (b"[1, 2]", "records that are not objects"),
+        (b'[{"x": ' + b"[" * 3000 + b"]" * 3000 + b"}]", "nested deeper than Python's stack"),
     ],
 )
 def test_pages_arrow_would_misread_are_left_to_json(body: bytes, why: str) -> None:
@@ -132,3 +136,115 @@ def test_impossible_dates_are_not_rolled_over() -> None:
     """February 30th becomes NA with a warning, as in to_frame, never March 1st."""
     rows = [_project(0, start_date="2024-02-30"), _project(1)]
     _same(rows, _pages(rows, 2, ascii_only=True), "projects")
+
+
+# Values a field may take from page to page: a learned type meets each of the others.
+drifting = (
+    st.sampled_from(
+        [None, 0, 7, -3, 1.5, 2e300, "", "text", "2024-03-04T05:06:07Z", "2024-03-04", True]
+    )
+    | st.lists(st.integers(0, 3), max_size=2)
+    | st.dictionaries(
+        st.sampled_from(["a", "b"]), st.none() | st.integers(0, 3) | st.text(max_size=3), max_size=2
+    )
+)
+DRIFTING_FIELDS = ["id", "name", "zip", "created_at", "company", "custom_fields", "x", "y"]
+
+
+@st.composite
+def drifting_pages(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Records whose fields keep their order and type for a while, then change them."""
+    rows = []
+    base = {name: draw(drifting) for name in draw(st.permutations(DRIFTING_FIELDS))}
+    for _ in range(draw(st.integers(1, 12))):
+        record = dict(base)
+        change = draw(st.sampled_from(["none", "none", "none", "value", "drop", "order"]))
+        if change == "value":  # a new value (and perhaps type) for one field
+            record[draw(st.sampled_from(DRIFTING_FIELDS))] = draw(drifting)
+        elif change == "drop":  # a field this record lacks
+            record.pop(draw(st.sampled_from(DRIFTING_FIELDS)), None)
+        elif change == "order":  # the same fields in another order
+            record = {name: record[name] for name in draw(st.permutations(list(record)))}
+        if draw(st.booleans()):
+            base = record  # the change stays for the records after it
+        rows.append(record)
+    return rows
+
+
+@BOUNDED
+@given(drifting_pages(), st.integers(1, 4), st.sampled_from(["projects", None]))
+def test_pages_unlike_the_first_give_to_frames_result(
+    rows: list[dict[str, Any]], size: int, resource: str | None
+) -> None:
+    """Later pages whose fields change type, order or presence: still to_frame's frame."""
+    _same(rows, _pages(rows, size, ascii_only=True), resource)
+
+
+def test_first_page_teaches_the_order_of_the_records() -> None:
+    """The learned record type lists the first record's fields in their order, text as text."""
+    rows = [{"zip": "78701", "id": 1, "name": "P", "x": None, "company": {"name": "A", "id": 8}}]
+    parser = PageParser("projects")
+    assert parser.parse(json.dumps(rows).encode(), first=True) is not None
+    learned = parser.learned
+    assert learned is not None
+    assert [learned.field(i).name for i in range(learned.num_fields)] == list(rows[0])
+    assert str(learned.field("name").type) == "large_string"
+    assert str(learned.field("company").type) == "struct<name: large_string, id: int64>"
+
+
+def test_a_page_unlike_the_first_is_read_again_and_fills_the_learned_types() -> None:
+    """A value where the first page had only nulls: the page is read anew, its type learned."""
+    parser = PageParser("projects")
+    first = [_project(0, photo_id=None), _project(1, photo_id=None)]
+    head = parser.parse(json.dumps(first).encode(), first=True)
+    assert head is not None
+    learned = parser.learned
+    assert learned is not None
+    assert str(learned.field("photo_id").type) == "null"
+    later = [_project(2, photo_id=5), _project(3, photo_id=None)]
+    piece = parser.parse(json.dumps(later).encode())
+    assert piece is not None
+    assert piece.table is not None
+    assert piece.table.column("photo_id").to_pylist() == [5, None]
+    learned = parser.learned
+    assert learned is not None
+    assert str(learned.field("photo_id").type) == "int64"
+    frame = frame_from_pieces([head, piece], "projects")
+    assert frame is not None
+    pd.testing.assert_frame_equal(frame, to_frame(first + later, "projects"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was(enabled: bool) -> None:
+    """frame_from_pages pauses the garbage collector and leaves it on or off as it found it."""
+    pages = [json.dumps([_project(i)]).encode() for i in range(3)] + [b"[1]"]
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        frame_from_pages(pages[:3], "projects")
+        assert gc.isenabled() is enabled
+        with pytest.raises(MalformedResponseError):
+            frame_from_pages(pages, "projects")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_collector_is_back_once_every_thread_is_done() -> None:
+    """Pauses in two threads: the collector is off until the later of them ends."""
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    with collector_paused():
+        thread.start()
+        entered.wait(10)
+    assert not gc.isenabled()  # the other thread's pause is still on
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()
