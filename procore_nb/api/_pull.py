@@ -21,8 +21,6 @@ caller then reads the list the ordinary way, which repairs and warns as it alway
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
-import importlib.util
 import json
 import math
 import os
@@ -36,6 +34,7 @@ from procore_nb.api._paths import Endpoint
 from procore_nb.api._responses import Reply
 from procore_nb.api._session import Session, page_of
 from procore_nb.api._transport import body_slot
+from procore_nb.api._warm import Background, fast_route, frames_imported, warm_up
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,14 +47,6 @@ __all__ = ["MAX_WAVE", "Pull", "fast_route", "pull_frame", "read_frame", "warm_u
 MAX_WAVE: Final = 32
 #: Pages in flight when Procore announces no rate window.
 DEFAULT_WAVE: Final = 8
-
-
-def fast_route() -> bool:
-    """Whether pyarrow, which the fast route parses pages with, is installed (no import)."""
-    try:
-        return importlib.util.find_spec("pyarrow") is not None
-    except (ImportError, ValueError):  # ValueError: a module entry set to None (tests do)
-        return False
 
 
 @dataclass(frozen=True)
@@ -113,87 +104,10 @@ class _Got:
     reader: _Reader
 
 
-class _Background:
-    """Run ``work`` in a daemon thread; :meth:`result` joins it and re-raises its error."""
-
-    def __init__(self, work: Callable[[], Any], name: str) -> None:
-        self._work = work
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as exc:  # handed to the caller in result()
-            self._error = exc
-
-    def wait(self) -> None:
-        """Wait for the work to end, whatever its outcome."""
-        self._thread.join()
-
-    def result(self) -> Any:
-        """The work's result, once it ended; its exception is raised here."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-def _import_parser() -> Callable[[str | None], PageParser] | None:
-    """Import the page parser (pyarrow only, no pandas): what the first page waits for."""
-    if not fast_route():
-        return None
-    try:
-        from procore_nb.frames._pages import PageParser
-    except ImportError:  # a broken pyarrow install: the ordinary route still works
-        return None
-    return PageParser
-
-
-def _import_frames(parser: _Background) -> None:
-    """Import pandas and the conversion, once the parser is in (one import at a time)."""
-    parser.wait()
-    import procore_nb.frames._convert  # imported for its cost, paid here
-
-    if fast_route():
-        with contextlib.suppress(ImportError):  # a broken pyarrow: the ordinary route works
-            import procore_nb.frames._arrow  # noqa: F401  # likewise
-
-
-_WARM: dict[str, _Background] = {}
-_WARM_LOCK = threading.Lock()
-
-
-def warm_up() -> _Background:
-    """Start importing the conversion in the background, once per process.
-
-    :class:`~procore_nb.Client` calls this when it is made, so that a notebook's first
-    pull does not wait for pandas and pyarrow to import: the sign-in runs meanwhile.
-    The page parser (pyarrow) comes first, so that pages are parsed as they arrive while
-    pandas, which only the last step needs, is still importing. Answers the parser's import.
-    """
-    with _WARM_LOCK:
-        if "parser" not in _WARM:
-            parser = _Background(_import_parser, "procore_nb-import")
-            _WARM["parser"] = parser
-            _WARM["frames"] = _Background(lambda: _import_frames(parser), "procore_nb-import")
-        return _WARM["parser"]
-
-
-def _frames_imported() -> None:
-    """Wait for the background import of pandas and the conversion (if one was started)."""
-    with _WARM_LOCK:
-        frames = _WARM.get("frames")
-    if frames is not None:
-        frames.wait()
-
-
 class _Reader:
-    """Fetches pages and parses each in the fetching thread, switching to records on doubt."""
+    """Fetches pages and parses each as it arrives, switching to records on doubt."""
 
-    def __init__(self, pull: Pull, conversion: _Background) -> None:
+    def __init__(self, pull: Pull, conversion: Background) -> None:
         self.pull = pull
         self._conversion = conversion
         self._parser: PageParser | None = None
@@ -202,6 +116,9 @@ class _Reader:
         # Bodies read at once: one per core, the pages parsed at once; the rest of a wave
         # waits in the network, so that memory holds a few bodies, not the whole wave.
         self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+        #: The threads that parse the wave's pages (set by _all_pages): a few, so that Arrow's
+        #: buffers come from a few allocator arenas, not one kept per fetching thread.
+        self.parsers: concurrent.futures.Executor | None = None
 
     @property
     def parser(self) -> PageParser | None:
@@ -241,7 +158,10 @@ class _Reader:
 
     def page(self, number: int) -> _Got:
         with body_slot(self._slots):  # held from reading the body to the end of its parse
-            return self.take(self.fetch(number), number)
+            reply = self.fetch(number)
+            if self.parsers is None:
+                return self.take(reply, number)
+            return self.parsers.submit(self.take, reply, number).result()
 
 
 def _decoded(reply: Reply, rows: Any) -> Reply:
@@ -264,7 +184,12 @@ def _all_pages(
     Page 1 is parsed here while the others are on their way; the first error is raised.
     """
     got: dict[int, _Got] = {}
-    with concurrent.futures.ThreadPoolExecutor(wave, thread_name_prefix="procore_nb-pull") as pool:
+    parsers = concurrent.futures.ThreadPoolExecutor(
+        max(1, os.cpu_count() or 1), thread_name_prefix="procore_nb-parse"
+    )
+    # The fetching threads wait for their parses: they end first, then the parsers.
+    with parsers, concurrent.futures.ThreadPoolExecutor(wave, "procore_nb-pull") as pool:
+        reader.parsers = parsers
         futures = {pool.submit(reader.page, n): n for n in numbers}
         try:
             got[1] = reader.take(first, 1)
@@ -331,7 +256,7 @@ def pull_frame(
     bar labelled ``label`` for lists of several pages.
     """
     conversion = warm_up()
-    names = _Background(stages, "procore_nb-stages") if stages is not None else None
+    names = Background(stages, "procore_nb-stages") if stages is not None else None
     try:
         got, total = _pages(pull, conversion, progress=progress, label=label)
     except BaseException:
@@ -344,7 +269,7 @@ def pull_frame(
 
 
 def _pages(
-    pull: Pull, conversion: _Background, *, progress: bool, label: str
+    pull: Pull, conversion: Background, *, progress: bool, label: str
 ) -> tuple[dict[int, _Got] | None, int | None]:
     """Every page up to ``Total``, parsed (None without a ``Total``), and ``Total``."""
     first = pull.fetch(1, pull.per_page, False)
@@ -371,7 +296,7 @@ def _rows(got: _Got) -> int:
 def _frame(
     got: dict[int, _Got], total: int, *, stages: Sequence[str] | None
 ) -> pd.DataFrame | None:
-    _frames_imported()  # not a second import of pandas racing the background one
+    frames_imported()  # not a second import of pandas racing the background one
     from procore_nb.frames._arrow import frame_from_pieces
     from procore_nb.frames._convert import to_frame
 
