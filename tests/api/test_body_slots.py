@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -40,9 +41,14 @@ def _read(client: Client, slots: threading.Semaphore) -> Any:
         return client.get("projects", params={"company_id": client.company_id})
 
 
-def test_a_body_waits_until_a_slot_is_free(make_client: MakeClient, sb: Sandbox) -> None:
-    """With one slot held, another thread's answer is sent but its body is not read."""
-    first, second = make_client(company_id=sb.company_id), make_client(company_id=sb.company_id)
+@contextmanager
+def _one_slot_held(
+    sb: Sandbox, first: Client, second: Client
+) -> Iterator[tuple[Future[Any], Future[Any], threading.Event, threading.Semaphore]]:
+    """``first`` reads in the one slot and keeps it; ``second``'s request is answered meanwhile.
+
+    Yields both calls, the event that lets ``first`` give its slot back, and the slots.
+    """
     sb.reset_counters()
     slots, done = threading.Semaphore(1), threading.Event()
     with ThreadPoolExecutor(2) as pool:
@@ -50,6 +56,16 @@ def test_a_body_waits_until_a_slot_is_free(make_client: MakeClient, sb: Sandbox)
         _answered(sb, 1)
         waiter = pool.submit(_read, second, slots)
         _answered(sb, 2)
+        try:
+            yield holder, waiter, done, slots
+        finally:
+            done.set()
+
+
+def test_a_body_waits_until_a_slot_is_free(make_client: MakeClient, sb: Sandbox) -> None:
+    """With one slot held, another thread's answer is sent but its body is not read."""
+    first, second = make_client(company_id=sb.company_id), make_client(company_id=sb.company_id)
+    with _one_slot_held(sb, first, second) as (holder, waiter, done, slots):
         with pytest.raises(FutureTimeout):
             waiter.result(timeout=0.5)  # answered by the server, body left in the network
         done.set()
@@ -63,13 +79,7 @@ def test_waiting_for_a_slot_is_not_charged_to_the_deadline(
     """A call with a 1 s deadline still succeeds after waiting 1.5 s for a slot."""
     first = make_client(company_id=sb.company_id)
     second = make_client(company_id=sb.company_id, config=ClientConfig(deadline=1.0))
-    sb.reset_counters()
-    slots, done = threading.Semaphore(1), threading.Event()
-    with ThreadPoolExecutor(2) as pool:
-        holder = pool.submit(_hold, first, slots, done)
-        _answered(sb, 1)
-        waiter = pool.submit(_read, second, slots)
-        _answered(sb, 2)
+    with _one_slot_held(sb, first, second) as (holder, waiter, done, _):
         time.sleep(1.5)  # longer than the second call's whole deadline
         done.set()
         assert len(waiter.result(timeout=30)) == len(holder.result(timeout=30)) > 0
