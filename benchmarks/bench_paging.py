@@ -115,6 +115,17 @@ def sequential_loop(sb: Sandbox, token: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _limited(projects: int) -> Sandbox:
+    """A sandbox in a child process with ``projects``, the latency and the spike limit."""
+    return Sandbox(
+        process=True,
+        projects=projects,
+        latency=LATENCY,
+        rate_limit_spike=SPIKE,
+        spike_window=WINDOW,
+    )
+
+
 def _fresh_window(sb: Sandbox) -> None:
     """Wait out the spike window (every token shares one key), then clear the counters."""
     time.sleep(WINDOW + 1)
@@ -171,13 +182,7 @@ def warm_and_fresh(runs: int) -> bool:
     """Measurements 1 and 2: 10,000 projects, warm against the loop, then in a fresh process."""
     loop, warm, fresh, requests_made = [], [], [], {"loop": [], "warm": []}
     loop_429 = warm_429 = fresh_429 = 0
-    with Sandbox(
-        process=True,
-        projects=PROJECTS,
-        latency=LATENCY,
-        rate_limit_spike=SPIKE,
-        spike_window=WINDOW,
-    ) as sb:
+    with _limited(PROJECTS) as sb:
         token = token_by_hand(sb)
         client = signed_in(sb)
         for run in range(runs):
@@ -239,13 +244,7 @@ def warm_and_fresh(runs: int) -> bool:
 def rate_bound(runs: int) -> bool:
     """Measurement 3: 80,000 projects, two windows' worth of requests."""
     times, counts, refused = [], [], 0
-    with Sandbox(
-        process=True,
-        projects=RATE_PROJECTS,
-        latency=LATENCY,
-        rate_limit_spike=SPIKE,
-        spike_window=WINDOW,
-    ) as sb:
+    with _limited(RATE_PROJECTS) as sb:
         client = signed_in(sb)
         token = token_by_hand(sb)
         trip, _ = _bound_parts(sb, token, runs=1)

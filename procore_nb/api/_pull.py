@@ -8,10 +8,11 @@
 - Page 1 tells ``Total``: the rest go out in one wave sized by the pages left and the rate
   window Procore announced (``X-Rate-Limit-Limit``), not by a fixed number of workers; the
   pacing gate still admits only what the window allows, so no request meets a 429.
-- Each page's body is parsed to Arrow by the thread that fetched it, right away, and its
-  bytes let go: pages already in hand are converted while others wait for the window, and
-  memory holds columns, not response bodies and Python dicts. A body is read only once a
-  parse slot is free (one per core), so a wave that arrives at once waits in the network.
+- Each page's body is parsed to Arrow as soon as it arrives (page 1 by the calling thread,
+  the rest by one parsing thread per core) and its bytes let go: pages already in hand are
+  converted while others wait for the window, and memory holds columns, not response
+  bodies and Python dicts. A body is read only once a parse slot is free (one per core),
+  so a wave that arrives at once waits in the network.
 
 It answers ``None`` when the fast route cannot give the certain result (pyarrow missing,
 no ``Total``, rows that repeat or fall short of ``Total``, more rows than announced): the
@@ -116,9 +117,6 @@ class _Reader:
         # Bodies read at once: one per core, the pages parsed at once; the rest of a wave
         # waits in the network, so that memory holds a few bodies, not the whole wave.
         self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
-        #: The threads that parse the wave's pages (set by _all_pages): a few, so that Arrow's
-        #: buffers come from a few allocator arenas, not one kept per fetching thread.
-        self.parsers: concurrent.futures.Executor | None = None
 
     @property
     def parser(self) -> PageParser | None:
@@ -156,12 +154,11 @@ class _Reader:
     def fetch(self, number: int, *, decode: bool = False) -> Reply:
         return self.pull.fetch(number, self.pull.per_page, decode)
 
-    def page(self, number: int) -> _Got:
+    def page(self, number: int, parsers: concurrent.futures.Executor) -> _Got:
+        """Page ``number``, fetched in this thread and parsed by one of ``parsers``."""
         with body_slot(self._slots):  # held from reading the body to the end of its parse
             reply = self.fetch(number)
-            if self.parsers is None:
-                return self.take(reply, number)
-            return self.parsers.submit(self.take, reply, number).result()
+            return parsers.submit(self.take, reply, number).result()
 
 
 def _decoded(reply: Reply, rows: Any) -> Reply:
@@ -184,13 +181,14 @@ def _all_pages(
     Page 1 is parsed here while the others are on their way; the first error is raised.
     """
     got: dict[int, _Got] = {}
+    # A few parsing threads, so that Arrow's buffers come from a few allocator arenas, not
+    # one kept per fetching thread. The fetching threads wait for their parses: they end
+    # first, then the parsers.
     parsers = concurrent.futures.ThreadPoolExecutor(
         max(1, os.cpu_count() or 1), thread_name_prefix="procore_nb-parse"
     )
-    # The fetching threads wait for their parses: they end first, then the parsers.
     with parsers, concurrent.futures.ThreadPoolExecutor(wave, "procore_nb-pull") as pool:
-        reader.parsers = parsers
-        futures = {pool.submit(reader.page, n): n for n in numbers}
+        futures = {pool.submit(reader.page, n, parsers): n for n in numbers}
         try:
             got[1] = reader.take(first, 1)
             del first
