@@ -39,7 +39,9 @@ class FilterInput:
         self._names = {i: n for n, i in choices}
         self._pickers: tuple[ipywidgets.DatePicker, ...] = ()
         self.widget: ipywidgets.Widget = self._build(hint)
-        self.widget.tooltip = f"{spec.param}" if not spec.plain else spec.name
+        # the API's name on hover (on a range's first picker: a box's view fails with one)
+        shown = self._pickers[0] if self._pickers else self.widget
+        shown.tooltip = spec.name if spec.plain else spec.param
 
     @property
     def picks_names(self) -> bool:
@@ -69,7 +71,7 @@ class FilterInput:
         if kind in ("bool", "enum"):
             values = [("true", True), ("false", False)] if kind == "bool" else self.spec.values
             options = [(v, v) for v in values] if kind == "enum" else values
-            return ipywidgets.Dropdown(options=[(_ANY, None), *options], value=None)
+            return ipywidgets.Dropdown(options=[(_ANY, None), *options], index=0)
         if kind == "enum_list":
             return ipywidgets.SelectMultiple(options=list(self.spec.values), value=(), rows=3)
         if kind == "date":
