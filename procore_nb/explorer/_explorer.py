@@ -14,7 +14,7 @@ from procore_nb._exceptions import ProcoreError
 from procore_nb._registry import Resource, registry
 from procore_nb.explorer._clipboard import display_copy
 from procore_nb.explorer._commands import Pick, curl_command, python_line
-from procore_nb.explorer._sources import PROJECT_SCOPES, Choice, Lookups, source_of
+from procore_nb.explorer._sources import PROJECT_SCOPES, Choice, Lookups, seen_in, source_of
 from procore_nb.explorer._widgets import FilterInput
 
 __all__ = ["Explorer"]
@@ -169,7 +169,7 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         """The names filter ``name`` offers, or why there are none (its text box's hint)."""
         source = source_of(name, kind)
         if source is None:
-            return [], ""
+            return self._seen(name, kind, project)
         lister = registry()[source]
         what = lister.title.lower()
         per_project = lister.scope in PROJECT_SCOPES
@@ -180,6 +180,20 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         except ProcoreError:
             return [], f"ids: {what} could not be listed"
         return choices, "" if choices else f"ids: no {what} listed"
+
+    def _seen(self, name: str, kind: str, project: int | None) -> tuple[list[Choice], str]:
+        """The names of filter ``name``'s values that the picked project's own rows carry."""
+        entry = self._entry
+        stem = seen_in(entry.name, name, kind)
+        if stem is None:
+            return [], ""
+        if project is None:
+            return [], "ids: pick one project to choose by name"
+        try:
+            choices = self.lookups.seen(entry.name, project, stem)
+        except ProcoreError:
+            return [], f"ids: the project's {entry.title} could not be read"
+        return choices, "" if choices else f"ids: none named in the project's {entry.title}"
 
     def filter_widget(self, name: str) -> Any:
         """The input of one filter of the picked resource (an HBox of two pickers for ranges)."""

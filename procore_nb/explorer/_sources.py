@@ -6,6 +6,10 @@ resource lists a filter's values: people come from the company's users, companie
 vendors, and any other ``<thing>_id`` from the registry resource ``<thing>s`` when there is
 one (``location_id`` from ``locations``, ``cost_code_id`` from ``cost_codes``).
 
+Filters that no resource lists (statuses, types; locations while the registry has no list
+of them) are named by the resource's own rows of the picked project (:func:`seen_in`):
+submittals' ``status_id`` by each row's ``status.id`` and ``status.name``.
+
 :class:`Lookups` reads each such list once per session (per API, company, resource and
 project; :func:`forget` drops them), through the store when the explorer was given one.
 """
@@ -19,7 +23,15 @@ from typing import Any, Final
 
 from procore_nb._registry import registry
 
-__all__ = ["PROJECT_SCOPES", "Choice", "Lookups", "choices_of", "forget", "source_of"]
+__all__ = [
+    "PROJECT_SCOPES",
+    "Choice",
+    "Lookups",
+    "choices_of",
+    "forget",
+    "seen_in",
+    "source_of",
+]
 
 #: A name as shown and the id it stands for.
 Choice = tuple[str, int]
@@ -68,6 +80,8 @@ _CODES: Final = ("full_code", "number", "code")
 _NAMES: Final = ("node_name", "name", "full_name", "title", "description")
 #: Names read this session, by (API, company, resource, project).
 _SESSION: dict[tuple[str, Any, str, int | None], list[Choice]] = {}
+#: Names seen in a resource's own rows, by (API, company, resource, project) and object.
+_SEEN: dict[tuple[str, Any, str, int | None], dict[str, list[Choice]]] = {}
 
 
 def source_of(name: str, kind: str) -> str | None:
@@ -89,9 +103,30 @@ def source_of(name: str, kind: str) -> str | None:
     return found if found in registry() else None
 
 
+def seen_in(resource: str, name: str, kind: str) -> str | None:
+    """The nested object of ``resource``'s rows that names filter ``name``'s values, or None.
+
+    For id filters no resource lists (statuses, types, and locations where the registry has
+    no list of them), the names are those the resource's own rows carry: ``status_id`` of
+    submittals is named by each row's ``status.id`` and ``status.name``.
+
+    Examples
+    --------
+    >>> seen_in("punch_items", "punch_item_type_id", "int_list")
+    'punch_item_type'
+    """
+    if kind not in ("int", "int_list") or name == "id":
+        return None
+    stem = name.removesuffix("_ids").removesuffix("_id")
+    columns = registry()[resource].columns
+    named = any(f"{stem}.{c}" in columns for c in (*_CODES, *_NAMES))
+    return stem if f"{stem}.id" in columns and named else None
+
+
 def forget() -> None:
     """Drop the names read this session (to see people or vendors added since)."""
     _SESSION.clear()
+    _SEEN.clear()
 
 
 def _blank(value: Any) -> bool:
@@ -143,6 +178,24 @@ class Lookups:
         if key not in _SESSION:
             _SESSION[key] = choices_of(self._read(resource, project))
         return _SESSION[key]
+
+    def seen(self, resource: str, project: int, stem: str) -> list[Choice]:
+        """(name, id) of the ``stem`` objects in ``resource``'s rows of ``project``.
+
+        The project's rows are read once per session; every object they name is kept.
+        """
+        key = self._key(resource, project)
+        if key not in _SEEN:
+            frame = self._read(resource, project)
+            found: dict[str, list[Choice]] = {}
+            for column in frame.columns:
+                if column.endswith(".id"):
+                    prefix = column.removesuffix(".id")
+                    part = frame[[c for c in frame.columns if c.startswith(prefix + ".")]]
+                    part = part.rename(columns=lambda c, p=prefix: c.removeprefix(p + "."))
+                    found[prefix] = choices_of(part.drop_duplicates("id"))
+            _SEEN[key] = found
+        return _SEEN[key].get(stem, [])
 
     def projects(self) -> list[Choice]:
         """The active projects as ("name · #number · city", id), sorted by name."""

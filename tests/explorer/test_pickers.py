@@ -18,6 +18,7 @@ from procore_nb import Client
 from procore_nb._registry import registry
 from procore_nb.explorer import Explorer, Pick, curl_command, forget, source_of
 from procore_nb.explorer._clipboard import FRESH_SECONDS, copy_script
+from procore_nb.explorer._sources import seen_in
 from procore_nb.sandbox import Sandbox
 
 
@@ -130,15 +131,45 @@ def test_cost_codes_are_named_once_one_project_is_picked(fresh: Sandbox, client:
     project = ex.project.options[1][1]
     fresh.reset_counters()
     ex.project.value = project
-    assert fresh.counters()["by_path"] == {"/rest/v1.0/cost_codes": 1}
+    # the project's cost codes, and its RFIs for the locations they name
+    assert fresh.counters()["by_path"] == {
+        "/rest/v1.0/cost_codes": 1,
+        f"/rest/v1.0/projects/{project}/rfis": 1,
+    }
     picker = ex.filter_widget("cost_code_id")
     codes = _frame(client, "cost_codes", projects=project)
     row = codes.iloc[0]
     assert f"{row['full_code']} {row['name']}" in picker.options
     picker.value = f"{row['full_code']} {row['name']}"
     assert ex.pick().filters["cost_code_id"] == int(row["id"])
+    assert ex.filter_input("location_id").picks_names
     ex.project.value = "active"
     assert not ex.filter_input("cost_code_id").picks_names
+
+
+def test_statuses_are_named_from_the_projects_own_rows(fresh: Sandbox, client: Client) -> None:
+    """Submittal statuses (no list of their own) are named from the project's submittals."""
+    ex = procore_nb.explore(client)
+    ex.resource.value = "submittals"
+    assert "pick one project" in ex.filter_widget("status_id").placeholder
+    rows = _frame(client, "submittals", projects="active")
+    project = int(rows["project_id"].value_counts().idxmax())
+    rows = rows[rows["project_id"] == project]
+    fresh.reset_counters()
+    ex.project.value = project
+    by_path = fresh.counters()["by_path"]
+    assert by_path[f"/rest/v1.1/projects/{project}/submittals"] == 1
+    picker = ex.filter_widget("status_id")
+    statuses = rows.drop_duplicates("status.id").set_index("status.id")["status.name"]
+    assert sorted(picker.allowed_tags) == sorted(statuses)
+    status = int(rows["status.id"].iloc[0])
+    picker.value = [statuses[status]]
+    assert ex.pick().filters == {"status_id": [status]}
+    ex.load.click()
+    assert sorted(ex.frame["id"]) == sorted(rows.loc[rows["status.id"] == status, "id"])
+    section = ex.filter_input("specification_section_id")
+    assert section.picks_names
+    assert any(name[:2].isdigit() for name in section.widget.allowed_tags)  # "03 30 00 ..."
 
 
 def test_picks_survive_a_change_of_project(client: Client) -> None:
@@ -257,6 +288,9 @@ def test_id_filters_name_their_sources() -> None:
     assert source_of("cost_code_id", "int") == "cost_codes"
     assert source_of("id", "int_list") is None
     assert source_of("status", "enum") is None
+    assert seen_in("submittals", "status_id", "int_list") == "status"
+    assert seen_in("observations", "type_id", "int_list") == "type"
+    assert seen_in("rfis", "number", "str") is None
     for entry in registry().values():
         for name, spec in entry.filters.items():
             found = source_of(name, spec.type)
