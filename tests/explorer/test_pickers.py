@@ -303,12 +303,17 @@ def test_names_come_from_the_store_when_given(
     """Given a store, the pickers' names are read from it: a later session asks Procore nothing."""
     store = client.store(str(tmp_path / "names.duckdb"))
     ex = Explorer(client, store=store)
+    project = ex.project.options[1][1]
+    ex.project.value = project
     assert ex.filter_input("ball_in_court_id").picks_names
+    assert ex.filter_input("cost_code_id").picks_names
     assert fresh.counters()["requests"] > 0
-    assert {"company_users", "vendors", "projects"} <= set(store.tables())
+    assert {"company_users", "vendors", "projects", "cost_codes"} <= set(store.tables())
     forget()  # a new session, the same store file
     fresh.reset_counters()
     again = Explorer(client, store=store)
+    again.project.value = project
+    assert again.filter_input("cost_code_id").picks_names
     assert fresh.counters()["requests"] == 0
     assert (
         again.filter_widget("ball_in_court_id").options
