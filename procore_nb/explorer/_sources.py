@@ -21,6 +21,7 @@ import warnings
 from collections import Counter
 from typing import Any, Final
 
+from procore_nb._exceptions import ProcoreError
 from procore_nb._registry import registry
 
 __all__ = [
@@ -80,6 +81,8 @@ _CODES: Final = ("full_code", "number", "code")
 _NAMES: Final = ("node_name", "name", "full_name", "title", "description")
 #: Names read this session, by (API, company, resource, project).
 _SESSION: dict[tuple[str, Any, str, int | None], list[Choice]] = {}
+#: Lists Procore refused this session (asked again only after :func:`forget`).
+_REFUSED: dict[tuple[str, Any, str, int | None], ProcoreError] = {}
 #: Names seen in a resource's own rows, by (API, company, resource, project) and object.
 _SEEN: dict[tuple[str, Any, str, int | None], dict[str, list[Choice]]] = {}
 
@@ -127,6 +130,7 @@ def forget() -> None:
     """Drop the names read this session (to see people or vendors added since)."""
     _SESSION.clear()
     _SEEN.clear()
+    _REFUSED.clear()
 
 
 def _blank(value: Any) -> bool:
@@ -179,6 +183,17 @@ class Lookups:
             _SESSION[key] = choices_of(self._read(resource, project))
         return _SESSION[key]
 
+    def _read(self, resource: str, project: int | None) -> Any:
+        """``resource``'s rows; a refusal is kept, so that it costs one request a session."""
+        key = self._key(resource, project)
+        if key in _REFUSED:
+            raise _REFUSED[key]
+        try:
+            return self._fetch(resource, project)
+        except ProcoreError as exc:
+            _REFUSED[key] = exc
+            raise
+
     def seen(self, resource: str, project: int, stem: str) -> list[Choice]:
         """(name, id) of the ``stem`` objects in ``resource``'s rows of ``project``.
 
@@ -218,7 +233,7 @@ class Lookups:
         listed = _SESSION.get(self._key("projects", None), [])
         return next((text.split(" · ")[0] for text, i in listed if i == project), "")
 
-    def _read(self, resource: str, project: int | None) -> Any:
+    def _fetch(self, resource: str, project: int | None) -> Any:
         scoped = registry()[resource].scope in PROJECT_SCOPES
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a project refusing the tool just lists nothing

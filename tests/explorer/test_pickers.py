@@ -172,6 +172,23 @@ def test_statuses_are_named_from_the_projects_own_rows(fresh: Sandbox, client: C
     assert any(name[:2].isdigit() for name in section.widget.allowed_tags)  # "03 30 00 ..."
 
 
+def test_a_list_procore_refuses_is_asked_once(fresh: Sandbox, client: Client) -> None:
+    """A list that fails leaves its filter a box of ids, and is not asked again this session."""
+    ex = procore_nb.explore(client)
+    trades = f"/rest/v1.0/companies/{fresh.company_id}/trades"
+    fresh.configure(error_rate=1.0)
+    try:
+        ex.resource.value = "punch_items"
+        tried = fresh.counters()["by_path"][trades]
+        assert "trades could not be listed" in ex.filter_widget("trade_id").placeholder
+        assert ex.filter_input("vendor_id").picks_names  # read before, so still named
+        ex.resource.value = "rfis"
+        ex.resource.value = "punch_items"
+        assert fresh.counters()["by_path"][trades] == tried
+    finally:
+        fresh.configure(error_rate=0.0)
+
+
 def test_picks_survive_a_change_of_project(client: Client) -> None:
     """People picked stay picked when another project is chosen."""
     ex = procore_nb.explore(client)
