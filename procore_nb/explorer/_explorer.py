@@ -22,7 +22,7 @@ __all__ = ["Explorer"]
 #: Rows shown under the count.
 FIRST_ROWS = 10
 _ALL_ACTIVE = "All active projects"
-_COPIED = "Copied to the clipboard; the text is also in the box below."
+_COPIED = "Put on the clipboard where the browser allows it; the text is also in the box below."
 
 
 class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints

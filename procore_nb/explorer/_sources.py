@@ -172,10 +172,6 @@ class Lookups:
     def _key(self, resource: str, project: int | None) -> tuple[str, Any, str, int | None]:
         return (str(self._client.api_url), self._client.company_id, resource, project)
 
-    def cached(self, resource: str, project: int | None) -> bool:
-        """Whether the names of ``resource`` (for ``project``) were read this session."""
-        return self._key(resource, project) in _SESSION
-
     def choices(self, resource: str, project: int | None = None) -> list[Choice]:
         """(name, id) of ``resource``'s rows (of ``project`` for project resources)."""
         key = self._key(resource, project)

@@ -249,7 +249,7 @@ def test_copy_puts_the_line_on_the_clipboard_and_in_the_box(client: Client) -> N
     (output,) = ex.clipboard.outputs
     script = output["data"]["application/javascript"]
     assert f"navigator.clipboard.writeText({json.dumps(line)})" in script
-    assert "Copied" in ex.copied.value
+    assert "on the clipboard" in ex.copied.value
     ex.copy_curl.click()
     assert json.dumps(ex.code.value) in ex.clipboard.outputs[0]["data"]["application/javascript"]
     assert len(ex.clipboard.outputs) == 1
