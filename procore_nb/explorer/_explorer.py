@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import warnings
 from typing import Any
 
 import ipywidgets
+from traitlets import TraitError
 
 from procore_nb._exceptions import ProcoreError
-from procore_nb._registry import registry
+from procore_nb._registry import Resource, registry
+from procore_nb.explorer._clipboard import display_copy
 from procore_nb.explorer._commands import Pick, curl_command, python_line
+from procore_nb.explorer._sources import PROJECT_SCOPES, Choice, Lookups, seen_in, source_of
 from procore_nb.explorer._widgets import FilterInput
 
 __all__ = ["Explorer"]
@@ -18,53 +22,79 @@ __all__ = ["Explorer"]
 #: Rows shown under the count.
 FIRST_ROWS = 10
 _ALL_ACTIVE = "All active projects"
+_COPIED = "Put on the clipboard where the browser allows it; the text is also in the box below."
 
 
 class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints
     """An explorer of the registry's resources for one signed-in client.
 
-    Pick a resource (``resource``), a project or all active projects (``project``) and
-    filters (``filters``: one widget per filter of the resource), then **Load** (``load``)
-    to see the row count (``count``) and the first rows (``rows``). **Copy as Python**
-    (``copy_python``) and **Copy as curl** (``copy_curl``) write the call that reproduces
-    the frame into ``code``, to copy from there; the curl command's token is
-    ``$PROCORE_TOKEN``. The last frame read is ``frame``.
+    Pick a resource (``resource``), a project or all active projects (``project``, narrowed
+    by typing a name, number or city into ``project_search``) and filters (one widget per
+    filter of the resource, labelled in Procore's words; filters that take people, vendors,
+    trades, cost codes, locations and other resources' ids offer those names and send their
+    ids), then **Load** (``load``) to see the row count (``count``) and the first rows
+    (``rows``). **Copy as Python** (``copy_python``) and **Copy as curl** (``copy_curl``)
+    put the call that reproduces the frame on the browser's clipboard and in ``code``; the
+    curl command's token is ``$PROCORE_TOKEN`` and it reads every page. The last frame read
+    is ``frame``.
+
+    The names are read once per session (``store``, a :class:`procore_nb.Store`, is read
+    instead of Procore when given): opening the explorer costs a few requests, opening it
+    again none.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, store: Any = None) -> None:
         self._client = client
+        self.lookups = Lookups(client, store)
         self.frame: Any = None
         self._inputs: dict[str, FilterInput] = {}
-        self._active: list[tuple[str, int]] | None = None
+        self._projects: list[Choice] | None = None
         entries = sorted(registry().values(), key=lambda e: e.title.casefold())
         self.resource = ipywidgets.Dropdown(
             options=[(f"{e.title} ({e.name})", e.name) for e in entries],
             value="rfis" if "rfis" in registry() else entries[0].name,
             description="Resource",
+            layout=ipywidgets.Layout(width="420px"),
         )
-        self.project = ipywidgets.Dropdown(
-            options=[(_ALL_ACTIVE, "active")], description="Projects"
+        self.project_search = ipywidgets.Text(
+            placeholder="Search projects by name, number or city",
+            layout=ipywidgets.Layout(width="420px"),
         )
-        self.filters = ipywidgets.VBox()
+        self.project = ipywidgets.Select(
+            options=[(_ALL_ACTIVE, "active")], rows=6, layout=ipywidgets.Layout(width="420px")
+        )
+        self.project_note = ipywidgets.HTML()
+        self.filters = ipywidgets.GridBox(
+            layout=ipywidgets.Layout(
+                grid_template_columns="max-content auto", grid_gap="4px 12px", align_items="center"
+            )
+        )
         self.load = ipywidgets.Button(description="Load", button_style="primary", icon="download")
         self.copy_python = ipywidgets.Button(description="Copy as Python", icon="code")
         self.copy_curl = ipywidgets.Button(description="Copy as curl", icon="terminal")
+        self.copied = ipywidgets.HTML()
+        self.clipboard = ipywidgets.Output()
         self.count = ipywidgets.HTML()
         self.rows = ipywidgets.HTML()
         self.code = ipywidgets.Textarea(
-            value="", layout=ipywidgets.Layout(width="100%", height="110px"), disabled=False
+            value="", layout=ipywidgets.Layout(width="100%", height="160px")
         )
         self.resource.observe(self._resource_changed, names="value")
+        self.project.observe(self._project_changed, names="value")
+        self.project_search.observe(self._search_changed, names="value")
         self.load.on_click(lambda _button: self.read())
-        self.copy_python.on_click(lambda _button: self._show(self.python()))
-        self.copy_curl.on_click(lambda _button: self._show(self.curl()))
+        self.copy_python.on_click(lambda _button: self._copy(self.python()))
+        self.copy_curl.on_click(lambda _button: self._copy(self.curl()))
+        projects = ipywidgets.VBox([self.project_search, self.project, self.project_note])
         super().__init__(
             [
-                ipywidgets.HBox([self.resource, self.project]),
+                self.resource,
+                ipywidgets.HBox([ipywidgets.Label("Projects", layout={"width": "90px"}), projects]),
                 self.filters,
-                ipywidgets.HBox([self.load, self.copy_python, self.copy_curl]),
+                ipywidgets.HBox([self.load, self.copy_python, self.copy_curl, self.copied]),
                 self.count,
                 self.code,
+                self.clipboard,
                 self.rows,
             ]
         )
@@ -75,48 +105,118 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
 
     # what the widgets say -------------------------------------------------------------
 
-    def _projects(self) -> list[tuple[str, int]]:
-        """The active projects as (name, id), read once."""
-        if self._active is None:
-            projects = self._client.projects(status="active")
-            self._active = [
-                (f"{name} ({pid})", int(pid))
-                for name, pid in zip(projects["name"], projects["id"], strict=True)
-            ]
-        return self._active
+    @property
+    def _entry(self) -> Resource:
+        return registry()[self.resource.value]
+
+    @property
+    def _scoped(self) -> bool:
+        return self._entry.scope in PROJECT_SCOPES
+
+    def _active(self) -> list[Choice]:
+        """The active projects as ("name · #number · city", id), sorted by name, read once."""
+        if self._projects is None:
+            self._projects = self.lookups.projects()
+        return self._projects
 
     def _resource_changed(self, _change: object = None) -> None:
-        entry = registry()[self.resource.value]
-        self._inputs = {name: FilterInput(spec) for name, spec in entry.filters.items()}
-        self.filters.children = [i.widget for i in self._inputs.values()]
-        scoped = entry.scope in ("project_path", "project_query")
-        self.project.disabled = not scoped
-        if scoped and len(self.project.options) == 1:
+        scoped = self._scoped
+        self.project.disabled = self.project_search.disabled = not scoped
+        if scoped and self._projects is None:
             try:
-                self.project.options = [(_ALL_ACTIVE, "active"), *self._projects()]
+                self._active()
             except ProcoreError as exc:
                 self._say(f"Could not list the projects: {exc}", error=True)
-        self.code.value = ""
+            self._search_changed()  # fills the list; builds the filters if the pick changed
+        self._build_filters(keep=False)
+        self.code.value = self.copied.value = ""
+
+    def _search_changed(self, _change: object = None) -> None:
+        """Narrow the project list to the names, numbers and cities holding every word typed."""
+        words = self.project_search.value.casefold().split()
+        known = self._projects or []
+        found = [c for c in known if all(w in c[0].casefold() for w in words)]
+        self.project.options = [(_ALL_ACTIVE, "active"), *found]
+        shown = f"{len(found):,} of {len(known):,} active projects" if words else ""
+        self.project_note.value = f"<small>{shown}</small>" if shown else ""
+
+    def _project_changed(self, _change: object = None) -> None:
+        if self._scoped:
+            self._build_filters(keep=True)
+
+    def _build_filters(self, *, keep: bool) -> None:
+        """One input per filter of the resource; names for id filters where a list says them."""
+        entry = self._entry
+        project = self.project.value if self._scoped else None
+        project = project if isinstance(project, int) else None
+        old = self._inputs if keep else {}
+        self._inputs = {}
+        for name, spec in entry.filters.items():
+            choices, hint = self._choices(name, spec.type, project)
+            field = FilterInput(spec, choices, hint=hint)
+            if name in old:
+                with contextlib.suppress(ProcoreError, TraitError):
+                    value = old[name].value()
+                    if value is not None:
+                        field.set(value)
+            self._inputs[name] = field
+        cells: list[Any] = []
+        for field in self._inputs.values():
+            cells += [ipywidgets.Label(field.label, layout={"width": "max-content"}), field.widget]
+        self.filters.children = cells
+
+    def _choices(self, name: str, kind: str, project: int | None) -> tuple[list[Choice], str]:
+        """The names filter ``name`` offers, or why there are none (its text box's hint)."""
+        source = source_of(name, kind)
+        if source is None:
+            return self._seen(name, kind, project)
+        lister = registry()[source]
+        what = lister.title.lower()
+        per_project = lister.scope in PROJECT_SCOPES
+        if per_project and project is None:
+            return [], f"ids: pick one project to choose {what} by name"
+        try:
+            choices = self.lookups.choices(source, project if per_project else None)
+        except ProcoreError:
+            return [], f"ids: {what} could not be listed"
+        return choices, "" if choices else f"ids: no {what} listed"
+
+    def _seen(self, name: str, kind: str, project: int | None) -> tuple[list[Choice], str]:
+        """The names of filter ``name``'s values that the picked project's own rows carry."""
+        entry = self._entry
+        stem = seen_in(entry.name, name, kind)
+        if stem is None:
+            return [], ""
+        if project is None:
+            return [], "ids: pick one project to choose by name"
+        try:
+            choices = self.lookups.seen(entry.name, project, stem)
+        except ProcoreError:
+            return [], f"ids: the project's {entry.title} could not be read"
+        return choices, "" if choices else f"ids: none named in the project's {entry.title}"
 
     def filter_widget(self, name: str) -> Any:
-        """The widget of one filter of the picked resource (an HBox of two pickers for ranges)."""
+        """The input of one filter of the picked resource (an HBox of two pickers for ranges)."""
         return self._inputs[name].widget
 
+    def filter_input(self, name: str) -> FilterInput:
+        """One filter's :class:`FilterInput`: its label, its widget and the value it sends."""
+        return self._inputs[name]
+
     def set_filter(self, name: str, value: Any) -> None:
-        """Set one filter's widget to a keyword value (``("2025-01-01", None)`` for a range)."""
+        """Set one filter from a keyword value (ids for pickers; ``("2025-01-01", None)``)."""
         self._inputs[name].set(value)
 
     def pick(self) -> Pick:
         """What is picked now, as a :class:`~procore_nb.explorer.Pick`."""
-        entry = registry()[self.resource.value]
-        scoped = entry.scope in ("project_path", "project_query")
+        scoped = self._scoped
         filters = {}
         for name, field in self._inputs.items():
             value = field.value()
             if value is not None:
                 filters[name] = value
         projects = self.project.value if scoped else None
-        ids = [pid for _, pid in self._projects()] if scoped and projects == "active" else []
+        ids = [pid for _, pid in self._active()] if scoped and projects == "active" else []
         return Pick(self.resource.value, projects, filters, ids)
 
     def python(self) -> str:
@@ -127,7 +227,7 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
             return f"# {exc}"
 
     def curl(self) -> str:
-        """The curl command of the pick (token as ``$PROCORE_TOKEN``)."""
+        """The curl command of the pick: every page (token as ``$PROCORE_TOKEN``)."""
         try:
             return curl_command(
                 self.pick(), api_url=self._client.api_url, company_id=self._client.company_id
@@ -170,5 +270,12 @@ class Explorer(ipywidgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
             f'<span style="color:#b00020">{html.escape(text)}</span>' if error else text
         )
 
-    def _show(self, code: str) -> None:
+    def _copy(self, code: str) -> None:
+        """Put ``code`` in the text box and, unless it says what is wrong, on the clipboard."""
         self.code.value = code
+        if code.startswith("# "):
+            self.copied.value = ""
+            self.clipboard.outputs = ()
+            return
+        display_copy(self.clipboard, code)
+        self.copied.value = f"<small>{_COPIED}</small>"

@@ -3,7 +3,9 @@
 One walk through issue 7's steps, against a JupyterLab server and the sandbox on 127.0.0.1:
 sign in through the login widget with a code read from the sandbox's authorize page, pick a
 company, list projects, draw the map in a second notebook signed in by the cached token,
-reject a wrong code without hanging, and save notebooks that hold none of the secrets.
+open the explorer and pick projects, people and vendors by name (copying the call onto the
+clipboard), reject a wrong code without hanging, and save notebooks that hold none of the
+secrets.
 """
 
 from __future__ import annotations
@@ -91,6 +93,61 @@ def save(page: Page, name: str, folder: Path) -> dict[str, Any]:
     expect(notebook_tab(page, name)).not_to_have_class(re.compile(r"\bjp-mod-dirty\b"))
     saved: dict[str, Any] = json.loads((folder / name).read_text(encoding="utf-8"))
     return saved
+
+
+def add_cell(page: Page, panel: Locator, source: str) -> Locator:
+    """Type ``source`` into a new code cell below the last one of ``panel``; return the cell."""
+    panel.locator(".jp-CodeCell .jp-InputPrompt").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.type(source)
+    return code_cell(panel, source)
+
+
+def filter_input(explorer: Locator, label: str) -> Locator:
+    """The input beside the explorer's filter label ``label`` (the next cell of its grid)."""
+    xpath = f'//*[contains(@class, "widget-label") and text()="{label}"]/following-sibling::*[1]'
+    return explorer.locator(".widget-gridbox").locator(f"xpath=.{xpath}")
+
+
+def explore_in_lab(page: Page, panel: Locator) -> None:
+    """Open the explorer; search a project by city; pick people and vendors by name; copy."""
+    cell = add_cell(page, panel, "pnb.explore(client)")
+    run_cell(page, cell)
+    out = cell.locator(".jp-Cell-outputArea")
+    projects = out.locator('select[size="6"] option')
+    expect(projects).not_to_have_count(1)
+    every = projects.count()
+    city = projects.nth(1).inner_text().rsplit(" · ", 1)[-1]
+    out.get_by_placeholder("Search projects by name, number or city").fill(city)
+    expect(out).to_contain_text(f" of {every - 1} active projects")
+    assert 1 < projects.count() < every
+    assert all(city in text for text in projects.all_inner_texts()[1:])
+    court = filter_input(out, "Ball in court")
+    person = court.locator("datalist option").first.get_attribute("value") or ""
+    assert person
+    court.locator("input").fill(person)
+    court.locator("input").press("Enter")
+    contractor = filter_input(out, "Responsible contractor")
+    vendor = contractor.locator("datalist option").first.get_attribute("value") or ""
+    contractor.locator("input").fill(vendor)
+    contractor.locator("input").press("Tab")  # leaving the box adds the tag
+    expect(contractor).to_contain_text(vendor)
+    expect(out.get_by_text("Click to show javascript error")).to_have_count(0)
+    labels = out.locator(".widget-gridbox > .widget-label")
+    expect(labels.filter(has_text="Ball in court")).to_have_count(1)
+    cut = labels.evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth).length")
+    assert cut == 0, "a filter's label is cut off"
+    out.get_by_role("button", name="Copy as Python").click()
+    code = out.locator("textarea")
+    expect(code).to_have_value(
+        re.compile(r"ball_in_court_id=\d+, responsible_contractor_id=\[\d+\]")
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == code.input_value()
+    page.mouse.move(0, 0)
+    out.screenshot(path=str(REPORTS / "explorer-pickers.png"))
 
 
 def png_from_data_url(url: str) -> bytes:
@@ -209,6 +266,10 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     pixels = mpimg.imread(io.BytesIO(png), format="png")
     assert pixels.reshape(-1, pixels.shape[-1])[:, :3].std(axis=0).max() > 0.05, "a blank map"
     drawing.locator(".jp-OutputArea").screenshot(path=str(REPORTS / "map-in-lab.png"))
+
+    # 5b. The explorer in the same notebook: projects by city, people and vendors by name.
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
+    explore_in_lab(page, second)
 
     # 6. Back in the first notebook: switch account, paste a wrong code, read the rejection.
     notebook_tab(page, FIRST_CALL).click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -102,20 +103,18 @@ def test_copy_as_curl_runs_against_the_sandbox(sb: Sandbox, client: Client) -> N
     answer = subprocess.run(
         ["bash", "-c", command], capture_output=True, text=True, env=env, check=True
     )
-    import json
-
-    rows = json.loads(answer.stdout)
+    rows = [row for line in answer.stdout.splitlines() if line for row in json.loads(line)]
     expected = _quiet_frame(client, "punch_items", projects=project, status="closed")
     assert sorted(r["id"] for r in rows) == sorted(expected["id"])
 
 
 def test_curl_for_all_active_projects_loops_over_them(client: Client) -> None:
-    """All active projects: a loop over their ids, with the id in the path."""
+    """All active projects: a loop over their ids (sorted by name), with the id in the path."""
     ex = procore_nb.explore(client)
     ex.resource.value = "rfis"
     ex.copy_curl.click()
     ids = [pid for _, pid in ex.project.options[1:]]
-    assert ex.code.value.startswith(f"for PROJECT_ID in {' '.join(map(str, ids))}; do\n")
+    assert f"\nfor PROJECT_ID in {' '.join(map(str, ids))}; do\n" in ex.code.value
     assert "/rest/v1.0/projects/${PROJECT_ID}/rfis?" in ex.code.value
 
 
@@ -124,10 +123,10 @@ def test_company_resources_need_no_project(client: Client) -> None:
     ex = procore_nb.explore(client)
     ex.resource.value = "vendors"
     assert ex.project.disabled
-    ex.filter_widget("trade_id").value = "1, 2"
+    ex.filter_widget("id").value = "1, 2"
     ex.copy_python.click()
-    assert ex.code.value == 'df = client.frame("vendors", trade_id=[1, 2])'
-    ex.filter_widget("trade_id").value = ""
+    assert ex.code.value == 'df = client.frame("vendors", id=[1, 2])'
+    ex.filter_widget("id").value = ""
     ex.load.click()
     assert f"<b>{len(_quiet_frame(client, 'vendors')):,} rows</b>" in ex.count.value
 
@@ -136,12 +135,13 @@ def test_a_bad_filter_value_is_said_not_raised(client: Client) -> None:
     """Text in an id filter shows what is wrong in the count line, and reads nothing."""
     ex = procore_nb.explore(client)
     ex.resource.value = "vendors"
-    ex.filter_widget("trade_id").value = "1, two"
+    ex.filter_widget("id").value = "1, two"
     ex.load.click()
     assert "two is not an id" in ex.count.value
     assert ex.frame is None
     ex.copy_python.click()
-    assert ex.code.value.startswith("# trade_id: two is not an id")
+    assert ex.code.value.startswith("# ID: two is not an id")
+    assert ex.clipboard.outputs == ()  # a message is not copied
 
 
 def test_every_filter_type_gets_a_widget(client: Client) -> None:
@@ -181,10 +181,11 @@ def test_commands_without_widgets() -> None:
         'created_at=("2025-01-01", "2025-02-01"))'
     )
     curl = curl_command(pick, api_url="https://api.procore.com", company_id=8)
-    assert curl.startswith(
-        "curl -sSg 'https://api.procore.com/rest/v1.0/projects/5/rfis?filters[status]=open"
-        "&filters[created_at]=2025-01-01...2025-02-01&per_page="
-    )
+    assert (
+        'curl -sSg -D "$HEADERS" "https://api.procore.com/rest/v1.0/projects/5/rfis?'
+        "filters[status]=open&filters[created_at]=2025-01-01...2025-02-01&per_page=2000"
+        '&page=${PAGE}"'
+    ) in curl
     text = curl_command(
         Pick("vendors", None, {"search": "a'b $x"}), api_url="https://x", company_id=8
     )
