@@ -50,7 +50,9 @@ def last_steps(
     if not ensure_catalog(connection, write=False):
         return {}
     rows = connection.execute(
-        f"SELECT scope, since, rows, synced_at, exact_since FROM {SYNC_TABLE} WHERE resource = ?",
+        # A scope that failed last time is asked again whatever its age (NULL: never).
+        "SELECT scope, since, rows, CASE WHEN mode = 'failed' THEN NULL ELSE synced_at END, "
+        f"exact_since FROM {SYNC_TABLE} WHERE resource = ?",
         [resource],
     ).fetchall()
     return {
