@@ -12,8 +12,8 @@ import pytest
 from store_memory import MemorySource
 
 from procore_nb import ConfigurationError, Store, StoreBusyError
-from procore_nb.store._plan import Mode, Resource, Step, plan_scope
 from procore_nb.store._arguments import parse_age
+from procore_nb.store._plan import Mode, Resource, Step, plan_scope
 
 PROJECTS = [11, 12]
 
