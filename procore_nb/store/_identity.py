@@ -20,7 +20,16 @@ from procore_nb._exceptions import StoreError
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["IDENTITY_TABLE", "STORE_DIR_VARIABLE", "Identity", "check_identity", "default_path"]
+__all__ = [
+    "IDENTITY_TABLE",
+    "STORE_DIR_VARIABLE",
+    "Identity",
+    "check_identity",
+    "default_path",
+    "recorded",
+    "recorded_in",
+    "store_folder",
+]
 
 IDENTITY_TABLE: Final = "_procore_store"
 #: Names the folder of default store files (the embedded sandbox of a notebook uses a
@@ -78,6 +87,20 @@ def recorded(connection: duckdb.DuckDBPyConnection) -> Identity | None:
         return None
     row = connection.execute(f"SELECT api_url, company_id, who FROM {IDENTITY_TABLE}").fetchone()
     return None if row is None else Identity(str(row[0]), int(row[1]), str(row[2]))
+
+
+def recorded_in(path: Path) -> Identity | None:
+    """The identity the store file at ``path`` records (read-only; None when it has none)."""
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return recorded(connection)
+    finally:
+        connection.close()
 
 
 def check_identity(

@@ -9,14 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from procore_nb._exceptions import ConfigurationError, StoreBusyError
+from procore_nb._exceptions import ConfigurationError, StoreBusyError, StoreError
 from procore_nb.store._arguments import parse_age, project_ids, seconds
 from procore_nb.store._database import Database
 from procore_nb.store._identity import check_identity, default_path, recorded, store_folder
 from procore_nb.store._plan import Resource
 from procore_nb.store._reading import read_frame, read_info, stamp
+from procore_nb.store._report import SyncReport
 from procore_nb.store._source import ClientSource, OfflineSource, Source
-from procore_nb.store._sync import SyncReport, last_steps, sync_resource
+from procore_nb.store._sync import last_steps, sync_resource
 from procore_nb.store._tables import ensure_catalog, quote, table_exists
 
 if TYPE_CHECKING:
@@ -90,18 +91,7 @@ class Store:
         self.deletions_every = every or timedelta(0)
         if not isinstance(rebuild, bool):
             raise ConfigurationError(f"Store(rebuild=...) must be True or False, not {rebuild!r}.")
-        if client is None:
-            if path is None:
-                raise ConfigurationError(
-                    "Store(None, path=...) reads a store file without signing in, and needs "
-                    "the file's path; to sync, give a signed-in client: Store(client)."
-                )
-            source: Source = OfflineSource()
-        elif hasattr(client, "pull"):
-            source = cast("Source", client)
-        else:
-            source = ClientSource(client)
-        self.source = source
+        self.source = source = _source_of(client, path)
         self.progress = bool(getattr(client, "progress", False)) if progress is None else progress
         identity = getattr(source, "identity", None)
         if path is not None:
@@ -110,6 +100,11 @@ class Store:
             self.path = default_path(source.label, identity)
         else:
             self.path = store_folder()[0] / f"{source.label}-{source.company_id}.duckdb"
+        if isinstance(source, OfflineSource) and not self.path.is_file():
+            raise StoreError(
+                f"There is no store file at {self.path}: check the path (procore-nb store "
+                "info lists the stores of this computer), or sync one first with a client."
+            )
         self._db = Database(self.path, wait=wait, private=path is None)
         if rebuild:
             self._db.rebuild()
@@ -376,3 +371,17 @@ class Store:
                 )
             written.append(path)
         return written
+
+
+def _source_of(client: Client | Source | None, path: str | Path | None) -> Source:
+    """Where rows come from: the client's Procore, a test's source, or nowhere (None)."""
+    if client is None:
+        if path is None:
+            raise ConfigurationError(
+                "Store(None, path=...) reads a store file without signing in, and needs "
+                "the file's path; to sync, give a signed-in client: Store(client)."
+            )
+        return OfflineSource()
+    if hasattr(client, "pull"):
+        return cast("Source", client)
+    return ClientSource(client)
