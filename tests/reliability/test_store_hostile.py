@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sandboxed import MakeClient
 
-from procore_nb import Client, Store, StoreError
+from procore_nb import Client, SkippedProjectsWarning, Store, StoreError
 from procore_nb.cli._main import main
 from procore_nb.sandbox import Sandbox
 
@@ -118,7 +118,7 @@ def test_a_refused_project_keeps_its_rows_and_shows_as_refused(
     held = store.frame("rfis", projects=projects[:1], max_age=None)
     fresh.set_tool(projects[0], "rfi", enabled=False)
     try:
-        with pytest.warns(UserWarning):
+        with pytest.warns(SkippedProjectsWarning):
             report = store.sync("rfis", projects=projects)
     finally:
         fresh.set_tool(projects[0], "rfi", enabled=True)
