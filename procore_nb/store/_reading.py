@@ -68,6 +68,15 @@ def stamp(
     return tuple(rows)
 
 
+def _has_stored_names(connection: duckdb.DuckDBPyConnection) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND table_name = ? AND column_name = 'stored'",
+        [COLUMNS_TABLE],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def read_frame(
     connection: duckdb.DuckDBPyConnection, resource: str, *, key: str, scopes: Sequence[int]
 ) -> pd.DataFrame:
@@ -77,8 +86,10 @@ def read_frame(
 
     if not table_exists(connection, resource):
         return pd.DataFrame()
+    # A file written before stored names (and read-only here, so never upgraded) has none.
+    stored = "coalesce(stored, name)" if _has_stored_names(connection) else "name"
     meta = connection.execute(
-        f"SELECT name, dtype, categories, coalesce(stored, name) FROM {COLUMNS_TABLE} "
+        f"SELECT name, dtype, categories, {stored} FROM {COLUMNS_TABLE} "
         "WHERE resource = ? ORDER BY position",
         [resource],
     ).fetchall()

@@ -432,3 +432,21 @@ def test_a_store_without_client_or_path_is_refused() -> None:
     """Store(None) cannot know which file: ConfigurationError saying what it needs."""
     with pytest.raises(ConfigurationError, match=r"needs the file's path"):
         Store(None)
+
+
+def test_a_file_from_before_stored_names_and_identities_still_reads(
+    source: MemorySource, tmp_path: Path
+) -> None:
+    """A store written before `stored` names and `_procore_store`: read as it is, then upgraded."""
+    import duckdb
+
+    path = tmp_path / "s.duckdb"
+    expected = _synced(Store(source, path)).frame("rfis", projects=PROJECTS, max_age=None)
+    with duckdb.connect(str(path)) as old:
+        old.execute("ALTER TABLE _procore_columns DROP COLUMN stored")
+        old.execute("DROP TABLE IF EXISTS _procore_store")
+    offline = Store(None, path)  # no client: no identity recorded
+    pd.testing.assert_frame_equal(offline.frame("rfis", projects=PROJECTS, max_age=None), expected)
+    store = Store(source, path)
+    pd.testing.assert_frame_equal(store.frame("rfis", projects=PROJECTS, max_age=None), expected)
+    assert store.sync("rfis", projects=PROJECTS).changed == 0
