@@ -45,6 +45,8 @@ class Pulled:
     scopes: list[int]
     skipped: dict[int, str] = field(default_factory=dict)
     failed: set[int] = field(default_factory=set)
+    #: The scopes read whole, when a pull stopped early (Ctrl-C); None: every scope asked.
+    answered: set[int] | None = None
 
 
 class Source(Protocol):
@@ -156,10 +158,17 @@ class ClientSource:
             frame = self._company_list(resource, filters)
             return Pulled(frame, [self.company_id] * len(frame))
         client = cast(Any, self.client)  # the fan-out signature arrives with the registry
-        frame = client.frame(resource.name, projects=list(scopes), progress=False, **filters)
-        skipped, failed = _skipped(frame.attrs.get("skipped"))
-        ids = [int(v) for v in frame["project_id"].tolist()] if len(frame) else []
-        return Pulled(frame, ids, skipped, failed)
+        try:
+            frame = client.frame(resource.name, projects=list(scopes), progress=False, **filters)
+        except KeyboardInterrupt as interrupt:
+            # Ctrl-C: the client's exception may carry the projects read whole (.partial,
+            # whose attrs["answered"] lists them), which the sync then keeps.
+            partial = getattr(interrupt, "partial", None)
+            answered = getattr(partial, "attrs", {}).get("answered")
+            if partial is not None and answered is not None:
+                interrupt.pulled = _pulled(partial, {int(a) for a in answered})  # type: ignore[attr-defined]
+            raise
+        return _pulled(frame)
 
     def project_ids(self, status: str = "active") -> list[int]:
         """The company's projects (``"active"`` or ``"all"``), for pulls outside a store."""
@@ -176,6 +185,13 @@ class ClientSource:
             return client.companies()
         frame: pd.DataFrame = cast(Any, client).frame(resource.name, progress=False, **filters)
         return frame
+
+
+def _pulled(frame: pd.DataFrame, answered: set[int] | None = None) -> Pulled:
+    """A pull across projects as the store takes it: rows, their scopes, who was skipped."""
+    skipped, failed = _skipped(frame.attrs.get("skipped"))
+    ids = [int(v) for v in frame["project_id"].tolist()] if len(frame) else []
+    return Pulled(frame, ids, skipped, failed, answered)
 
 
 def _who(client: Client) -> str:

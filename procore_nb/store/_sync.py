@@ -160,7 +160,20 @@ class _Run:
         changed = None
         if first.window_start is not None:
             changed = (first.window_start, window_end(source.server_time()))
-        pulled = source.pull(resource, scopes, changed=changed)
+        try:
+            pulled = source.pull(resource, scopes, changed=changed)
+        except KeyboardInterrupt as interrupt:
+            # The scopes read whole before Ctrl-C (when the source says which) are kept.
+            done: Pulled | None = getattr(interrupt, "pulled", None)
+            kept = done.answered if done is not None else None
+            if done is not None and kept is not None and first.mode is not Mode.CHANGES_AND_IDS:
+                finished = [p for p in plans if p.scope in kept or p.scope in done.skipped]
+                if finished:
+                    spent = source.spent() - before
+                    since = source.server_time() - timedelta(seconds=time.monotonic() - started)
+                    batch = _Batch(finished, done, None, since, (spent.requests, spent.bytes))
+                    interrupt.batch = batch  # type: ignore[attr-defined]  # written by the caller
+            raise
         ids = None
         if first.mode is Mode.CHANGES_AND_IDS:
             ids = source.pull(resource, scopes, ids_only=True)
@@ -354,6 +367,9 @@ def sync_resource(
     except KeyboardInterrupt as interrupt:
         if writing is not None and writing.exception() is None:
             writing.result()  # the batch already read is written whole
+        partial: _Batch | None = getattr(interrupt, "batch", None)
+        if partial is not None:
+            run.write(partial)  # and so are the scopes of this batch read whole
         report = run.report
         interrupt.add_note(
             f"The sync of {resource.name} was interrupted: {report.scopes} of {len(plans)} "

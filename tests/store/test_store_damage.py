@@ -414,6 +414,22 @@ def test_an_interrupted_sync_says_what_it_kept(store: Store, source: MemorySourc
     assert store.sync("rfis", projects=PROJECTS).added == 5
 
 
+def test_an_interrupted_sync_keeps_the_projects_read_whole(
+    store: Store, source: MemorySource
+) -> None:
+    """Ctrl-C after project 11 was read whole (the client's .partial): 11 is written, 12 not."""
+    source.interrupt_after = 1
+    with pytest.raises(KeyboardInterrupt) as caught:
+        store.sync("rfis", projects=PROJECTS)
+    assert "1 of 2 scope(s) were written" in " ".join(caught.value.__notes__)
+    assert caught.value.report.scopes == 1  # type: ignore[attr-defined]
+    assert store.info()["scope"].tolist() == [11]
+    assert len(store.frame("rfis", projects=[11], max_age=None)) == 3
+    source.pulls.clear()
+    store.sync("rfis", projects=PROJECTS)  # the next sync carries on
+    assert len(store.frame("rfis", projects=PROJECTS, max_age=None)) == 5
+
+
 # --- a store without a client ------------------------------------------------------------------
 
 
