@@ -136,7 +136,8 @@ def _show(store: Store) -> None:
 
 def _failed(command: str, exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
-        print(f"procore-nb {command}: interrupted; what was synced is kept.", file=sys.stderr)
+        notes = " ".join(getattr(exc, "__notes__", [])) or "what was synced is kept."
+        print(f"procore-nb {command}: interrupted. {notes}", file=sys.stderr)
         return 130
     print(f"procore-nb {command}: {exc}", file=sys.stderr)
     return 1
