@@ -55,8 +55,11 @@ class Source(Protocol):
     #: The environment, which starts the default file's name.
     label: str
     company_id: int
-    #: Whose rows these are (None: not known, as for rows held in memory by tests).
-    identity: Identity | None
+
+    @property
+    def identity(self) -> Identity | None:
+        """Whose rows these are (None: not known, as for rows held in memory by tests)."""
+        ...
 
     def resource(self, name: str) -> Resource:
         """The resource ``name``, or a ConfigurationError naming the known ones."""
@@ -125,7 +128,15 @@ class ClientSource:
         self.client = client
         self.company_id = company
         self.label = client.env
-        self.identity: Identity | None = Identity(client.api_url, company, _who(client))
+        self._identity: Identity | None = None
+
+    @property
+    def identity(self) -> Identity | None:
+        """The API server, company and user (``/me``, asked once) or service account."""
+        if self._identity is None:
+            client = self.client
+            self._identity = Identity(client.api_url, self.company_id, _who(client))
+        return self._identity
 
     def resource(self, name: str) -> Resource:
         """The resource ``name`` as the registry describes it."""
@@ -240,10 +251,14 @@ class OfflineSource:
     """No client: a store file read as it is (``procore-nb store info``, a copied file)."""
 
     label = "offline"
-    identity: Identity | None = None
 
     def __init__(self, company_id: int = 0) -> None:
         self.company_id = company_id
+
+    @property
+    def identity(self) -> Identity | None:
+        """Not known: the file is read as it is."""
+        return None
 
     def resource(self, name: str) -> Resource:
         """The resource ``name`` as the registry describes it."""
