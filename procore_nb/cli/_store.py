@@ -17,7 +17,8 @@ from procore_nb._exceptions import ProcoreError
 from procore_nb.api._client import Client
 from procore_nb.signin._commands import _make_client, _parser
 from procore_nb.store._arguments import project_ids
-from procore_nb.store._identity import recorded_in, store_folder
+from procore_nb.store._identity import default_path, recorded_in, store_folder
+from procore_nb.store._source import ClientSource
 from procore_nb.store._store import Store
 
 __all__ = ["store_main", "sync_main"]
@@ -89,7 +90,12 @@ def store_main(argv: Sequence[str]) -> int:
         else:
             client = _restored(args)
             if client is not None:
-                paths = [Store(client, progress=False).path]
+                source = ClientSource(client)
+                mine = default_path(source.label, source.identity) if source.identity else None
+                if mine is None or not mine.is_file():
+                    print(f"No store yet at {mine}: run 'procore-nb sync RESOURCE'.")
+                    return 0
+                paths = [mine]
             else:
                 folder, _ = store_folder()
                 paths = sorted(folder.glob("*.duckdb")) if folder.is_dir() else []

@@ -13,6 +13,7 @@ from sandboxed import MakeClient
 from procore_nb import Client, SkippedProjectsWarning, Store, StoreError
 from procore_nb.cli._main import main
 from procore_nb.sandbox import Sandbox
+from procore_nb.store._identity import store_folder
 
 
 def _other_user(make_client: MakeClient, sb: Sandbox) -> Client:
@@ -189,3 +190,29 @@ def test_sync_from_a_terminal_refuses_a_float_project(
     assert "'12.5' is not a project id" in err
     assert "Not signed in" not in err
     assert not path.exists()
+
+
+def test_store_info_signed_in_shows_your_store_and_creates_nothing(
+    fresh: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a cached sign-in, `store info` names your store; before a sync it creates no file."""
+    for name, value in {
+        "PROCORE_API_URL": fresh.url,
+        "PROCORE_CLIENT_ID": fresh.client_id,
+        "PROCORE_CLIENT_SECRET": fresh.client_secret,
+        "PROCORE_COMPANY_ID": str(fresh.company_id),
+    }.items():
+        monkeypatch.setenv(name, value)
+    client = Client(progress=False)  # the token cache on: the command finds the sign-in
+    client.exchange_code(fresh.authorize())
+    capsys.readouterr()
+    assert main(["store", "info"]) == 0
+    assert "No store yet at" in capsys.readouterr().out
+    folder, _ = store_folder()
+    assert not (folder.is_dir() and list(folder.glob("*.duckdb")))  # nothing was created
+    store = Store(client)
+    store.sync("projects")
+    assert main(["store", "info"]) == 0
+    out = capsys.readouterr().out
+    assert f"Store: {store.path}" in out
+    assert "projects" in out
