@@ -264,6 +264,18 @@ class Database:
                 connection = duckdb.connect(str(self.path), read_only=read_only)
                 connection.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as exc:
+            text = str(exc)
+            if "already attached" in text or "different configuration" in text:
+                raise StoreError(
+                    f"The store {self.path} is open in another DuckDB connection of this "
+                    "process (an ATTACH, or duckdb.connect() of the file): close or DETACH it, "
+                    "then try again."
+                ) from exc
+            if "Could not set lock" in text:
+                raise StoreBusyError(
+                    f"The store {self.path} is held by another program ({_first_line(exc)}): "
+                    "close it (a DuckDB shell, another tool), then try again."
+                ) from exc
             if is_damage(exc):
                 raise damaged(self.path, exc) from exc
             raise

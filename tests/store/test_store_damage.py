@@ -466,3 +466,45 @@ def test_a_file_from_before_stored_names_and_identities_still_reads(
     store = Store(source, path)
     pd.testing.assert_frame_equal(store.frame("rfis", projects=PROJECTS, max_age=None), expected)
     assert store.sync("rfis", projects=PROJECTS).changed == 0
+
+
+def test_a_store_attached_elsewhere_in_this_process_says_so(
+    source: MemorySource, tmp_path: Path
+) -> None:
+    """A writable DuckDB connection holding the file (ATTACH): StoreError saying to DETACH."""
+    import duckdb
+
+    path = tmp_path / "s.duckdb"
+    store = _synced(Store(source, path))
+    with duckdb.connect(str(tmp_path / "mine.duckdb")) as mine:
+        mine.execute(f"ATTACH '{path}' AS procore")
+        with pytest.raises(StoreError, match=r"another DuckDB connection.*DETACH"):
+            store.sync("rfis", projects=PROJECTS)
+        mine.execute("DETACH procore")
+    assert store.sync("rfis", projects=PROJECTS).changed == 0
+
+
+def test_a_store_held_by_another_program_is_busy(source: MemorySource, tmp_path: Path) -> None:
+    """Another process holding the file open in DuckDB: StoreBusyError naming the file."""
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    store = _synced(Store(source, path))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(path)!r}); "
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(procore_nb.StoreBusyError, match=str(path)):
+            store.sync("rfis", projects=PROJECTS)
+    finally:
+        holder.kill()
+        holder.wait()
