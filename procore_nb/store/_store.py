@@ -105,7 +105,8 @@ class Store:
                 f"There is no store file at {self.path}: check the path (procore-nb store "
                 "info lists the stores of this computer), or sync one first with a client."
             )
-        self._db = Database(self.path, wait=wait, private=path is None)
+        # The user data folder's store folder is made private; a folder the user named is theirs.
+        self._db = Database(self.path, wait=wait, private=path is None and store_folder()[1])
         if rebuild:
             self._db.rebuild()
         with self._db.connect() as connection:
@@ -130,7 +131,7 @@ class Store:
         """Hold the store's sync lock, so that two kernels never pull the same changes."""
         from filelock import FileLock, Timeout
 
-        lock = FileLock(str(self.path) + ".sync.lock")
+        lock = FileLock(str(self.path) + ".sync.lock", mode=0o600)
         try:
             lock.acquire(timeout=self._db.wait if wait else 0)
         except Timeout:

@@ -508,3 +508,17 @@ def test_a_store_held_by_another_program_is_busy(source: MemorySource, tmp_path:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_folder_named_by_procore_store_dir_keeps_its_mode(
+    source: MemorySource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PROCORE_STORE_DIR is the user's folder: its mode is left alone, the file is still 0600."""
+    shared = tmp_path / "team"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    monkeypatch.setenv("PROCORE_STORE_DIR", str(shared))
+    store = _synced(Store(source))
+    assert store.path.parent == shared
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert store.path.stat().st_mode & 0o777 == 0o600
