@@ -37,6 +37,7 @@ from procore_nb._exceptions import (
     ResponseError,
     ServerError,
     StoreBusyError,
+    StoreError,
     TokenCacheError,
     TransportError,
 )
@@ -55,8 +56,8 @@ from procore_nb.api._tokens import (
     TokenCache,
 )
 from procore_nb.signin._login import login
+from procore_nb.store._report import SyncReport
 from procore_nb.store._store import Store
-from procore_nb.store._sync import SyncReport
 
 Client.store_class = Store
 
@@ -129,6 +130,7 @@ __all__ = [
     "SkippedProjectsWarning",
     "Store",
     "StoreBusyError",
+    "StoreError",
     "SyncReport",
     "Token",
     "TokenCache",

@@ -21,7 +21,8 @@
     │   ├── MalformedResponseError    a 2xx body that is not the JSON it should be
     │   └── RedirectRefusedError      a redirect not followed (OAuth, another host, to http)
     ├── DataIntegrityError            pages disagree with Total, or ids moved while paging
-    └── StoreBusyError                another process held the local store longer than `wait`
+    └── StoreError                    the local store's file cannot be used as asked
+        └── StoreBusyError            another process held the local store longer than `wait`
 
     UserWarning
     └── CoercionWarning               values that did not fit their column became NA (rows kept)
@@ -56,6 +57,7 @@ __all__ = [
     "ResponseError",
     "ServerError",
     "StoreBusyError",
+    "StoreError",
     "TokenCacheError",
     "TransportError",
 ]
@@ -211,11 +213,16 @@ class DataIntegrityError(ProcoreError):
     """The pages of a list disagree with each other or with ``Total`` beyond repair."""
 
 
-# Warnings: the data is all there, but something about it deserves a look.
+class StoreError(ProcoreError):
+    """The local store's file cannot be used as asked: damaged, another identity's, on a
+    read-only or full disk, or a ``store.sql()`` query that tries to write or reach outside."""
 
 
-class StoreBusyError(ProcoreError):
+class StoreBusyError(StoreError):
     """Another process (or kernel) held the local store's file longer than ``wait`` seconds."""
+
+
+# Warnings: the data is all there, but something about it deserves a look.
 
 
 class CoercionWarning(UserWarning):

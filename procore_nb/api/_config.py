@@ -294,19 +294,21 @@ def _first(*values: object) -> Any:
 
 
 def _resolve_env(env: str | None, api_url: str | None, file_env: object) -> str:
-    environ = os.environ
+    # A blank variable counts as unset (docs/bad-input.md), like every other PROCORE_*.
+    named = os.environ.get("PROCORE_ENV", "").strip()
+    url = os.environ.get("PROCORE_API_URL", "").strip()
     if env is not None:
         name = env
     elif api_url is not None:
         name = CUSTOM_ENV
-    elif environ.get("PROCORE_ENV"):
-        name = environ["PROCORE_ENV"]
-        if environ.get("PROCORE_API_URL") and name != CUSTOM_ENV:
+    elif named:
+        name = named
+        if url and name.lower() != CUSTOM_ENV:
             raise ConfigurationError(
                 f"Both PROCORE_ENV={name!r} and PROCORE_API_URL are set: unset one of them "
                 "(or set PROCORE_ENV=custom to use PROCORE_API_URL)."
             )
-    elif environ.get("PROCORE_API_URL"):
+    elif url:
         name = CUSTOM_ENV
     else:
         if file_env is not None and not isinstance(file_env, str):

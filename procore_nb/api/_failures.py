@@ -41,6 +41,15 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
                 raise _TimedOutError from exc
             raise
     except requests.exceptions.SSLError as exc:
+        if _plain_port(exc):
+            raise TransportError(
+                f"{method} {url}: this port does not speak HTTPS (it answered the TLS "
+                "handshake in plain text, as an http:// server does). Use the http:// URL for "
+                "a local server such as the sandbox without --tls, or the port that serves "
+                "HTTPS.",
+                method=method,
+                url=url,
+            ) from exc
         raise TransportError(
             f"{method} {url}: the TLS certificate could not be verified. For a server with "
             "its own certificate authority (the sandbox's --tls), pass ca_file= or set "
@@ -91,6 +100,16 @@ def translate_errors(method: str, url: str) -> Iterator[None]:
             method=method,
             url=url,
         ) from exc
+
+
+#: What OpenSSL says when the other end answers the handshake with something not TLS.
+_NOT_TLS = ("wrong version number", "record layer failure", "unknown protocol", "http request")
+
+
+def _plain_port(exc: BaseException) -> bool:
+    """Whether a TLS failure is a plain (non-TLS) server on the other end, not a certificate."""
+    text = str(exc).lower()
+    return "certificate" not in text and any(mark in text for mark in _NOT_TLS)
 
 
 def _deadline() -> Deadline:

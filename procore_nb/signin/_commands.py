@@ -15,7 +15,13 @@ from procore_nb._exceptions import ProcoreError
 from procore_nb.api._client import Client
 from procore_nb.api._tokens import FileTokenCache
 from procore_nb.signin._login import sign_in
-from procore_nb.signin._messages import env_label, explain, missing_credentials, signed_in_text
+from procore_nb.signin._messages import (
+    env_label,
+    explain,
+    missing_credentials,
+    signed_in_text,
+    warn_once,
+)
 
 __all__ = ["login_main", "logout_main", "whoami_main"]
 
@@ -48,7 +54,7 @@ def whoami_main(argv: Sequence[str]) -> int:
         client = _make_client(args)
         if client.grant == "client_credentials":
             client.login_service_account()
-        elif missing_credentials(client) is not None or not client.restore():
+        elif missing_credentials(client, terminal=True) is not None or not client.restore():
             print(f"Not signed in to {env_label(client)}: run 'procore-nb login'.", file=sys.stderr)
             return 1
         print(signed_in_text(client))
@@ -121,6 +127,7 @@ def _parser(command: str, description: str) -> argparse.ArgumentParser:
 
 def _make_client(args: argparse.Namespace) -> Client:
     """A client from the flags that were given (the rest comes from PROCORE_* and the config)."""
+    warn_once()  # a command reads the token cache more than once at times: say things once
     names = ("env", "api_url", "login_url", "client_id", "ca_file")
     options = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     return Client(**options)
@@ -131,6 +138,6 @@ def _failed(command: str, exc: BaseException, client: Client | None) -> int:
         print(f"procore-nb {command}: interrupted.", file=sys.stderr)
         return 130
     retry = f"run 'procore-nb {command}' again"
-    message = str(exc) if client is None else explain(exc, client, retry=retry)
+    message = str(exc) if client is None else explain(exc, client, retry=retry, terminal=True)
     print(f"procore-nb {command}: {message}", file=sys.stderr)
     return 1

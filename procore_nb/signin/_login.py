@@ -33,6 +33,7 @@ from procore_nb.signin._messages import (
     missing_credentials,
     no_unattended_sign_in,
     signed_in_text,
+    warn_once,
 )
 from procore_nb.signin._notebook import in_notebook, unattended, widgets_available
 from procore_nb.signin._terminal import restore_or_ask
@@ -111,6 +112,7 @@ def login(
 
 def sign_in(client: Client) -> Client:
     """Run the cascade on ``client``: service account, cached token, then a person."""
+    warn_once()
     if unattended():
         print(sign_in_unattended(client))
         return client
@@ -153,7 +155,7 @@ def sign_in_unattended(client: Client) -> str:
         A service account without its client id or secret.
     """
     if client.grant == "client_credentials":
-        problem = missing_credentials(client)
+        problem = missing_credentials(client, terminal=True)
         if problem:
             raise ConfigurationError(problem)
         client.login_service_account()

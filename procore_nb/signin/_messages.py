@@ -6,6 +6,7 @@ the same everywhere. None of them ever contains a token, code, secret or passwor
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from procore_nb._exceptions import (
 )
 from procore_nb.api._client import Client
 from procore_nb.api._config import config_file
+from procore_nb.signin._notebook import in_notebook
 
 #: Appended by the client to ``NotSignedInError`` while the login widget waits for a code.
 SIGN_IN_HINT = "finish signing in in the cell above"
@@ -45,6 +47,8 @@ _SERVER_FAILED = (
     "Procore had a server error ({status}{request}). This is on Procore's side: wait a "
     "minute and retry ({retry}); if Procore then rejects the code, open the link again."
 )
+#: Transport failures that name their cause better than "could not reach".
+_TLS_MARKS = ("does not speak HTTPS", "TLS certificate")
 _UNEXPECTED = "Signing in failed unexpectedly with {kind}: {text}"
 
 # ``name=value`` (URLs, forms), ``"name": "value"`` (JSON, reprs) and bearer headers; a bare
@@ -55,6 +59,35 @@ _SECRET_FIELD = re.compile(
     r"""|\b(?P<bearer>Bearer\s+)[^\s"',;}]+""",
     re.IGNORECASE,
 )
+
+
+class _Once(logging.Filter):
+    """Lets each distinct warning through once per process (a rerun says nothing new)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+_ONCE = _Once()
+#: The loggers whose warnings a person sees while signing in: the token cache's.
+_SIGN_IN_LOGGERS = ("procore_nb.api._tokens",)
+
+
+def warn_once() -> None:
+    """Show each warning about the token cache once per process, however many times the
+    cache is read (a restore, then a call that restores again, or a rerun login cell)."""
+    for name in _SIGN_IN_LOGGERS:
+        logger = logging.getLogger(name)
+        if _ONCE not in logger.filters:
+            logger.addFilter(_ONCE)
 
 
 def env_label(client: Client) -> str:
@@ -76,7 +109,7 @@ def signed_in_text(client: Client, *, how: str | None = None) -> str:
 
 def no_unattended_sign_in(client: Client) -> str:
     """Say that nobody can paste a code in an unattended run, and what works instead."""
-    problem = missing_credentials(client)
+    problem = missing_credentials(client, terminal=True)
     return (
         f"No sign-in that works without a person for {env_label(client)}: an unattended run "
         "cannot wait for someone to paste a code. Either use a service account (set "
@@ -87,8 +120,13 @@ def no_unattended_sign_in(client: Client) -> str:
     )
 
 
-def missing_credentials(client: Client) -> str | None:
-    """Say how to set the client id or secret when one is missing, else return None."""
+def missing_credentials(client: Client, *, terminal: bool | None = None) -> str | None:
+    """Say how to set the client id or secret when one is missing, else return None.
+
+    ``terminal`` words it for a shell (``export``, "run the command again") rather than a
+    notebook ("before starting Jupyter", "run this cell again"); by default, for wherever
+    this process is.
+    """
     missing = [
         name
         for name, present in (
@@ -101,10 +139,20 @@ def missing_credentials(client: Client) -> str | None:
         return None
     what = " and ".join(missing)
     section = client.env if client.env != "custom" else "custom"
+    lacking = what.replace("PROCORE_", "").replace("_", " ").lower()
+    where = f"under [{section}] in {config_file()}"
+    if terminal if terminal is not None else not in_notebook():
+        exports = " ".join(f"{name}=..." for name in missing)
+        return (
+            f"No {lacking} for {env_label(client)}: set {what} in the environment (export "
+            f"{exports} in this shell), or put client_id and client_secret {where}; then run "
+            "the command again. Both come from your app on developers.procore.com; never "
+            "give the secret on a command line."
+        )
     return (
-        f"No {what.replace('PROCORE_', '').replace('_', ' ').lower()} for {env_label(client)}: "
+        f"No {lacking} for {env_label(client)}: "
         f"set {what} in the environment before starting Jupyter, or put client_id and "
-        f"client_secret under [{section}] in {config_file()}; then run this cell again. "
+        f"client_secret {where}; then run this cell again. "
         "Both come from your app on developers.procore.com; never paste the secret into a notebook."
     )
 
@@ -115,18 +163,22 @@ def explain(
     *,
     retry: str = "try again",
     hide: Iterable[str] = (),
+    terminal: bool | None = None,
 ) -> str:
     """Turn a sign-in failure into one line that says what happened and what to do next.
 
     ``retry`` says how to retry where that is safe; every string in ``hide`` (and anything
-    that looks like a token, code or secret field) is blanked out of the text.
+    that looks like a token, code or secret field) is blanked out of the text; ``terminal``
+    words advice for a shell rather than a notebook (default: wherever this process is).
     """
     if isinstance(exc, ConfigurationError):
-        text = missing_credentials(client) or str(exc)
+        text = missing_credentials(client, terminal=terminal) or str(exc)
     elif isinstance(exc, AuthenticationError) and _oauth_error(exc) == "invalid_grant":
         text = CODE_REJECTED
     elif isinstance(exc, AuthenticationError) and _oauth_error(exc) == "invalid_client":
         text = _CLIENT_REJECTED.format(env=env_label(client))
+    elif isinstance(exc, TransportError) and any(m in str(exc) for m in _TLS_MARKS):
+        text = str(exc)  # the port or the certificate: retrying the same will not help
     elif isinstance(exc, TransportError | ConnectionError | TimeoutError):
         reason = "no answer in time" if isinstance(exc, TimeoutError) else "connection failed"
         text = _UNREACHABLE.format(url=client.login_url, reason=reason, retry=retry)

@@ -9,6 +9,7 @@ terminal's scrollback. The client secret is never asked for: it comes from
 from __future__ import annotations
 
 import getpass
+import warnings
 from collections.abc import Callable
 
 from procore_nb._exceptions import ConfigurationError
@@ -27,7 +28,7 @@ Prompt = Callable[[str], str]
 
 def restore_or_ask(client: Client, *, prompt: Prompt | None = None) -> None:
     """Use the cached token if it works, else sign in with a code read by ``prompt``."""
-    if missing_credentials(client) is None and client.restore():
+    if missing_credentials(client, terminal=True) is None and client.restore():
         print(signed_in_text(client))
         return
     ask_for_code(client, prompt=prompt)
@@ -44,10 +45,10 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
     AuthenticationError, TransportError, ServerError
         Procore rejected the code or could not be reached.
     """
-    problem = missing_credentials(client)
+    problem = missing_credentials(client, terminal=True)
     if problem:
         raise ConfigurationError(problem)
-    read = prompt or getpass.getpass
+    read = prompt or _read_code
     print(
         f"Sign in to Procore ({env_label(client)}):\n"
         "  1. Open this address in a browser:\n"
@@ -59,6 +60,7 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
     try:
         code = read("Code: ").strip()
     except EOFError:
+        print(flush=True)  # end the prompt's line
         raise ConfigurationError(
             "Could not read the code: standard input is closed (a script, a pipe or a job "
             "without a terminal). Sign in once in a terminal with 'procore-nb login' (the "
@@ -69,3 +71,12 @@ def ask_for_code(client: Client, *, prompt: Prompt | None = None) -> None:
         raise ConfigurationError(EMPTY_CODE)
     client.exchange_code(code)
     print(signed_in_text(client))
+
+
+def _read_code(text: str) -> str:
+    """The code, read without echo where there is a terminal (``getpass``). Without one
+    (a pipe, a job), getpass reads the line plainly: its GetPassWarning, a traceback-like
+    line about echo that a pipe does not have, is left out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        return getpass.getpass(text)

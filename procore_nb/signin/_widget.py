@@ -151,14 +151,14 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
     # --- the views -------------------------------------------------------------------------
 
     def _restore_or_ask(self) -> None:
-        if missing_credentials(self.client) is None and self.client.restore():
+        if missing_credentials(self.client, terminal=False) is None and self.client.restore():
             self._show_card()
         else:
             self._show_form()
 
     def _show_form(self, message: str = "", tone: Tone = "info") -> None:
         """Show the steps with a fresh authorize link (a new ``state`` each time)."""
-        problem = missing_credentials(self.client)
+        problem = missing_credentials(self.client, terminal=False)
         if problem:
             link = "Procore's sign-in page (the link appears once the client id is set)"
         else:
@@ -203,7 +203,7 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
         try:
             self._fill_companies()
         except (Exception, KeyboardInterrupt) as exc:
-            problem = explain(exc, self.client, retry="run this cell again")
+            problem = explain(exc, self.client, retry="run this cell again", terminal=False)
             self._say(f"{who}, but the companies could not be listed: {problem}", "error")
 
     def _fill_companies(self) -> None:
@@ -265,7 +265,7 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
             return  # a click queued behind the one that signed in
         code = self.code_box.value.strip()
         self.code_box.value = ""  # first thing: the code must not linger in widget state
-        problem = missing_credentials(self.client)
+        problem = missing_credentials(self.client, terminal=False)
         if problem:
             self._say(problem, "error")
             return
@@ -325,7 +325,7 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
             part.disabled = busy
 
     def _fail(self, exc: BaseException, *, hide: tuple[str, ...] = ()) -> None:
-        message = explain(exc, self.client, retry=_RETRY, hide=hide)
+        message = explain(exc, self.client, retry=_RETRY, hide=hide, terminal=False)
         logger.info("sign-in step failed: %s", type(exc).__name__)
         self._say(message, "error")
 

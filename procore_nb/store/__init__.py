@@ -1,10 +1,14 @@
 """The local store: Procore lists kept in an embedded DuckDB file, synced incrementally.
 
 ``_store`` holds :class:`Store` (the public face: ``sync``, ``frame``, ``sql``, ``info``,
-``to_parquet``); ``_sync`` runs a sync (which scopes, pulled how, written when); ``_plan``
-decides per scope between a whole pull and an incremental one by what each costs in
-requests; ``_tables`` writes and reads typed rows, sync state and column types;
-``_database`` opens short-lived DuckDB connections under a file lock shared by processes;
+``to_parquet``); ``_arguments`` checks its arguments where they enter; ``_identity`` keys the
+default file by API server, company and signed-in identity and refuses another's file;
+``_sync`` runs a sync (which scopes, pulled how, written when) and ``_report`` says what it
+did; ``_plan`` decides per scope between a whole pull and an incremental one by what each
+costs in requests; ``_tables`` writes typed rows, sync state and column types, and
+``_reading`` reads them back as the client's frames; ``_database`` opens short-lived DuckDB
+connections under a file lock shared by processes (read-only for ``sql()`` and on disks
+nobody can write, with damaged files and full disks said in the store's words);
 ``_source`` is the one module that asks the client (and the resource registry) for rows;
 ``_dlt`` is the ``procore_nb[dlt]`` source for dlt pipelines.
 

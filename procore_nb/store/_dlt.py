@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import ConfigurationError
+from procore_nb.store._arguments import project_ids, seconds
 from procore_nb.store._plan import Resource
 from procore_nb.store._source import ClientSource, window_end
 
@@ -126,12 +127,17 @@ def procore_source(
         ) from None
     source = ClientSource(client)
     specs = [source.resource(name) for name in resources]
-    lag = timedelta(seconds=overlap)
+    lag = timedelta(seconds=seconds("procore_source(overlap=...)", overlap))
+    chosen = None if isinstance(projects, str) else project_ids(projects)
+    if isinstance(projects, str) and projects not in {"active", "all"}:
+        raise ConfigurationError(
+            f"projects= must be 'active', 'all' or project ids, not {projects!r}."
+        )
 
     def scopes() -> list[int]:
-        if not isinstance(projects, str):
-            return [int(p) for p in projects]
-        return source.project_ids("all" if projects == "all" else "active")
+        if chosen is not None:
+            return chosen
+        return source.project_ids(projects if projects == "all" else "active")
 
     def pull(spec: Resource, since: datetime | None) -> Iterator[Any]:
         where = scopes() if spec.project_scoped else [source.company_id]

@@ -16,10 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from procore_nb._constants import DEFAULT_PER_PAGE
-from procore_nb._exceptions import ConfigurationError
+from procore_nb._exceptions import ConfigurationError, StoreError
 from procore_nb._registry import Resource as Entry
 from procore_nb._registry import registry
 from procore_nb.api._usage import Spent
+from procore_nb.store._identity import Identity
 from procore_nb.store._plan import Resource
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from procore_nb.api._client import Client
 
-__all__ = ["ClientSource", "Pulled", "Source", "window_end"]
+__all__ = ["ClientSource", "OfflineSource", "Pulled", "Source", "known_resource", "window_end"]
 
 #: How far past the server's "now" a changes window ends: Procore wants both ends of a
 #: range, and a record written while the sync runs must still fall inside it.
@@ -36,19 +37,29 @@ _WINDOW_TAIL = timedelta(days=1)
 
 @dataclass
 class Pulled:
-    """The rows of a pull, the scope of each row, and the scopes that could not be read."""
+    """The rows of a pull, the scope of each row, and the scopes that could not be read:
+    ``skipped`` says why, and ``failed`` names those that did not answer (a server error,
+    a timeout, a dropped connection) rather than refuse (403, 404)."""
 
     frame: pd.DataFrame
     scopes: list[int]
     skipped: dict[int, str] = field(default_factory=dict)
+    failed: set[int] = field(default_factory=set)
+    #: The scopes read whole, when a pull stopped early (Ctrl-C); None: every scope asked.
+    answered: set[int] | None = None
 
 
 class Source(Protocol):
     """What the store asks of wherever its rows come from."""
 
-    #: Names the store's default file (environment and company).
+    #: The environment, which starts the default file's name.
     label: str
     company_id: int
+
+    @property
+    def identity(self) -> Identity | None:
+        """Whose rows these are (None: not known, as for rows held in memory by tests)."""
+        ...
 
     def resource(self, name: str) -> Resource:
         """The resource ``name``, or a ConfigurationError naming the known ones."""
@@ -80,6 +91,18 @@ def window_end(now: datetime) -> datetime:
     return now + _WINDOW_TAIL
 
 
+def known_resource(name: str) -> Resource:
+    """The resource ``name`` as the registry describes it, or a ConfigurationError."""
+    entries = registry()
+    if name not in entries:
+        known = ", ".join(sorted(entries))
+        raise ConfigurationError(
+            f"The store does not know the resource {name!r}. Known resources: {known}. "
+            "client.resources() lists them with their scopes."
+        )
+    return _from_registry(entries[name])
+
+
 def _from_registry(entry: Entry) -> Resource:
     """A :class:`Resource` from the registry's entry: its key, scope, incremental filters."""
     return Resource(
@@ -104,18 +127,20 @@ class ClientSource:
             )
         self.client = client
         self.company_id = company
-        self.label = f"{client.env}-{company}"
+        self.label = client.env
+        self._identity: Identity | None = None
+
+    @property
+    def identity(self) -> Identity | None:
+        """The API server, company and user (``/me``, asked once) or service account."""
+        if self._identity is None:
+            client = self.client
+            self._identity = Identity(client.api_url, self.company_id, _who(client))
+        return self._identity
 
     def resource(self, name: str) -> Resource:
         """The resource ``name`` as the registry describes it."""
-        entries = registry()
-        if name not in entries:
-            known = ", ".join(sorted(entries))
-            raise ConfigurationError(
-                f"The store does not know the resource {name!r}. Known resources: {known}. "
-                "client.resources() lists them with their scopes."
-            )
-        return _from_registry(entries[name])
+        return known_resource(name)
 
     def spent(self) -> Spent:
         """Requests and bytes the client has spent so far."""
@@ -144,10 +169,17 @@ class ClientSource:
             frame = self._company_list(resource, filters)
             return Pulled(frame, [self.company_id] * len(frame))
         client = cast(Any, self.client)  # the fan-out signature arrives with the registry
-        frame = client.frame(resource.name, projects=list(scopes), progress=False, **filters)
-        skipped = _skipped(frame.attrs.get("skipped"))
-        ids = [int(v) for v in frame["project_id"].tolist()] if len(frame) else []
-        return Pulled(frame, ids, skipped)
+        try:
+            frame = client.frame(resource.name, projects=list(scopes), progress=False, **filters)
+        except KeyboardInterrupt as interrupt:
+            # Ctrl-C: the client's exception may carry the projects read whole (.partial,
+            # whose attrs["answered"] lists them), which the sync then keeps.
+            partial = getattr(interrupt, "partial", None)
+            answered = getattr(partial, "attrs", {}).get("answered")
+            if partial is not None and answered is not None:
+                interrupt.pulled = _pulled(partial, {int(a) for a in answered})  # type: ignore[attr-defined]
+            raise
+        return _pulled(frame)
 
     def project_ids(self, status: str = "active") -> list[int]:
         """The company's projects (``"active"`` or ``"all"``), for pulls outside a store."""
@@ -166,19 +198,84 @@ class ClientSource:
         return frame
 
 
-def _skipped(reported: Any) -> dict[int, str]:
-    """``df.attrs["skipped"]`` (records, pairs or a DataFrame) as ``{project: reason}``."""
+def _pulled(frame: pd.DataFrame, answered: set[int] | None = None) -> Pulled:
+    """A pull across projects as the store takes it: rows, their scopes, who was skipped."""
+    skipped, failed = _skipped(frame.attrs.get("skipped"))
+    ids = [int(v) for v in frame["project_id"].tolist()] if len(frame) else []
+    return Pulled(frame, ids, skipped, failed, answered)
+
+
+def _who(client: Client) -> str:
+    """``"service account <client id>"``, or ``"user <id>"`` as Procore's ``/me`` says."""
+    if client.grant == "client_credentials":
+        return f"service account {client.client_id}"
+    me = client.me()
+    return f"user {me.get('id')}"
+
+
+#: Statuses that mean "refused" (the project keeps its rows and counts as answered).
+_REFUSALS = frozenset({401, 403, 404})
+
+
+def _skipped(reported: Any) -> tuple[dict[int, str], set[int]]:
+    """``df.attrs["skipped"]`` (records, pairs or a DataFrame) as ``{project: reason}``, and
+    the projects among them that failed (no status, or not a refusal: 5xx, a timeout)."""
     if reported is None:
-        return {}
+        return {}, set()
     if hasattr(reported, "to_dict"):
         reported = reported.to_dict("records")
     found: dict[int, str] = {}
+    failed: set[int] = set()
     for item in reported:
+        status: Any = None
         if isinstance(item, Mapping):
             project = item.get("project_id", item.get("id"))
-            reason = item.get("reason", item.get("status", ""))
+            status = item.get("status")
+            reason = item.get("reason") or status or ""
         else:
             project, reason = item[0], item[-1]
-        if project is not None:
-            found[int(project)] = str(reason)
-    return found
+            status = item[1] if len(item) > 2 else None
+        if project is None:
+            continue
+        found[int(project)] = str(reason)
+        try:
+            refused = int(status) in _REFUSALS
+        except (TypeError, ValueError):
+            refused = False  # no status: a timeout or a dropped connection
+        if not refused:
+            failed.add(int(project))
+    return found, failed
+
+
+class OfflineSource:
+    """No client: a store file read as it is (``procore-nb store info``, a copied file)."""
+
+    label = "offline"
+
+    def __init__(self, company_id: int = 0) -> None:
+        self.company_id = company_id
+
+    @property
+    def identity(self) -> Identity | None:
+        """Not known: the file is read as it is."""
+        return None
+
+    def resource(self, name: str) -> Resource:
+        """The resource ``name`` as the registry describes it."""
+        return known_resource(name)
+
+    def pull(self, resource: Resource, scopes: Sequence[int], **_: Any) -> Pulled:
+        """Refuse: without a client there is nobody to ask."""
+        raise StoreError(
+            f"This store was opened without a client, so it cannot sync {resource.name}: "
+            "open it with Store(client, path=...) to sync, or read what it holds with "
+            "store.frame(..., max_age=None)."
+        )
+
+    def spent(self) -> Spent:
+        """Nothing is ever spent."""
+        return Spent(0, 0)
+
+    def server_time(self) -> datetime:
+        """This machine's clock."""
+        return datetime.now(UTC)

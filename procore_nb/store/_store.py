@@ -3,74 +3,32 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import warnings
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from procore_nb._exceptions import ConfigurationError, StoreBusyError
+from procore_nb._exceptions import ConfigurationError, StoreBusyError, StoreError
+from procore_nb.store._arguments import parse_age, project_ids, seconds
 from procore_nb.store._database import Database
+from procore_nb.store._identity import check_identity, default_path, recorded, store_folder
 from procore_nb.store._plan import Resource
-from procore_nb.store._source import ClientSource, Source
-from procore_nb.store._sync import SyncReport, last_steps, sync_resource
-from procore_nb.store._tables import SYNC_TABLE, quote, read_frame, stamp, table_exists
+from procore_nb.store._reading import read_frame, read_info, stamp
+from procore_nb.store._report import SyncReport
+from procore_nb.store._source import ClientSource, OfflineSource, Source
+from procore_nb.store._sync import last_steps, sync_resource
+from procore_nb.store._tables import ensure_catalog, quote, table_exists
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from procore_nb.api._client import Client
 
-__all__ = ["Store", "parse_age"]
+__all__ = ["Store"]
 
-_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)", re.IGNORECASE)
-_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
 #: Internal tables, left out of :meth:`Store.tables` and Parquet exports.
 _INTERNAL = "_procore_"
-
-
-def parse_age(max_age: str | float | timedelta | None) -> timedelta | None:
-    """``"1h"``, ``"30m"``, ``"1h30m"``, ``"2d"``, seconds or a timedelta; ``None`` stays None.
-
-    Examples
-    --------
-    >>> parse_age("1h30m")
-    datetime.timedelta(seconds=5400)
-    >>> parse_age(90)
-    datetime.timedelta(seconds=90)
-    """
-    if max_age is None or isinstance(max_age, timedelta):
-        return max_age
-    if isinstance(max_age, int | float) and not isinstance(max_age, bool) and max_age >= 0:
-        return timedelta(seconds=float(max_age))
-    text = str(max_age).strip()
-    parts = _AGE.findall(text) if isinstance(max_age, str) else []
-    if not parts or _AGE.sub("", text).strip():
-        raise ConfigurationError(
-            f"max_age must be a duration such as '1h', '30m', '1h30m' or '2d', a number of "
-            f"seconds, a timedelta, or None (never sync), not {max_age!r}."
-        )
-    return timedelta(seconds=sum(float(n) * _UNITS[u.lower()] for n, u in parts))
-
-
-#: Names the folder of default store files (the embedded sandbox of a notebook uses a
-#: throwaway one, so that its files do not pile up in the user's data folder).
-STORE_DIR_VARIABLE = "PROCORE_STORE_DIR"
-
-
-def _default_path(label: str) -> Path:
-    """``<label>.duckdb`` in ``PROCORE_STORE_DIR``, else in the user data folder's ``store``."""
-    import platformdirs
-
-    named = os.environ.get(STORE_DIR_VARIABLE, "").strip()
-    folder = (
-        Path(named).expanduser()
-        if named
-        else Path(platformdirs.user_data_dir("procore_nb", appauthor=False)) / "store"
-    )
-    return folder / (re.sub(r"[^A-Za-z0-9_.-]+", "-", label) + ".duckdb")
 
 
 class Store:
@@ -85,10 +43,12 @@ class Store:
     Parameters
     ----------
     client:
-        A signed-in :class:`~procore_nb.Client` with a company chosen.
+        A signed-in :class:`~procore_nb.Client` with a company chosen; ``None`` opens the
+        file at ``path`` for reading only (``frame(..., max_age=None)``, ``sql``, ``info``).
     path:
-        The DuckDB file. Default: ``<environment>-<company>.duckdb`` in the folder
-        ``PROCORE_STORE_DIR`` names, else in the ``store`` folder of the user data directory.
+        The DuckDB file. Default: one file per API server, company and signed-in user (or
+        service account), in the folder ``PROCORE_STORE_DIR`` names, else in the ``store``
+        folder of the user data directory. A file written by another identity is refused.
     overlap:
         Seconds each changes window reaches back before the previous sync's start, so that
         a record written while that sync ran is not missed.
@@ -102,6 +62,9 @@ class Store:
         RFIs). ``"1d"`` (or another duration): such scopes pull only their changes, and a
         whole pull at most that often removes the rows deleted since: far fewer bytes, at
         the price of deleted rows lingering that long.
+    rebuild:
+        Delete the file first and start afresh (for a damaged file: its rows are a copy of
+        Procore's, and the next sync pulls them again).
 
     Examples
     --------
@@ -113,23 +76,47 @@ class Store:
 
     def __init__(
         self,
-        client: Client | Source,
+        client: Client | Source | None,
         path: str | Path | None = None,
         *,
         overlap: float = 120.0,
         wait: float = 60.0,
         progress: bool | None = None,
         deletions_every: str | float | timedelta = 0,
+        rebuild: bool = False,
     ) -> None:
-        source = cast("Source", client) if hasattr(client, "pull") else ClientSource(client)
-        if overlap < 0 or wait < 0:
-            raise ConfigurationError("overlap and wait are seconds and cannot be negative.")
-        self.source = source
-        self.overlap = timedelta(seconds=overlap)
-        self.deletions_every = parse_age(deletions_every) or timedelta(0)
+        self.overlap = timedelta(seconds=seconds("Store(overlap=...)", overlap))
+        wait = seconds("Store(wait=...)", wait)
+        every = parse_age(deletions_every, name="Store(deletions_every=...)")
+        self.deletions_every = every or timedelta(0)
+        if not isinstance(rebuild, bool):
+            raise ConfigurationError(f"Store(rebuild=...) must be True or False, not {rebuild!r}.")
+        self.source = source = _source_of(client, path)
         self.progress = bool(getattr(client, "progress", False)) if progress is None else progress
-        self.path = Path(path).expanduser() if path is not None else _default_path(source.label)
-        self._db = Database(self.path, wait=wait)
+        identity = getattr(source, "identity", None)
+        if path is not None:
+            self.path = Path(path).expanduser()
+        elif identity is not None:
+            self.path = default_path(source.label, identity)
+        else:
+            self.path = store_folder()[0] / f"{source.label}-{source.company_id}.duckdb"
+        if isinstance(source, OfflineSource) and not self.path.is_file():
+            raise StoreError(
+                f"There is no store file at {self.path}: check the path (procore-nb store "
+                "info lists the stores of this computer), or sync one first with a client."
+            )
+        # The user data folder's store folder is made private; a folder the user named is theirs.
+        self._db = Database(self.path, wait=wait, private=path is None and store_folder()[1])
+        if rebuild:
+            self._db.rebuild()
+        with self._db.connect() as connection:
+            if self._db.writable:
+                ensure_catalog(connection)
+            if identity is not None:
+                check_identity(connection, self.path, identity, write=self._db.writable)
+            elif isinstance(source, OfflineSource):
+                held = recorded(connection)
+                source.company_id = held.company_id if held is not None else 0
         #: The last frames read, by resource and scopes, with the sync states they reflect:
         #: a rerun within max_age then costs a copy, not a read and a conversion.
         self._frames: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], pd.DataFrame]] = {}
@@ -144,7 +131,7 @@ class Store:
         """Hold the store's sync lock, so that two kernels never pull the same changes."""
         from filelock import FileLock, Timeout
 
-        lock = FileLock(str(self.path) + ".sync.lock")
+        lock = FileLock(str(self.path) + ".sync.lock", mode=0o600)
         try:
             lock.acquire(timeout=self._db.wait if wait else 0)
         except Timeout:
@@ -177,6 +164,10 @@ class Store:
             Procore refused (which keep their previous rows).
         """
         spec = self.source.resource(resource)
+        show = self.progress if progress is None else progress
+        if not isinstance(show, bool):
+            raise ConfigurationError(f"progress= must be True or False, not {progress!r}.")
+        self._db.refuse_writes()
         with self._syncing(wait=True) as held:
             if not held:
                 raise StoreBusyError(
@@ -184,7 +175,6 @@ class Store:
                     f"{self._db.wait:g} s; try again when it is done."
                 )
             scopes = self._scopes(spec, projects, max_age=timedelta(0))
-            show = self.progress if progress is None else progress
             return self._sync(spec, scopes, progress=show)
 
     def _sync(self, spec: Resource, scopes: dict[int, str], *, progress: bool) -> SyncReport:
@@ -211,13 +201,14 @@ class Store:
                     f"of projects, not {projects!r}."
                 )
             return self._listed_projects(active_only=choice == "active", max_age=max_age)
-        ids = _project_ids(projects)
+        ids = project_ids(projects)
         names = self._project_names()
         return {i: names.get(i, "") for i in ids}
 
     def _listed_projects(self, *, active_only: bool, max_age: timedelta | None) -> dict[int, str]:
         listing = self.source.resource("projects")
-        if max_age is not None and self._stale(listing, [self.source.company_id], max_age):
+        company = [self.source.company_id]
+        if max_age is not None and self._can_sync and self._stale(listing, company, max_age):
             with self._db.released():  # no file lock held while Procore answers
                 self._sync(listing, {self.source.company_id: ""}, progress=False)
         where = " WHERE active" if active_only else ""
@@ -238,8 +229,15 @@ class Store:
     def _stale(self, spec: Resource, scopes: Sequence[int], max_age: timedelta) -> bool:
         with self._db.connect() as connection:
             steps = last_steps(connection, spec.name)
-        oldest = datetime.now(UTC) - max_age
+        try:
+            oldest = datetime.now(UTC) - max_age
+        except OverflowError:  # older than any date: only a scope never synced is stale
+            return any(s not in steps for s in scopes)
         return any(s not in steps or steps[s][1] < oldest for s in scopes)
+
+    @property
+    def _can_sync(self) -> bool:
+        return self._db.writable and not isinstance(self.source, OfflineSource)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -277,6 +275,15 @@ class Store:
             stale = age is not None and self._stale(spec, list(scopes), age)
             if not stale:
                 return self._attributed(spec, scopes)
+        if not self._can_sync:
+            warnings.warn(
+                f"The store {self.path} cannot be synced here ("
+                + ("opened without a client" if self._db.writable else "read-only")
+                + f"): reading the stored copy of {spec.name}, which is older than max_age. "
+                "Pass max_age=None to read it without this warning.",
+                stacklevel=2,
+            )
+            return self._attributed(spec, scopes)
         if age is not None:
             with self._syncing(wait=True) as held:
                 if not held:
@@ -316,15 +323,21 @@ class Store:
         return frame, steps
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        """Run ``query`` on the store (tables are named after resources) as a DataFrame.
+        """Run ``query`` on the store's tables (named after resources) as a DataFrame.
+
+        The query runs on a read-only connection that reaches nothing but the store: files,
+        the network, extensions, ``ATTACH``, ``COPY ... TO`` and changes to the tables are
+        refused with a :class:`~procore_nb.StoreError` (``docs/store.md`` says how to open a
+        DuckDB connection that can do those, deliberately).
 
         Examples
         --------
         >>> store.sql("select p.name, count(*) from rfis r join projects p "
         ...           "on r.project_id = p.id group by 1")  # doctest: +SKIP
         """
-        with self._db.connect() as connection:
-            return connection.execute(query, list(params or [])).df()
+        if not isinstance(query, str):
+            raise ConfigurationError(f"store.sql() takes the query as text, not {query!r}.")
+        return self._db.query(query, list(params or []))
 
     def tables(self) -> list[str]:
         """The resources the store holds, as table names."""
@@ -338,12 +351,7 @@ class Store:
     def info(self) -> pd.DataFrame:
         """Each resource and scope: rows held, last sync, how it was pulled, what it cost."""
         with self._db.connect() as connection:
-            last_steps(connection, "")  # creates the catalog of a new store
-            return connection.execute(
-                "SELECT resource, scope, scope_name, rows, synced_at, mode AS last_mode, "
-                "added, changed, deleted, requests, bytes "
-                f"FROM {SYNC_TABLE} ORDER BY resource, scope"
-            ).df()
+            return read_info(connection, write=self._db.writable)
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
         """Write one Parquet dataset per resource (``<directory>/<resource>.parquet``).
@@ -366,19 +374,15 @@ class Store:
         return written
 
 
-def _project_ids(projects: Any) -> list[int]:
-    """Ids from one id, a list of ids, or a DataFrame (or Series) of projects."""
-    if hasattr(projects, "columns"):
-        if "id" not in projects.columns:
-            raise ConfigurationError("A DataFrame of projects needs an 'id' column.")
-        projects = projects["id"].tolist()
-    elif hasattr(projects, "tolist"):
-        projects = projects.tolist()
-    values = [projects] if isinstance(projects, int | str) else list(projects)
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
-        raise ConfigurationError(
-            f"projects must be 'active', 'all', an id, a list of ids or a DataFrame of "
-            f"projects; {projects!r} holds something that is not a project id."
-        ) from None
+def _source_of(client: Client | Source | None, path: str | Path | None) -> Source:
+    """Where rows come from: the client's Procore, a test's source, or nowhere (None)."""
+    if client is None:
+        if path is None:
+            raise ConfigurationError(
+                "Store(None, path=...) reads a store file without signing in, and needs "
+                "the file's path; to sync, give a signed-in client: Store(client)."
+            )
+        return OfflineSource()
+    if hasattr(client, "pull"):
+        return cast("Source", client)
+    return ClientSource(client)

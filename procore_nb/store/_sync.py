@@ -13,12 +13,13 @@ import contextlib
 import math
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procore_nb.store._database import Database
 from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
+from procore_nb.store._report import SyncReport
 from procore_nb.store._source import Pulled, Source, window_end
 from procore_nb.store._tables import (
     SYNC_TABLE,
@@ -34,44 +35,11 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["SyncReport", "last_steps", "sync_resource"]
+__all__ = ["last_steps", "sync_resource"]
 
 #: Scopes pulled together: enough to keep every connection busy, few enough that an
 #: interrupted sync keeps most of its work.
 BATCH = 50
-
-
-@dataclass
-class SyncReport:
-    """What a sync did: per resource, rows added, changed and deleted, and what it cost.
-
-    ``requests`` and ``bytes`` are measured (retries included); ``modes`` counts the scopes
-    pulled whole, as changes, or as changes and ids; ``skipped`` names the scopes Procore
-    refused (403 or 404), which keep their previous rows.
-    """
-
-    resource: str
-    scopes: int = 0
-    rows: int = 0
-    added: int = 0
-    changed: int = 0
-    deleted: int = 0
-    requests: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-    modes: dict[str, int] = field(default_factory=dict)
-    skipped: dict[int, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        how = ", ".join(f"{n} {mode}" for mode, n in sorted(self.modes.items())) or "nothing"
-        text = (
-            f"{self.resource}: {self.scopes} scope(s) ({how}); {self.added} added, "
-            f"{self.changed} changed, {self.deleted} deleted, {self.rows} rows held; "
-            f"{self.requests} request(s), {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
-        )
-        if self.skipped:
-            text += f"; {len(self.skipped)} scope(s) skipped (no access)"
-        return text
 
 
 def last_steps(
@@ -79,9 +47,12 @@ def last_steps(
 ) -> dict[int, tuple[Step | None, datetime]]:
     """Each scope of ``resource`` asked for so far: its last successful :class:`Step` (None
     when Procore has refused it every time) and when it was last asked for."""
-    ensure_catalog(connection)
+    if not ensure_catalog(connection, write=False):
+        return {}
     rows = connection.execute(
-        f"SELECT scope, since, rows, synced_at, exact_since FROM {SYNC_TABLE} WHERE resource = ?",
+        # A scope that failed last time is asked again whatever its age (NULL: never).
+        "SELECT scope, since, rows, CASE WHEN mode = 'failed' THEN NULL ELSE synced_at END, "
+        f"exact_since FROM {SYNC_TABLE} WHERE resource = ?",
         [resource],
     ).fetchall()
     return {
@@ -93,7 +64,13 @@ def last_steps(
     }
 
 
+#: When a scope that has only ever failed was last answered: never (so it is stale).
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
 def _utc(value: Any) -> datetime:
+    if value is None:
+        return _NEVER
     moment: datetime = value
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -183,7 +160,20 @@ class _Run:
         changed = None
         if first.window_start is not None:
             changed = (first.window_start, window_end(source.server_time()))
-        pulled = source.pull(resource, scopes, changed=changed)
+        try:
+            pulled = source.pull(resource, scopes, changed=changed)
+        except KeyboardInterrupt as interrupt:
+            # The scopes read whole before Ctrl-C (when the source says which) are kept.
+            done: Pulled | None = getattr(interrupt, "pulled", None)
+            kept = done.answered if done is not None else None
+            if done is not None and kept is not None and first.mode is not Mode.CHANGES_AND_IDS:
+                finished = [p for p in plans if p.scope in kept or p.scope in done.skipped]
+                if finished:
+                    spent = source.spent() - before
+                    since = source.server_time() - timedelta(seconds=time.monotonic() - started)
+                    batch = _Batch(finished, done, None, since, (spent.requests, spent.bytes))
+                    interrupt.batch = batch  # type: ignore[attr-defined]  # written by the caller
+            raise
         ids = None
         if first.mode is Mode.CHANGES_AND_IDS:
             ids = source.pull(resource, scopes, ids_only=True)
@@ -211,6 +201,7 @@ class _Run:
             [p.scope for p in batch.plans], counts_of, resource.per_page, batch.spent[0]
         )
         skipped = {**batch.pulled.skipped, **(batch.ids.skipped if batch.ids else {})}
+        failed = batch.pulled.failed | (batch.ids.failed if batch.ids else set())
         with self.db.connect() as connection:
             ensure_catalog(connection)
             columns: list[str] | None = None
@@ -221,11 +212,14 @@ class _Run:
                     )
                 for plan in batch.plans:
                     if plan.scope in skipped:
-                        # Asked and refused: fresh for max_age, but the rows and the changes
-                        # window stay where the last successful sync left them.
+                        # Asked and refused: fresh for max_age (a failure is not), but the
+                        # rows and the window stay where the last good sync left them.
                         report.skipped[plan.scope] = skipped[plan.scope]
+                        gave_up = plan.scope in failed
+                        if gave_up:
+                            report.failed.add(plan.scope)
                         with _transaction(connection):
-                            self._refused(connection, plan, costs[plan.scope])
+                            self._refused(connection, plan, costs[plan.scope], failed=gave_up)
                         continue
                     share = counts_of.get(plan.scope, 0) / total_rows
                     with _transaction(connection):  # rows, deletions and state together
@@ -279,26 +273,34 @@ class _Run:
         )
 
     def _refused(
-        self, connection: duckdb.DuckDBPyConnection, plan: ScopePlan, requests: int
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        plan: ScopePlan,
+        requests: int,
+        *,
+        failed: bool,
     ) -> None:
         held = connection.execute(
-            f"SELECT since, exact_since, rows FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
+            f"SELECT since, exact_since, rows, synced_at FROM {SYNC_TABLE} "
+            "WHERE resource = ? AND scope = ?",
             [self.resource.name, plan.scope],
         ).fetchone()
-        since, exact, rows = held if held is not None else (None, None, 0)
+        since, exact, rows, answered = held if held is not None else (None, None, 0, None)
         connection.execute(
             f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
             [self.resource.name, plan.scope],
         )
         connection.execute(
-            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, 'refused', ?, ?, ?, ?, 0, 0, 0, ?, 0)",
+            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, 0)",
             [
                 self.resource.name,
                 plan.scope,
                 self.names.get(plan.scope, ""),
+                "failed" if failed else "refused",
                 since,
                 exact,
-                datetime.now(UTC),
+                # A refusal is an answer (fresh for max_age); a failure is not (asked again).
+                answered if failed else datetime.now(UTC),
                 rows,
                 requests,
             ],
@@ -362,6 +364,20 @@ def sync_resource(
                 bar.update(len(chunk))
         if writing is not None:
             writing.result()
+    except KeyboardInterrupt as interrupt:
+        if writing is not None and writing.exception() is None:
+            writing.result()  # the batch already read is written whole
+        partial: _Batch | None = getattr(interrupt, "batch", None)
+        if partial is not None:
+            run.write(partial)  # and so are the scopes of this batch read whole
+        report = run.report
+        interrupt.add_note(
+            f"The sync of {resource.name} was interrupted: {report.scopes} of {len(plans)} "
+            "scope(s) were written, each whole and current; the others keep what they held. "
+            "The next sync carries on from there."
+        )
+        interrupt.report = report  # type: ignore[attr-defined]  # what was kept, for callers
+        raise
     finally:
         # A batch being written is finished whole (its transactions are short); an
         # interrupted pull writes nothing.

@@ -8,7 +8,10 @@ and text, UTC timestamps, ordered stage categories (their categories included), 
 objects (``custom_fields``, lists) that DuckDB keeps as JSON text.
 
 A column Procore starts sending is added to the table; a column whose type changes is widened
-(to ``DOUBLE``, else to text) rather than refused.
+(to ``DOUBLE``, else to text) rather than refused. DuckDB's names ignore case, so a column
+whose name differs from a stored one only in case (``Extra`` beside ``extra``) is stored under
+its name with ``~2`` (``~3``...) appended; ``_procore_columns`` remembers the stored name of
+each column and :func:`read_frame` gives the server's names back.
 """
 
 from __future__ import annotations
@@ -32,9 +35,8 @@ __all__ = [
     "ensure_catalog",
     "prepare",
     "quote",
-    "read_frame",
     "register",
-    "stamp",
+    "stored_names",
     "table_exists",
     "unregister",
     "write_scope",
@@ -54,8 +56,23 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def ensure_catalog(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create the sync-state and column-type tables when missing."""
+def _catalog_ready(connection: duckdb.DuckDBPyConnection) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' AND "
+        "((table_name = ? AND column_name = 'bytes') OR "
+        "(table_name = ? AND column_name = 'stored'))",
+        [SYNC_TABLE, COLUMNS_TABLE],
+    ).fetchone()
+    return bool(found and found[0] == 2)
+
+
+def ensure_catalog(connection: duckdb.DuckDBPyConnection, *, write: bool = True) -> bool:
+    """Create the sync-state and column-type tables when missing (only with ``write``);
+    return whether they exist."""
+    if _catalog_ready(connection):
+        return True
+    if not write:
+        return table_exists(connection, SYNC_TABLE)
     connection.execute(
         f"""CREATE TABLE IF NOT EXISTS {SYNC_TABLE} (
             resource VARCHAR, scope BIGINT, scope_name VARCHAR, mode VARCHAR,
@@ -66,8 +83,11 @@ def ensure_catalog(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         f"""CREATE TABLE IF NOT EXISTS {COLUMNS_TABLE} (
             resource VARCHAR, position INTEGER, name VARCHAR, dtype VARCHAR,
-            categories VARCHAR)"""
+            categories VARCHAR, stored VARCHAR)"""
     )
+    # Stores written before case-distinct names kept every column under its own name.
+    connection.execute(f"ALTER TABLE {COLUMNS_TABLE} ADD COLUMN IF NOT EXISTS stored VARCHAR")
+    return True
 
 
 def table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -136,31 +156,64 @@ def _dtype_rows(resource: str, frame: pd.DataFrame) -> list[tuple[str, str, str 
     return rows
 
 
+def stored_names(
+    connection: duckdb.DuckDBPyConnection, resource: str, names: Sequence[str]
+) -> dict[str, str]:
+    """Each of ``names`` -> the column that holds it in DuckDB (see the module's docstring)."""
+    known = {
+        str(name): str(stored or name)
+        for name, stored in connection.execute(
+            f"SELECT name, stored FROM {COLUMNS_TABLE} WHERE resource = ?", [resource]
+        ).fetchall()
+    }
+    taken = {stored.lower() for stored in known.values()} | {SCOPE.lower(), DELETED.lower()}
+    mapping: dict[str, str] = {}
+    for name in names:
+        stored = known.get(name)
+        if stored is None:
+            stored, n = name, 1
+            while stored.lower() in taken:
+                n += 1
+                stored = f"{name}~{n}"
+            taken.add(stored.lower())
+        mapping[name] = stored
+    return mapping
+
+
 def _remember_dtypes(
-    connection: duckdb.DuckDBPyConnection, resource: str, frame: pd.DataFrame
+    connection: duckdb.DuckDBPyConnection,
+    resource: str,
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str],
 ) -> None:
     known = {
-        str(name): (int(position), str(dtype), categories)
-        for name, position, dtype, categories in connection.execute(
-            f"SELECT name, position, dtype, categories FROM {COLUMNS_TABLE} WHERE resource = ?",
+        str(name): (int(position), str(dtype), categories, stored)
+        for name, position, dtype, categories, stored in connection.execute(
+            f"SELECT name, position, dtype, categories, stored FROM {COLUMNS_TABLE} "
+            "WHERE resource = ?",
             [resource],
         ).fetchall()
     }
-    following = max((p for p, _, _ in known.values()), default=-1) + 1
-    changed: list[tuple[str, int, str, str, str | None]] = []
+    following = max((p for p, _, _, _ in known.values()), default=-1) + 1
+    changed: list[tuple[str, int, str, str, str | None, str]] = []
     for name, dtype, categories in _dtype_rows(resource, frame):
         held = known.get(name)
-        if held is not None and held[1:] == (dtype, categories):
+        stored = mapping.get(name, name)
+        if held is not None and held[1:] == (dtype, categories, stored):
             continue
         position = held[0] if held is not None else following
         following += held is None
-        changed.append((resource, position, name, dtype, categories))
+        changed.append((resource, position, name, dtype, categories, stored))
     if changed:
         connection.execute(
             f"DELETE FROM {COLUMNS_TABLE} WHERE resource = ? AND name IN (SELECT unnest(?))",
             [resource, [row[2] for row in changed]],
         )
-        connection.executemany(f"INSERT INTO {COLUMNS_TABLE} VALUES (?, ?, ?, ?, ?)", changed)
+        connection.executemany(
+            f"INSERT INTO {COLUMNS_TABLE} (resource, position, name, dtype, categories, stored) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            changed,
+        )
 
 
 def _column_types(connection: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
@@ -212,9 +265,12 @@ def register(
     table or adding its new columns (in the caller's transaction); ``rows`` lends its dtypes
     to ``_procore_columns``. Returns the batch's stored columns, or None when it has none
     (an empty answer without columns)."""
-    columns = [str(c) for c in prepared.columns if c != DELETED]
-    if columns == [SCOPE]:
+    names = [str(c) for c in prepared.columns if c not in (DELETED, SCOPE)]
+    if not names:
         return None
+    mapping = stored_names(connection, resource, names)
+    prepared = prepared.set_axis([mapping.get(str(c), str(c)) for c in prepared.columns], axis=1)
+    columns = [str(c) for c in prepared.columns if c != DELETED]
     # Copied into DuckDB once, so that each scope's statements scan a native table.
     connection.register(_FRAME, prepared)
     try:
@@ -222,7 +278,7 @@ def register(
     finally:
         connection.unregister(_FRAME)
     _evolve(connection, resource)
-    _remember_dtypes(connection, resource, rows)
+    _remember_dtypes(connection, resource, rows, mapping)
     return columns
 
 
@@ -298,76 +354,3 @@ def _empty_scope(
         return Counts(len(held))
     connection.execute(f"DELETE FROM {table} WHERE {SCOPE} = ?", [scope])
     return Counts(0, 0, 0, len(held))
-
-
-# --- DuckDB -> pandas -------------------------------------------------------------------
-
-
-def _decoded(texts: list[Any]) -> list[Any]:
-    """JSON texts (None for missing) decoded in one parse rather than one call each."""
-    present = [i for i, v in enumerate(texts) if isinstance(v, str)]
-    values: list[Any] = [None] * len(texts)
-    parsed = json.loads("[" + ",".join(texts[i] for i in present) + "]")
-    for i, value in zip(present, parsed, strict=True):
-        values[i] = value
-    return values
-
-
-def _restore(column: pd.Series, dtype: str, categories: str | None) -> pd.Series:
-    import pandas as pd
-
-    try:
-        if dtype == "category":
-            spec: Mapping[str, Any] = json.loads(categories or "{}")
-            kind = pd.CategoricalDtype(spec.get("categories") or None, bool(spec.get("ordered")))
-            return column.astype(object).where(column.notna(), None).astype(kind)
-        if dtype == "object":
-            return pd.Series(
-                _decoded(column.tolist()), index=column.index, dtype=object, name=column.name
-            )
-        restored: pd.Series = column.astype(pd.api.types.pandas_dtype(dtype))
-        return restored
-    except (TypeError, ValueError):
-        return column  # a column widened since: keep what DuckDB gives
-
-
-def stamp(
-    connection: duckdb.DuckDBPyConnection, resource: str, scopes: Sequence[int]
-) -> tuple[Any, ...]:
-    """What changes whenever the stored rows of ``scopes`` may have: their sync states."""
-    rows = connection.execute(
-        f"SELECT scope, synced_at, rows FROM {SYNC_TABLE} "
-        "WHERE resource = ? AND scope IN (SELECT unnest(?)) ORDER BY scope",
-        [resource, list(scopes)],
-    ).fetchall()
-    return tuple(rows)
-
-
-def read_frame(
-    connection: duckdb.DuckDBPyConnection, resource: str, *, key: str, scopes: Sequence[int]
-) -> pd.DataFrame:
-    """The stored rows of ``scopes`` in the client's columns and dtypes, ordered by scope
-    (in the order given) and then by ``key``."""
-    import pandas as pd
-
-    if not table_exists(connection, resource):
-        return pd.DataFrame()
-    meta = connection.execute(
-        f"SELECT name, dtype, categories FROM {COLUMNS_TABLE} WHERE resource = ? ORDER BY position",
-        [resource],
-    ).fetchall()
-    frame = connection.execute(
-        f"SELECT * EXCLUDE ({SCOPE}) FROM {quote(resource)} "
-        f"WHERE {SCOPE} IN (SELECT unnest(?)) "
-        f"ORDER BY list_position(?, {SCOPE}), {quote(key)}",
-        [list(scopes), list(scopes)],
-    ).df()
-    frame = frame.reset_index(drop=True)
-    order = [str(name) for name, _, _ in meta if name in frame.columns]
-    order += [c for c in frame.columns if c not in order]
-    restored = {
-        name: _restore(frame[name], dtype, categories)
-        for name, dtype, categories in meta
-        if name in frame.columns
-    }
-    return pd.DataFrame({name: restored.get(name, frame[name]) for name in order})

@@ -58,6 +58,9 @@ class MemorySource:
     fail_on: tuple[int, BaseException] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # a column Procore starts sending
     refuse: set[int] = field(default_factory=set)  # projects answering 403
+    fail: set[int] = field(default_factory=set)  # projects answering 500 after the retries
+    #: Set to make the next pull stop with Ctrl-C after reading this many projects whole.
+    interrupt_after: int | None = None
     _next: int = 1000
 
     # --- changing the data ---------------------------------------------------------------
@@ -122,7 +125,13 @@ class MemorySource:
             self.fail_on = (left - 1, error) if left > 1 else None
             if left <= 1:
                 raise error
-        allowed = [s for s in scopes if s not in self.refuse]
+        if self.interrupt_after is not None:
+            read, self.interrupt_after = list(scopes)[: self.interrupt_after], None
+            interrupt = KeyboardInterrupt()
+            done = self.pull(resource, read, changed=changed, ids_only=ids_only)
+            interrupt.pulled = Pulled(done.frame, done.scopes, answered=set(read))  # type: ignore[attr-defined]
+            raise interrupt
+        allowed = [s for s in scopes if s not in self.refuse | self.fail]
         rows = self._select(resource.name, allowed, changed, deleted=resource.include_deleted)
         size = resource.id_page if ids_only and resource.id_page else resource.per_page
         for scope in scopes:
@@ -133,8 +142,10 @@ class MemorySource:
         if ids_only:
             frame = frame[["id", "project_id"]]
         refused = {s: "403: the tool is disabled" for s in scopes if s in self.refuse}
-        self.requests += len(refused)
-        return Pulled(frame, [int(r["project_id"]) for r in rows], refused)
+        failing = {s: "500: server error" for s in scopes if s in self.fail}
+        self.requests += len(refused) + len(failing)
+        ids = [int(r["project_id"]) for r in rows]
+        return Pulled(frame, ids, refused | failing, set(failing))
 
     def _select(
         self,

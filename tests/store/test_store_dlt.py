@@ -72,3 +72,26 @@ def test_records_are_plain_values() -> None:
     assert rows[1] == {"id": None, "at": None, "tags": None}
     assert rows[0]["tags"] == ["a"]
     assert rows[0]["at"].year == 2025
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"projects": [5000000001.7]}, "not rounded"),
+        ({"projects": "some"}, "projects="),
+        ({"overlap": float("nan")}, r"procore_source\(overlap=...\)"),
+    ],
+    ids=["float-project", "unknown-word", "nan-overlap"],
+)
+def test_bad_values_are_refused_before_any_request(
+    sb: Sandbox, options: dict[str, Any], named: str
+) -> None:
+    """A float project id, an unknown word or a NaN overlap: ConfigurationError naming it."""
+    from procore_nb import ConfigurationError
+    from procore_nb.dlt_source import procore_source
+
+    client = sandbox_client(sb)
+    sb.reset_counters()
+    with pytest.raises(ConfigurationError, match=named):
+        procore_source(client, ["rfis"], **options)
+    assert sb.counters()["requests"] == 0

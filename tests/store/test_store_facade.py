@@ -28,14 +28,12 @@ def test_import_does_not_load_the_store_engines() -> None:
     assert json.loads(out) == []
 
 
-def test_client_store_opens_a_store_per_company(tmp_path: Path) -> None:
-    """client.store() is a Store in the user data folder, named by environment and company."""
+def test_client_store_needs_a_sign_in(tmp_path: Path) -> None:
+    """client.store() asks whose rows it will hold, so a client not signed in is refused."""
     client = procore_nb.Client("sandbox", client_id="app", company_id=42, cache="none")
-    store = client.store()
-    assert isinstance(store, Store)
-    assert store.path.name == "sandbox-42.duckdb"
-    assert str(tmp_path / "data") in str(store.path)  # XDG_DATA_HOME of the test
-    assert client.store(str(tmp_path / "mine.duckdb")).path == tmp_path / "mine.duckdb"
+    with pytest.raises(procore_nb.NotSignedInError, match="sign in first"):
+        client.store()
+    assert not (tmp_path / "data").exists()  # nothing was created
 
 
 def test_a_store_needs_a_company() -> None:
@@ -48,5 +46,5 @@ def test_a_store_needs_a_company() -> None:
 def test_negative_waits_are_refused(tmp_path: Path) -> None:
     """overlap and wait are seconds and cannot be negative."""
     client = procore_nb.Client("sandbox", client_id="app", company_id=1, cache="none")
-    with pytest.raises(ConfigurationError, match="negative"):
+    with pytest.raises(ConfigurationError, match=r"Store\(wait=...\).*zero or more"):
         Store(client, tmp_path / "s.duckdb", wait=-1)

@@ -1,0 +1,136 @@
+"""The store's arguments checked where they enter: seconds, durations and project ids.
+
+Every value is checked before a file is opened or a request sent. Numpy integers (a number
+taken from a frame) pass wherever Python ints do; floats as project ids, NaN, infinities,
+booleans and text where a number belongs are refused with a :class:`ConfigurationError`
+that names the argument and says what it takes.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from datetime import timedelta
+from typing import Any
+
+from procore_nb._exceptions import ConfigurationError
+
+__all__ = ["parse_age", "project_ids", "seconds"]
+
+_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)", re.IGNORECASE)
+_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
+#: The longest duration a timedelta holds (about 2.7 million years), in seconds.
+_LONGEST = timedelta.max.total_seconds()
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float when it is a real number (numpy's included), not a bool."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+def seconds(name: str, value: object) -> float:
+    """``value`` as a finite number of seconds, zero or more, or a ConfigurationError.
+
+    Examples
+    --------
+    >>> seconds("Store(wait=...)", 5)
+    5.0
+    """
+    number = _number(value)
+    if number is None or not math.isfinite(number) or number < 0 or number > _LONGEST:
+        raise ConfigurationError(
+            f"{name} must be a finite number of seconds, zero or more (such as 60), not {value!r}."
+        )
+    return number
+
+
+def parse_age(
+    max_age: str | float | timedelta | None, *, name: str = "max_age"
+) -> timedelta | None:
+    """``"1h"``, ``"30m"``, ``"1h30m"``, ``"2d"``, seconds or a timedelta; ``None`` stays None.
+
+    Examples
+    --------
+    >>> parse_age("1h30m")
+    datetime.timedelta(seconds=5400)
+    >>> parse_age(90)
+    datetime.timedelta(seconds=90)
+    """
+    if max_age is None:
+        return None
+    if isinstance(max_age, timedelta):
+        if max_age < timedelta(0):
+            raise ConfigurationError(f"{name} cannot be negative, not {max_age!r}.")
+        return max_age
+    wanted = (
+        f"{name} must be a duration such as '1h', '30m', '1h30m' or '2d', a finite number "
+        f"of seconds (zero or more), a timedelta, or None (never sync), not {max_age!r}."
+    )
+    number = _number(max_age)
+    if number is not None:
+        if not math.isfinite(number) or number < 0 or number > _LONGEST:
+            raise ConfigurationError(wanted)
+        return timedelta(seconds=number)
+    if not isinstance(max_age, str):
+        raise ConfigurationError(wanted)
+    text = max_age.strip()
+    parts = _AGE.findall(text)
+    if not parts or _AGE.sub("", text).strip():
+        raise ConfigurationError(wanted)
+    total = sum(float(n) * _UNITS[u.lower()] for n, u in parts)
+    if total > _LONGEST:
+        raise ConfigurationError(wanted)
+    return timedelta(seconds=total)
+
+
+def _project_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if number > 0 else None
+
+
+def project_ids(projects: Any) -> list[int]:
+    """Ids from one id, a list of ids, or a DataFrame (or Series) of projects.
+
+    Ints, numpy integers and digit strings are ids; a float (``5000000001.7``), NaN, a bool
+    or anything else is refused rather than rounded.
+
+    Examples
+    --------
+    >>> project_ids([12, "13"])
+    [12, 13]
+    """
+    if hasattr(projects, "columns"):
+        if "id" not in projects.columns:
+            raise ConfigurationError(
+                "projects= was given a DataFrame without an 'id' column: pass "
+                "client.projects() (or a frame with the projects' ids in 'id')."
+            )
+        projects = projects["id"].tolist()
+    elif hasattr(projects, "tolist"):
+        projects = projects.tolist()
+    single = isinstance(projects, numbers.Integral | str | float)
+    try:
+        values = [projects] if single else list(projects)
+    except TypeError:
+        values = [projects]
+    ids: list[int] = []
+    for value in values:
+        number = _project_id(value)
+        if number is None:
+            raise ConfigurationError(
+                f"projects= must be 'active', 'all', a project id (a positive whole number), "
+                f"a list of ids or a DataFrame of projects; {value!r} is not a project id"
+                + (" (ids are whole numbers: it was not rounded)." if _number(value) else ".")
+            )
+        ids.append(number)
+    return ids
