@@ -88,14 +88,34 @@ def add_projects(df: pd.DataFrame, counts: list[tuple[Target, int]]) -> None:
 
 
 def skipped_message(entry: Resource, skipped: list[dict[str, Any]], total: int) -> str:
-    """The one warning naming how many projects were skipped, and why."""
-    by_status: dict[int, int] = {}
+    """The one warning naming how many of the ``total`` projects asked were skipped, and why."""
+    by_cause: dict[str, int] = {}
     for item in skipped:
-        by_status[item["status"]] = by_status.get(item["status"], 0) + 1
-    parts = ", ".join(f"{n} answered {code}" for code, n in sorted(by_status.items()))
+        status = item.get("status")
+        if status is not None:
+            cause = f"answered {status}"
+        elif item.get("error") == "ProcoreTimeout":
+            cause = "did not answer in time"
+        else:
+            cause = "dropped the connection"
+        by_cause[cause] = by_cause.get(cause, 0) + 1
+    parts = ", ".join(f"{n} {cause}" for cause, n in sorted(by_cause.items()))
+    refused = [i for i in skipped if not i.get("transient")]
+    failed = len(skipped) - len(refused)
+    why = []
+    if refused:
+        why.append(
+            f"the {entry.tool or 'tool'} tool is disabled there, the user may not see it, or "
+            "the project does not exist"
+        )
+    if failed:
+        why.append(
+            "Procore still failed after the retries (5xx, no answer in time, a dropped "
+            "connection): read those projects again later"
+        )
     return (
-        f"{len(skipped)} of {total} projects were skipped for {entry.name} ({parts}): the "
-        f"{entry.tool or 'tool'} tool is disabled there, the user may not see it, or the "
-        "project does not exist. df.attrs['skipped'] lists each project and reason; pass "
-        "errors='raise' to stop at the first one instead."
+        f"{len(skipped)} of {total} projects were skipped for {entry.name} ({parts}): "
+        f"{'; '.join(why)}. Every other project's rows are in the frame; "
+        "df.attrs['skipped'] lists each skipped project, its status, reason and request id; "
+        "pass errors='raise' to stop at the first one instead."
     )

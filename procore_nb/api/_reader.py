@@ -17,9 +17,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from procore_nb._exceptions import ConfigurationError, NotFoundError, PermissionDeniedError
+from procore_nb._exceptions import (
+    ConfigurationError,
+    Interrupted,
+    NotFoundError,
+    PermissionDeniedError,
+    ProcoreError,
+)
 from procore_nb._registry import Resource, match, registry
-from procore_nb.api._fanout import ERRORS, SkippedProjectsWarning, StoppedError, Target, pull
+from procore_nb.api._cancel import StoppedError, stopping
+from procore_nb.api._fanout import (
+    ERRORS,
+    BarSpec,
+    Outcome,
+    SkippedProjectsWarning,
+    Target,
+    pull,
+)
 from procore_nb.api._filters import build_query
 from procore_nb.api._paging import Page, fetch_all
 from procore_nb.api._paths import STATUS_FILTERS, Endpoint, endpoint, is_compact
@@ -208,7 +222,8 @@ class Reader:
 
         if not entry.paged:
             check()
-            reply = self._session.call("GET", url, params=params, company=company)
+            with stopping(stop):
+                reply = self._session.call("GET", url, params=params, company=company)
             rows = where.unwrap(reply.data)
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise not_records(reply, rows)
@@ -216,7 +231,8 @@ class Reader:
 
         def fetch(number: int, per_page: int) -> Page:
             check()
-            return self._session.page(where, params, company, (number, per_page))
+            with stopping(stop):  # the waits of this request give up when the pull stops
+                return self._session.page(where, params, company, (number, per_page))
 
         return fetch_all(
             fetch,
@@ -296,19 +312,39 @@ class Reader:
                 progress=ask.progress and one,
             )
 
-        outcome = pull(
-            read,
-            targets,
-            workers=self._workers,
-            limit=limit,
-            errors=ask.errors,
-            bar=(
-                ask.progress,
-                entry.name,
-                self._session.transport.gate.status,
-                self._session.config.progress_delay,
-            ),
+        gate = self._session.transport.gate
+        usage = self._session.transport.usage
+        bar = BarSpec(
+            ask.progress,
+            entry.name,
+            gate.status,
+            self._session.config.progress_delay,
+            lambda: usage.snapshot().requests,
         )
+        try:
+            outcome = pull(
+                read, targets, workers=self._workers, limit=limit, errors=ask.errors, bar=bar
+            )
+        except (ProcoreError, Interrupted) as exc:
+            if isinstance(exc.partial, Outcome):  # the projects read before it, as a frame
+                exc.partial = self._projects_frame(entry, exc.partial, typed, company)
+            raise
+        df = self._projects_frame(entry, outcome, typed, company)
+        if outcome.skipped:
+            warnings.warn(
+                SkippedProjectsWarning(
+                    skipped_message(entry, outcome.skipped, outcome.asked),
+                    outcome.skipped,
+                    outcome.asked,
+                ),
+                stacklevel=3,
+            )
+        return df
+
+    def _projects_frame(
+        self, entry: Resource, outcome: Outcome, typed: str | None, company: int
+    ) -> pd.DataFrame:
+        """The rows of a pull across projects as one frame, saying which projects answered."""
         records = [row for _, rows in outcome.rows for row in rows]
         df = self._to_frame(records, typed, company)
         add_projects(df, [(t, len(rows)) for t, rows in outcome.rows])
@@ -316,15 +352,10 @@ class Reader:
             path=entry.path,
             company_id=company,
             resource=entry.name,
-            projects=len(targets),
+            projects=outcome.asked,
+            answered=[t.id for t in outcome.answered],
             skipped=outcome.skipped,
         )
-        if outcome.skipped:
-            warnings.warn(
-                skipped_message(entry, outcome.skipped, len(targets)),
-                SkippedProjectsWarning,
-                stacklevel=3,
-            )
         return df
 
     def _first(self, entry: Resource, fill: Mapping[str, Any], stop: threading.Event) -> Any:
