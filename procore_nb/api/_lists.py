@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from procore_nb._exceptions import ConfigurationError
 from procore_nb._registry import registry
 from procore_nb.api._catalog import ResourceCalls, resources_frame
+from procore_nb.api._checks import check_flag
 from procore_nb.api._paging import iter_pages
 from procore_nb.api._paths import status_filter
 from procore_nb.api._reader import Reader, Request
@@ -158,7 +159,16 @@ class Lists:
         >>> client.frame("vendors", limit=50)                         # doctest: +SKIP
         >>> client.frame("/rest/v1.1/projects", {"filters[by_status]": "All"})  # doctest: +SKIP
         """
-        show = self.progress if progress is None else progress
+        if not isinstance(path, str):
+            raise ConfigurationError(
+                f"frame() takes a registry name (client.resources() lists them) or a list "
+                f"path as text, not {path!r}. Nothing was sent."
+            )
+        if params is not None and not isinstance(params, Mapping):
+            raise ConfigurationError(
+                f"params= takes a dict of raw query parameters, not {params!r}. Nothing was sent."
+            )
+        show = self.progress if progress is None else check_flag("progress", progress)
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         entry = registry().get(path) if "/" not in path else None
         if entry is None:

@@ -304,14 +304,14 @@ class RateGate:
         """What the requests wait for right now, for a progress bar; ``""`` when nothing.
 
         With ``left`` (the requests the pull still needs), the wait is followed by the
-        time they take by the rate window: ``'waiting 7 s for Procore's rate window (until
-        14:05:03 UTC); 60 requests left: about 30 s'``.
+        time they take by the rate window: ``'waiting 7 s for Procore (until 14:05:03 UTC);
+        60 requests left: about 30 s'``.
         """
         with self._cond:
             seconds = self._waiting_until - self._clock()
         if seconds < 0.5:
             return ""
-        text = f"waiting {seconds:.0f} s for Procore's rate window (until {clock_time(seconds)})"
+        text = f"waiting {seconds:.0f} s for Procore (until {clock_time(seconds)})"
         eta = self.eta(left) if left else None
         if eta is not None and left:
             text += f"; {left:,} request{'s' if left != 1 else ''} left: about {_duration(eta)}"

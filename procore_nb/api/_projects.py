@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import ConfigurationError
 from procore_nb._registry import Resource
+from procore_nb.api._checks import check_id
 from procore_nb.api._fanout import Target
 
 if TYPE_CHECKING:
@@ -47,15 +48,18 @@ def project_id(value: Any) -> int:
 
 
 def positive_id(value: Any, what: str) -> int:
-    """``value`` as a positive integer id, or ConfigurationError starting with ``what``."""
-    if not isinstance(value, bool):
-        try:
-            text = str(int(value)) if hasattr(value, "__index__") else str(value).strip()
-            if text.isdigit() and int(text) > 0:
-                return int(text)
-        except (TypeError, ValueError):
-            pass
-    raise ConfigurationError(f"{what} {value!r} is not an id. Nothing was sent.")
+    """``value`` as a positive integer id, or ConfigurationError starting with ``what``.
+
+    Ints, numpy's integers and digit strings are ids; ``bool``, floats (even ``3.0``), NaN
+    and anything else are not (:func:`~procore_nb.api._checks.check_id`).
+    """
+    try:
+        return check_id(what, value)
+    except ConfigurationError:
+        raise ConfigurationError(
+            f"{what} {value!r} is not an id: ids are whole numbers (numpy's too) or their "
+            "digits as text, and are never rounded. Nothing was sent."
+        ) from None
 
 
 def name_of(value: Any) -> str | None:

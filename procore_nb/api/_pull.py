@@ -277,7 +277,12 @@ def _pages(
         return None, None
     count = max(1, math.ceil(total / size))
     bar = _progress_bar(
-        progress and count > 1, total=total, label=label, status=pull.status, delay=pull.delay
+        progress and count > 1,
+        total=total,
+        label=label,
+        status=pull.status,
+        delay=pull.delay,
+        per_page=size,
     )
     try:
         reader = _Reader(pull, conversion)

@@ -26,6 +26,7 @@ from procore_nb._exceptions import (
 )
 from procore_nb._registry import Resource, match, registry
 from procore_nb.api._cancel import StoppedError, stopping
+from procore_nb.api._checks import check_choice, check_count
 from procore_nb.api._fanout import (
     ERRORS,
     BarSpec,
@@ -63,9 +64,13 @@ def check_limit(limit: object) -> int | None:
     """``limit`` as a row count, or ConfigurationError: it is never a filter."""
     if limit is None:
         return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
-    return limit
+    try:
+        return check_count("limit", limit)
+    except ConfigurationError:
+        raise ConfigurationError(
+            f"limit must be a positive number of rows (a whole number; numpy's integers "
+            f"too), not {limit!r}. Nothing was sent."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -254,8 +259,7 @@ class Reader:
         parent_id = keywords.pop(entry.parent_param, None) if entry.parent else None
         if parent_id is not None:
             parent_id = positive_id(parent_id, f"{entry.parent_param}=")
-        if ask.errors not in ERRORS:
-            raise ConfigurationError(f"errors must be 'skip' or 'raise', not {ask.errors!r}.")
+        check_choice("errors", ask.errors, ERRORS)
         query = {**build_query(entry, keywords), **(ask.params or {})}
         where = endpoint(entry.path, api_url=self._api_url)
         size = where.page_size(
