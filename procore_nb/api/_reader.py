@@ -393,7 +393,10 @@ class Reader:
             names = projects[name_col] if name_col in projects.columns else [None] * len(projects)
             pairs = zip(projects[id_col], names, strict=True)
             return unique([Target(project_id(i), name_of(n)) for i, n in pairs])
-        single = isinstance(projects, str | int) or hasattr(projects, "__index__")
+        # One id: an int, numpy's, or text; an array (which also has __index__) is many.
+        single = isinstance(projects, str | int) or (
+            hasattr(projects, "__index__") and getattr(projects, "ndim", 0) == 0
+        )
         ids = [projects] if single else iterable(projects)
         wanted = unique([Target(project_id(i)) for i in ids])
         known = self._names.get(company, {})
