@@ -136,9 +136,13 @@ class Lists:
         limit:
             At most this many rows in all (never a filter).
         errors:
-            ``"skip"`` (default): projects answering 403 (tool disabled, no permission) or 404
-            are left out, listed in ``df.attrs["skipped"]`` and counted in one
-            :class:`SkippedProjectsWarning`. ``"raise"``: the first such answer raises.
+            ``"skip"`` (default): projects answering 403 (tool disabled, no permission) or 404,
+            or still failing after the retries (5xx, no answer in time, a dropped
+            connection), are left out, listed in ``df.attrs["skipped"]`` and counted in one
+            :class:`SkippedProjectsWarning`; every other project's rows are kept.
+            ``"raise"``: the first such project raises :class:`PartialPullError`, whose
+            ``partial`` holds the rows read before it. Ctrl-C raises :class:`Interrupted`
+            at once (no request is sent after it), with the rows read on ``partial``.
         progress:
             Show a progress bar (default: the client's setting).
         **filters:
@@ -151,7 +155,8 @@ class Lists:
         -------
         pandas.DataFrame
             The registry's columns and dtypes first. ``df.attrs`` records the environment,
-            path, company, fetch time, row count, and ``skipped`` projects.
+            path, company, fetch time, row count and, across projects, the projects
+            ``answered`` (ids) and ``skipped`` (status, reason, request id, ``transient``).
 
         Examples
         --------
