@@ -20,6 +20,7 @@ from procore_nb import (
     PartialPullError,
     PermissionDeniedError,
     ProcoreTimeout,
+    RateLimitError,
     ServerError,
     SkippedProjectsWarning,
     TransportError,
@@ -138,6 +139,14 @@ def test_errors_raise_names_the_project_and_keeps_the_rows(
     server: BadServer, failing: int, cause: type[Exception], status: int | None
 ) -> None:
     """errors='raise': PartialPullError names the project; .partial holds the projects before."""
+    path = f"/rest/v1.0/projects/{failing}/rfis"
+    answer = server.routes[path]
+
+    def late(query: dict[str, str], url: str) -> Answer:
+        time.sleep(0.3)  # after the other two projects answered
+        return answer(query, url)
+
+    server.routes[path] = late
     client = _client(server)
     with pytest.raises(PartialPullError) as info:
         client.frame("rfis", projects=[1, 8, failing], errors="raise")
@@ -174,3 +183,21 @@ def test_the_client_reads_again_after_a_partial_pull(server: BadServer) -> None:
     assert again.attrs["answered"] == [1, 4]
     assert again.attrs["skipped"] == []
     assert len(again) == 7
+
+
+def test_a_spent_rate_limit_ends_the_pull_with_the_rows_read(server: BadServer) -> None:
+    """A 429 with a wait past max_wait is not one project's failure: it ends the pull, rows kept."""
+
+    def spent(query: dict[str, str], url: str) -> Answer:
+        time.sleep(0.3)  # after the other two projects answered
+        return Answer({"errors": "rate limited"}, status=429, headers={"Retry-After": "3600"})
+
+    server.routes["/rest/v1.0/projects/4/rfis"] = spent
+    client = server.client(timeout=0.5, config=ClientConfig(retries=2, deadline=1.5, max_wait=1))
+    with pytest.raises(RateLimitError) as info:
+        client.frame("rfis", projects=[1, 8, 4])
+    assert any("project 4 (Failing)" in note for note in info.value.__notes__)
+    partial = info.value.partial
+    assert partial is not None
+    assert partial.attrs["answered"] == [1, 8]
+    assert len(partial) == 8
