@@ -22,8 +22,20 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
 
-__all__ = ["Stop", "StoppedError", "check_stop", "current_stop", "pause", "stopping"]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+__all__ = [
+    "Stop",
+    "StoppedError",
+    "check_stop",
+    "current_stop",
+    "pause",
+    "stopping",
+    "under",
+]
 
 _local = threading.local()
 
@@ -70,6 +82,16 @@ def stopping(stop: threading.Event | None) -> Iterator[None]:
         yield
     finally:
         _local.stop = previous
+
+
+def under(stop: threading.Event, call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``call(*args, **kwargs)`` with ``stop`` current in this thread (for a pool's worker).
+
+    A read across projects sets its own pull's stop around each of its pages again, inside
+    ``call``: there, the pull's stop governs.
+    """
+    with stopping(stop):
+        return call(*args, **kwargs)
 
 
 def check_stop() -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from procore_nb._exceptions import DataIntegrityError
+from procore_nb.api._cancel import Stop, under
 
 __all__ = ["DataIntegrityWarning", "Page", "fetch_all", "iter_pages"]
 
@@ -206,8 +207,9 @@ def _fetch_pages(
     pool = concurrent.futures.ThreadPoolExecutor(
         max_workers=min(workers, len(numbers)), thread_name_prefix="procore_nb-page"
     )
+    stop = Stop()  # set on an error or Ctrl-C: the pages still waiting send nothing
     try:
-        futures = {pool.submit(fetch, n, size): n for n in numbers}
+        futures = {pool.submit(under, stop, fetch, n, size): n for n in numbers}
         pending = set(futures)
         while pending:
             # Wake up now and then, so that the bar says when the pages wait for Procore.
@@ -220,6 +222,7 @@ def _fetch_pages(
                 bar.update(len(page.rows))
             bar.tick()
     finally:
+        stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
     return pages
 

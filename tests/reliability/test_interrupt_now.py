@@ -60,7 +60,8 @@ def _workers_gone(within: float) -> bool:
     give_up = time.monotonic() + within
     while time.monotonic() < give_up:
         names = [t.name for t in threading.enumerate()]
-        if not any(n.startswith(("procore_nb-project", "procore_nb-page")) for n in names):
+        workers = ("procore_nb-project", "procore_nb-page", "procore_nb-pull")
+        if not any(n.startswith(workers) for n in names):
             return True
         time.sleep(0.02)
     return False
@@ -135,6 +136,29 @@ def test_no_request_after_ctrl_c_during_a_retry_backoff(client: Client, sb: Sand
     interrupter.join()
     time.sleep(3.0)  # longer than the next backoffs (0.5 s doubling, jittered)
     assert _sent(sb) == settled
+    assert reached < 1.0
+
+
+def test_no_request_after_ctrl_c_in_a_company_list(client: Client, sb: Sandbox) -> None:
+    """The pages of one list waiting for the rate window give up too; none is sent after Ctrl-C."""
+    sb.configure(rate_limit_spike=6, spike_window=WINDOW)
+    time.sleep(WINDOW)
+    sb.reset_counters()
+    marks: dict[str, float] = {}
+    counted: dict[str, int] = {}
+
+    def ready() -> None:
+        _quiet(sb, least=4)
+        counted["before"] = _sent(sb)
+
+    interrupter = _interrupt_when(ready, marks)
+    with pytest.raises(KeyboardInterrupt):
+        client.projects(status="all", per_page=2)  # 20 pages against 6 per window
+    reached = time.monotonic() - marks["at"]
+    assert _workers_gone(within=1.0)
+    interrupter.join()
+    time.sleep(WINDOW + 1.0)
+    assert _sent(sb) == counted["before"]
     assert reached < 1.0
 
 
