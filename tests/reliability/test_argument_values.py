@@ -191,6 +191,15 @@ def test_progress_is_true_or_false(client: Client, sb: Sandbox, bad: Any) -> Non
     assert len(client.frame("projects", progress=np.bool_(False), limit=1)) == 1
 
 
+@pytest.mark.parametrize("bad", ["no", None, 0, math.nan])
+def test_the_client_progress_setting_is_true_or_false(sb: Sandbox, bad: Any) -> None:
+    """Client(progress='no') is refused when the client is built; numpy's bool is taken."""
+    with pytest.raises(ConfigurationError, match=r"Client\(progress=...\) must be True or False"):
+        Client(api_url=sb.url, client_id="app", client_secret="secret", progress=bad)
+    client = Client(api_url=sb.url, client_id="app", client_secret="secret", progress=np.False_)
+    assert client.progress is False
+
+
 def test_params_must_be_a_mapping(client: Client, sb: Sandbox) -> None:
     """params=[('page', 1)] is refused with what to pass instead."""
     _refused(sb, lambda: client.frame("projects", params=[("page", 1)]), "params= takes a dict")
