@@ -6,7 +6,8 @@ accepted wherever a whole number is; ``bool``, floats (even ``3.0``), NaN, infin
 ``NaT``, ``Decimal`` and text that is not digits are refused with a
 :class:`~procore_nb.ConfigurationError` naming the argument, before any request is sent.
 
-- :func:`check_count` a whole number of at least ``least`` (``limit``, ``per_page``);
+- :func:`check_count` a whole number of at least ``least``, and :func:`check_limit` a row
+  count (``limit``, never a filter);
 - :func:`check_id` a positive id, also given as its digits (``projects=``, ``company_id``);
 - :func:`check_flag` ``True`` or ``False`` (numpy's too);
 - :func:`check_seconds` a finite number of seconds;
@@ -34,6 +35,7 @@ __all__ = [
     "check_count",
     "check_flag",
     "check_id",
+    "check_limit",
     "check_moment",
     "check_seconds",
     "check_url",
@@ -150,6 +152,19 @@ def check_count(name: str, value: object, *, least: int = 1) -> int:
     if number < least:
         raise ConfigurationError(f"{name} must be at least {least}, not {value!r}.{_NOTHING_SENT}")
     return number
+
+
+def check_limit(limit: object) -> int | None:
+    """``limit`` as a row count, or ConfigurationError: it is never a filter."""
+    if limit is None:
+        return None
+    try:
+        return check_count("limit", limit)
+    except ConfigurationError:
+        raise ConfigurationError(
+            f"limit must be a positive number of rows (a whole number; numpy's integers "
+            f"too), not {limit!r}. Nothing was sent."
+        ) from None
 
 
 def check_id(name: str, value: object) -> int:

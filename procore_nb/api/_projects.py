@@ -7,13 +7,16 @@ these helpers check the ids, keep their order without repeats, add ``project_id`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import ConfigurationError
-from procore_nb._registry import Resource
+from procore_nb._registry import Resource, registry
 from procore_nb.api._checks import check_id
-from procore_nb.api._fanout import Target
+from procore_nb.api._fanout import SkippedProjectsWarning, Target
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,11 +24,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PROJECTS_WORDS",
     "add_projects",
+    "gathering",
     "iterable",
     "name_of",
     "positive_id",
     "project_id",
     "skipped_message",
+    "skipped_together",
     "unique",
 ]
 
@@ -123,3 +128,43 @@ def skipped_message(entry: Resource, skipped: list[dict[str, Any]], total: int) 
         "df.attrs['skipped'] lists each skipped project, its status, reason and request id; "
         "pass errors='raise' to stop at the first one instead."
     )
+
+
+_gathered = threading.local()
+
+
+def gathering() -> list[dict[str, Any]] | None:
+    """The list this thread's pulls add their skipped projects to, inside
+    :func:`skipped_together`; None outside (each pull then warns itself)."""
+    found: list[dict[str, Any]] | None = getattr(_gathered, "skipped", None)
+    return found
+
+
+@contextlib.contextmanager
+def skipped_together(resource: str, asked: int) -> Iterator[list[dict[str, Any]]]:
+    """Pulls in batches warn once, counting the whole scope: ``"2 of 313 projects"``.
+
+    Within the block, the pulls of this thread add their skipped projects to the list it
+    yields instead of warning; at its end one :class:`SkippedProjectsWarning` counts them
+    against ``asked`` (the projects of every batch), if any was skipped.
+
+    Examples
+    --------
+    >>> with skipped_together("rfis", asked=len(ids)) as skipped:  # doctest: +SKIP
+    ...     for batch in batches:
+    ...         client.frame("rfis", projects=batch)
+    """
+    outer = gathering()
+    skipped: list[dict[str, Any]] = []
+    _gathered.skipped = skipped
+    try:
+        yield skipped
+    finally:
+        _gathered.skipped = outer
+    if skipped:
+        warnings.warn(
+            SkippedProjectsWarning(
+                skipped_message(registry()[resource], skipped, asked), skipped, asked
+            ),
+            stacklevel=3,
+        )

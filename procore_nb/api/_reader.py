@@ -26,7 +26,7 @@ from procore_nb._exceptions import (
 )
 from procore_nb._registry import Resource, match, registry
 from procore_nb.api._cancel import StoppedError, stopping
-from procore_nb.api._checks import check_choice, check_count
+from procore_nb.api._checks import check_choice, check_limit
 from procore_nb.api._fanout import (
     ERRORS,
     BarSpec,
@@ -41,6 +41,7 @@ from procore_nb.api._paths import STATUS_FILTERS, Endpoint, endpoint, is_compact
 from procore_nb.api._projects import (
     PROJECTS_WORDS,
     add_projects,
+    gathering,
     iterable,
     name_of,
     positive_id,
@@ -55,22 +56,9 @@ if TYPE_CHECKING:
 
     from procore_nb.api._session import Session
 
-__all__ = ["Reader", "Request", "check_limit"]
+__all__ = ["Reader", "Request"]
 
 Record = dict[str, Any]
-
-
-def check_limit(limit: object) -> int | None:
-    """``limit`` as a row count, or ConfigurationError: it is never a filter."""
-    if limit is None:
-        return None
-    try:
-        return check_count("limit", limit)
-    except ConfigurationError:
-        raise ConfigurationError(
-            f"limit must be a positive number of rows (a whole number; numpy's integers "
-            f"too), not {limit!r}. Nothing was sent."
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -334,7 +322,10 @@ class Reader:
                 exc.partial = self._projects_frame(entry, exc.partial, typed, company)
             raise
         df = self._projects_frame(entry, outcome, typed, company)
-        if outcome.skipped:
+        together = gathering()
+        if together is not None:  # a pull in batches warns once, at its end
+            together.extend(outcome.skipped)
+        elif outcome.skipped:
             warnings.warn(
                 SkippedProjectsWarning(
                     skipped_message(entry, outcome.skipped, outcome.asked),

@@ -25,6 +25,7 @@ from procore_nb import (
     SkippedProjectsWarning,
     TransportError,
 )
+from procore_nb.api._projects import skipped_together
 
 HANG = 4.0  # seconds the hanging project takes: far past the client's deadline
 PROJECTS = {
@@ -201,3 +202,22 @@ def test_a_spent_rate_limit_ends_the_pull_with_the_rows_read(server: BadServer) 
     assert partial is not None
     assert partial.attrs["answered"] == [1, 8]
     assert len(partial) == 8
+
+
+def test_pulls_in_batches_warn_once_counting_the_whole_scope(server: BadServer) -> None:
+    """skipped_together: batches of 3 warn once, '3 of 9 projects', not '1 of 3' per batch."""
+    client = _client(server)
+    ids = list(PROJECTS)
+    server.routes["/rest/v1.0/projects/5/rfis"] = paged([])  # no hang: a quicker test
+    server.routes["/rest/v1.0/projects/6/rfis"] = paged([])
+    server.routes["/rest/v1.0/projects/7/rfis"] = paged([])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with skipped_together("rfis", asked=len(ids)) as skipped:
+            for start in range(0, len(ids), 3):
+                client.frame("rfis", projects=ids[start : start + 3])
+    said = [w for w in caught if issubclass(w.category, SkippedProjectsWarning)]
+    assert len(said) == 1
+    assert str(said[0].message).startswith("3 of 9 projects were skipped for rfis")
+    assert [s["project_id"] for s in skipped] == [2, 3, 4]
+    assert said[0].filename == __file__  # pointed at the caller of the block
