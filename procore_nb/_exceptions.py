@@ -21,11 +21,19 @@
     │   ├── MalformedResponseError    a 2xx body that is not the JSON it should be
     │   └── RedirectRefusedError      a redirect not followed (OAuth, another host, to http)
     ├── DataIntegrityError            pages disagree with Total, or ids moved while paging
+    ├── PartialPullError              errors="raise": a project failed; .partial has the rest
     └── StoreError                    the local store's file cannot be used as asked
         └── StoreBusyError            another process held the local store longer than `wait`
 
+    KeyboardInterrupt
+    └── Interrupted                   Ctrl-C stopped a pull at once; .partial has the rows read
+
     UserWarning
     └── CoercionWarning               values that did not fit their column became NA (rows kept)
+
+An error that ends a pull across projects early (``errors="raise"``, a 401, a spent rate
+limit) carries the rows of the projects read before it as ``.partial`` (a DataFrame, or
+``None`` when nothing was read).
 
 Every message says what happened and what to do next. Messages carry the method, the URL
 (query strings are kept; credentials never travel in URLs), the status and Procore's
@@ -44,10 +52,12 @@ __all__ = [
     "ConfigurationError",
     "DataIntegrityError",
     "InsecureURLError",
+    "Interrupted",
     "InvalidRequestError",
     "MalformedResponseError",
     "NotFoundError",
     "NotSignedInError",
+    "PartialPullError",
     "PermissionDeniedError",
     "ProcoreError",
     "ProcoreTimeout",
@@ -64,7 +74,13 @@ __all__ = [
 
 
 class ProcoreError(Exception):
-    """Base class of every error procore_nb raises on purpose."""
+    """Base class of every error procore_nb raises on purpose.
+
+    ``partial`` is set on an error that ended a pull across projects early: the frame of
+    the projects that answered before it (``None`` otherwise).
+    """
+
+    partial: Any = None
 
 
 class ConfigurationError(ProcoreError, ValueError):
@@ -216,6 +232,53 @@ class DataIntegrityError(ProcoreError):
 class StoreError(ProcoreError):
     """The local store's file cannot be used as asked: damaged, another identity's, on a
     read-only or full disk, or a ``store.sql()`` query that tries to write or reach outside."""
+
+
+class PartialPullError(ProcoreError):
+    """A project of a pull across projects failed, and ``errors="raise"`` asked to stop.
+
+    The failure itself is the ``__cause__`` (a 403, a 5xx after the retries, a timeout).
+
+    Attributes
+    ----------
+    project_id, project_name:
+        The project that failed.
+    status:
+        Its answer's HTTP status (``None`` for a timeout or a dropped connection).
+    request_id:
+        Procore's request id of the failed answer, when there was one.
+    partial:
+        The frame of the projects that answered before the pull stopped (``None`` when
+        none had), with ``partial.attrs["answered"]`` listing their ids.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        project_id: int,
+        project_name: str | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.project_id = project_id
+        self.project_name = project_name
+        self.status = status
+        self.request_id = request_id
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a pull across projects: no request was sent after it.
+
+    A ``KeyboardInterrupt``, so that ``except KeyboardInterrupt`` still stops a loop.
+    ``partial`` is the frame of the projects read whole before the interrupt (``None``
+    when none was), with ``partial.attrs["answered"]`` listing their ids.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.partial: Any = None
 
 
 class StoreBusyError(StoreError):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from procore_nb._exceptions import ConfigurationError
 from procore_nb.api._auth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Authenticator
+from procore_nb.api._checks import check_flag
 from procore_nb.api._config import (
     ClientConfig,
     Settings,
@@ -110,7 +111,7 @@ class Client(Lists):
             raise ConfigurationError(f"config must be a ClientConfig, not {type(config).__name__}.")
         timeout = check_seconds("Client(timeout=...)", timeout)
         self._config = config or ClientConfig()
-        self.progress = progress
+        self.progress = check_flag("Client(progress=...)", progress)
         conf = self._config
         self._transport = Transport(
             ca_file=self._settings.ca_file,

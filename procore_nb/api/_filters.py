@@ -15,12 +15,14 @@ as one pair per value, another list as one comma-joined value; ranges as ``START
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from procore_nb._exceptions import ConfigurationError
 from procore_nb._registry import Filter, Resource
+from procore_nb.api._checks import check_flag, check_moment
 
 __all__ = ["build_query", "describe_keywords"]
 
@@ -110,20 +112,16 @@ def _encode(resource: Resource, spec: Filter, value: Any) -> Any:
 def _one(resource: Resource, spec: Filter, value: Any) -> str:
     kind = spec.type
     if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise _bad(resource, spec, value, "an integer id")
-        text = str(value).strip()
-        if not text.lstrip("-").isdigit():
-            raise _bad(resource, spec, value, "an integer id")
-        return str(int(text))
+        return _int(resource, spec, value)
     if kind == "str":
         if not isinstance(value, str):
             raise _bad(resource, spec, value, "text")
         return value
     if kind == "bool":
-        if not isinstance(value, bool):
-            raise _bad(resource, spec, value, "True or False")
-        return "true" if value else "false"
+        try:
+            return "true" if check_flag(spec.name, value) else "false"  # numpy's bool too
+        except ConfigurationError:
+            raise _bad(resource, spec, value, "True or False") from None
     if kind == "enum":
         return _enum(resource, spec, value)
     if kind == "date":
@@ -131,6 +129,34 @@ def _one(resource: Resource, spec: Filter, value: Any) -> str:
     if kind in ("date_range", "datetime_range"):
         return _range(resource, spec, value)
     raise AssertionError(f"unhandled filter type {kind}")  # the registry checks types
+
+
+def _int(resource: Resource, spec: Filter, value: Any) -> str:
+    """An integer filter's value: an int, numpy's, or digits; never a bool or a float."""
+    number = None if isinstance(value, bool | str) else _index(value)
+    if number is not None:
+        return str(number)  # an int, or numpy's (an id taken from a frame)
+    if not isinstance(value, str):
+        raise _bad(resource, spec, value, "an integer id")
+    text = value.strip()
+    if not text.lstrip("-").isdigit():
+        raise _bad(resource, spec, value, "an integer id")
+    return str(int(text))
+
+
+def _index(value: Any) -> int | None:
+    try:
+        return operator.index(value) if hasattr(value, "__index__") else None
+    except TypeError:  # numpy's bool has __index__ and refuses it
+        return None
+
+
+def _moment(resource: Resource, spec: Filter, value: Any) -> Any:
+    """``value`` (numpy's datetime64 as a datetime), or refused when it is NaT or NaN."""
+    try:
+        return check_moment(f"{resource.name}: the {spec.name} filter", value)
+    except ConfigurationError:
+        raise _bad(resource, spec, value, f"{_RANGE_WORDS}; NaT and NaN are not times") from None
 
 
 def _enum(resource: Resource, spec: Filter, value: Any) -> str:
@@ -143,6 +169,7 @@ def _enum(resource: Resource, spec: Filter, value: Any) -> str:
 
 
 def _day(resource: Resource, spec: Filter, value: Any) -> str:
+    value = _moment(resource, spec, value)
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -157,7 +184,7 @@ def _day(resource: Resource, spec: Filter, value: Any) -> str:
 
 def _instant(resource: Resource, spec: Filter, value: Any) -> str:
     """A datetime range end as Procore reads it: UTC ``YYYY-MM-DDTHH:MM:SSZ`` or a date."""
-    moment: Any = value
+    moment: Any = _moment(resource, spec, value)
     if hasattr(moment, "to_pydatetime"):  # a pandas Timestamp
         moment = moment.to_pydatetime()
     if isinstance(moment, str):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from procore_nb._exceptions import ConfigurationError
 from procore_nb._registry import registry
 from procore_nb.api._catalog import ResourceCalls, resources_frame
+from procore_nb.api._checks import check_flag
 from procore_nb.api._paging import iter_pages
 from procore_nb.api._paths import status_filter
 from procore_nb.api._reader import Reader, Request
@@ -135,9 +136,13 @@ class Lists:
         limit:
             At most this many rows in all (never a filter).
         errors:
-            ``"skip"`` (default): projects answering 403 (tool disabled, no permission) or 404
-            are left out, listed in ``df.attrs["skipped"]`` and counted in one
-            :class:`SkippedProjectsWarning`. ``"raise"``: the first such answer raises.
+            ``"skip"`` (default): projects answering 403 (tool disabled, no permission) or 404,
+            or still failing after the retries (5xx, no answer in time, a dropped
+            connection), are left out, listed in ``df.attrs["skipped"]`` and counted in one
+            :class:`SkippedProjectsWarning`; every other project's rows are kept.
+            ``"raise"``: the first such project raises :class:`PartialPullError`, whose
+            ``partial`` holds the rows read before it. Ctrl-C raises :class:`Interrupted`
+            at once (no request is sent after it), with the rows read on ``partial``.
         progress:
             Show a progress bar (default: the client's setting).
         **filters:
@@ -150,7 +155,8 @@ class Lists:
         -------
         pandas.DataFrame
             The registry's columns and dtypes first. ``df.attrs`` records the environment,
-            path, company, fetch time, row count, and ``skipped`` projects.
+            path, company, fetch time, row count and, across projects, the projects
+            ``answered`` (ids) and ``skipped`` (status, reason, request id, ``transient``).
 
         Examples
         --------
@@ -158,7 +164,16 @@ class Lists:
         >>> client.frame("vendors", limit=50)                         # doctest: +SKIP
         >>> client.frame("/rest/v1.1/projects", {"filters[by_status]": "All"})  # doctest: +SKIP
         """
-        show = self.progress if progress is None else progress
+        if not isinstance(path, str):
+            raise ConfigurationError(
+                f"frame() takes a registry name (client.resources() lists them) or a list "
+                f"path as text, not {path!r}. Nothing was sent."
+            )
+        if params is not None and not isinstance(params, Mapping):
+            raise ConfigurationError(
+                f"params= takes a dict of raw query parameters, not {params!r}. Nothing was sent."
+            )
+        show = self.progress if progress is None else check_flag("progress", progress)
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         entry = registry().get(path) if "/" not in path else None
         if entry is None:

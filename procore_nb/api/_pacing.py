@@ -6,9 +6,11 @@ the server's clock). :class:`RateGate` keeps the latest of these and lets a requ
 only while the budget, less the requests already in flight, is positive; otherwise it
 waits for the reset. A ``Retry-After`` seen on a 429 or 503 pauses every thread.
 
-Every wait is said once, however many threads sit it out: a log record (WARNING from
-:data:`NOTICE_AFTER` seconds on, which a notebook shows without any logging set up; INFO
-below) and :meth:`RateGate.status`, which the pager shows beside its progress bar.
+Every wait is said once, however many threads sit it out: an INFO log record (nothing is
+printed unless logging is set up to show it) and :meth:`RateGate.status`, which the
+progress bars show as their postfix, with the time the requests left will take by the
+window Procore announced (:meth:`RateGate.eta`). A pull's :class:`~procore_nb.api._cancel.Stop`
+wakes a thread waiting here at once, and the thread sends nothing.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from datetime import UTC, datetime
 
 from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
 from procore_nb._exceptions import RateLimitError
+from procore_nb.api._cancel import Stop, StoppedError, current_stop
 
 __all__ = [
-    "NOTICE_AFTER",
     "PROBE_EVERY",
     "RateGate",
     "clock_time",
@@ -35,8 +37,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Waits of this many seconds or more are logged at WARNING: long enough to look like a hang.
-NOTICE_AFTER = 2.0
 #: After Procore refused a probe, requests fail without asking again for this long (seconds).
 PROBE_EVERY = 10.0
 
@@ -130,6 +130,7 @@ class RateGate:
         self._said_until = 0.0  # the end of the last wait announced
         self._waiting_until = 0.0  # the end of the wait some thread is sitting out
         self._refused_at: float | None = None  # when a probe last met a reset beyond max_wait
+        self._span = 0.0  # the longest window seen: seconds from a window's start to its reset
 
     def acquire(self, *, method: str = "", url: str = "") -> bool:
         """Block until a request may start, count it as in flight, and say if it is a probe.
@@ -141,10 +142,18 @@ class RateGate:
         :class:`~procore_nb.RateLimitError`. Requests that waited for a probe Procore
         refused, or come within :data:`PROBE_EVERY` seconds of it, get the same answer, a
         :class:`~procore_nb.RateLimitError`, without asking again. Pass the result to
-        :meth:`release`.
+        :meth:`release`. A stopped pull's thread (:mod:`procore_nb.api._cancel`) gets
+        :class:`~procore_nb.api._cancel.StoppedError` instead, at once.
         """
+        stop = current_stop()
+        if isinstance(stop, Stop):
+            stop.on_set(self._wake)
+        # A stop that cannot wake the gate is looked at often; one that can, on waking.
+        most = 1.0 if stop is None or isinstance(stop, Stop) else 0.1
         with self._cond:
             while True:
+                if stop is not None and stop.is_set():
+                    raise StoppedError
                 now = self._clock()
                 wait = self._wait_needed(now)
                 if wait <= 0:
@@ -165,7 +174,12 @@ class RateGate:
                         return True
                 else:
                     self._announce(now + wait, "Procore's rate limit for this window is used up")
-                self._cond.wait(min(wait, 1.0))
+                self._cond.wait(min(wait, most))
+
+    def _wake(self) -> None:
+        """Wake every waiting thread (a pull was stopped: its threads give up)."""
+        with self._cond:
+            self._cond.notify_all()
 
     def _refused(self, wait: float, *, method: str, url: str) -> RateLimitError:
         return RateLimitError(
@@ -232,6 +246,7 @@ class RateGate:
         elif self._reset_at is None or reset_at > self._reset_at:
             self._remaining = int(remaining)
             self._reset_at = reset_at
+            self._span = max(self._span, wait)
         elif self._remaining is None or (int(remaining) < self._remaining and wait > 1.0):
             # The headers now report another window, nearer its reset and with fewer requests
             # left (the hourly window gave way to the 10-second spike window): it binds. An
@@ -253,8 +268,7 @@ class RateGate:
         if seconds < 0.5 or until <= self._said_until + 1.0:
             return  # a blink (answers in flight), or the same wait met by another thread
         self._said_until = until
-        log.log(
-            logging.WARNING if seconds >= NOTICE_AFTER else logging.INFO,
+        log.info(
             "Waiting %.0f s (until %s) before the next request to Procore, because %s.",
             seconds,
             clock_time(seconds),
@@ -266,10 +280,39 @@ class RateGate:
         with self._cond:
             return self._limit
 
-    def status(self) -> str:
-        """What the requests wait for right now, for a progress bar; ``""`` when nothing."""
+    def eta(self, left: int) -> float | None:
+        """Seconds that ``left`` more requests take by the announced window; None if unknown.
+
+        The requests left in this window go at once; each further window allows
+        ``X-Rate-Limit-Limit`` requests and lasts as long as the longest window seen.
+        """
+        with self._cond:
+            now = self._clock()
+            limit, remaining, reset_at = self._limit, self._remaining, self._reset_at
+            paused = max(0.0, self._paused_until - now)
+            span = self._span
+            in_flight = self._in_flight
+        if limit is None or limit < 1 or remaining is None or reset_at is None:
+            return None
+        here = max(0, remaining - in_flight)
+        if left <= here:
+            return paused
+        windows = math.ceil((left - here) / limit)
+        return max(paused, reset_at - now) + (windows - 1) * span
+
+    def status(self, left: int | None = None) -> str:
+        """What the requests wait for right now, for a progress bar; ``""`` when nothing.
+
+        With ``left`` (the requests the pull still needs), the wait is followed by the
+        time they take by the rate window: ``'waiting 7 s for Procore (until 14:05:03 UTC);
+        60 requests left: about 30 s'``.
+        """
         with self._cond:
             seconds = self._waiting_until - self._clock()
         if seconds < 0.5:
             return ""
-        return f"waiting {seconds:.0f} s for Procore (until {clock_time(seconds)})"
+        text = f"waiting {seconds:.0f} s for Procore (until {clock_time(seconds)})"
+        eta = self.eta(left) if left else None
+        if eta is not None and left:
+            text += f"; {left:,} request{'s' if left != 1 else ''} left: about {_duration(eta)}"
+        return text

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from procore_nb._exceptions import DataIntegrityError
+from procore_nb.api._cancel import Stop, under
 
 __all__ = ["DataIntegrityWarning", "Page", "fetch_all", "iter_pages"]
 
@@ -51,8 +52,9 @@ class Page:
 FetchPage = Callable[[int, int], Page]
 
 
-#: What the requests are waiting for (``""`` when nothing), shown beside the bar.
-Status = Callable[[], str]
+#: What the requests are waiting for (``""`` when nothing), shown beside the bar, given the
+#: requests still needed (``None``: unknown), so that it can say how long they take.
+Status = Callable[[int | None], str]
 #: How often (seconds) the bar's status is looked at while pages are on their way.
 _STATUS_EVERY = 0.5
 
@@ -75,22 +77,37 @@ class _NoBar:
 
 
 class _ShownBar:
-    """A ``tqdm.auto`` bar counting rows, with what the requests wait for as its postfix."""
+    """A ``tqdm.auto`` bar counting rows, with what the requests wait for as its postfix.
 
-    def __init__(self, *, total: int, label: str, status: Status | None, delay: float) -> None:
+    ``per_page`` (rows a page holds) turns the rows left into the requests left, for the
+    time a wait for the rate window says they take.
+    """
+
+    def __init__(
+        self, *, total: int, label: str, status: Status | None, delay: float, per_page: int = 0
+    ) -> None:
         from tqdm.auto import tqdm  # tqdm.auto may import ipywidgets: only when shown
 
         # ``delay``: a pull that ends sooner shows nothing at all (tqdm's own delay).
         self._bar = tqdm(total=total, unit="rows", desc=label or None, leave=True, delay=delay)
         self._status = status
         self._said = ""
+        self._total = total
+        self._rows = 0
+        self._per_page = per_page
 
     def update(self, n: int) -> None:
+        self._rows += n
         self._bar.update(n)
         self.tick()
 
     def tick(self) -> None:
-        text = self._status() if self._status is not None else ""
+        left = (
+            math.ceil(max(0, self._total - self._rows) / self._per_page)
+            if self._per_page > 0
+            else None
+        )
+        text = self._status(left) if self._status is not None else ""
         if text != self._said:
             self._bar.set_postfix_str(text)
             self._said = text
@@ -100,11 +117,11 @@ class _ShownBar:
 
 
 def _progress_bar(
-    show: bool, *, total: int, label: str, status: Status | None, delay: float
+    show: bool, *, total: int, label: str, status: Status | None, delay: float, per_page: int = 0
 ) -> _Bar:
     if not show:
         return _NoBar()
-    return _ShownBar(total=total, label=label, status=status, delay=delay)
+    return _ShownBar(total=total, label=label, status=status, delay=delay, per_page=per_page)
 
 
 def _more_after(page: Page, size: int) -> bool:
@@ -190,8 +207,9 @@ def _fetch_pages(
     pool = concurrent.futures.ThreadPoolExecutor(
         max_workers=min(workers, len(numbers)), thread_name_prefix="procore_nb-page"
     )
+    stop = Stop()  # set on an error or Ctrl-C: the pages still waiting send nothing
     try:
-        futures = {pool.submit(fetch, n, size): n for n in numbers}
+        futures = {pool.submit(under, stop, fetch, n, size): n for n in numbers}
         pending = set(futures)
         while pending:
             # Wake up now and then, so that the bar says when the pages wait for Procore.
@@ -204,6 +222,7 @@ def _fetch_pages(
                 bar.update(len(page.rows))
             bar.tick()
     finally:
+        stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
     return pages
 
@@ -323,7 +342,12 @@ def fetch_all(
     )
     first = read(
         new_bar=lambda total: _progress_bar(
-            progress, total=total, label=label, status=status, delay=progress_delay
+            progress,
+            total=total,
+            label=label,
+            status=status,
+            delay=progress_delay,
+            per_page=per_page,
         )
     )
     unique, repeated = _dedupe(first.rows)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from procore_nb.api._cancel import Stop, under
 from procore_nb.api._paging import Page, Status, _Bar, _progress_bar, fetch_all
 from procore_nb.api._paths import Endpoint
 from procore_nb.api._responses import Reply
@@ -187,8 +188,11 @@ def _all_pages(
     parsers = concurrent.futures.ThreadPoolExecutor(
         max(1, os.cpu_count() or 1), thread_name_prefix="procore_nb-parse"
     )
+    # On an error or Ctrl-C, the pages still waiting (for the rate window, a backoff) give
+    # up at once and send nothing: the pool's end then waits only for answers on their way.
+    stop = Stop()
     with parsers, concurrent.futures.ThreadPoolExecutor(wave, "procore_nb-pull") as pool:
-        futures = {pool.submit(reader.page, n, parsers): n for n in numbers}
+        futures = {pool.submit(under, stop, reader.page, n, parsers): n for n in numbers}
         try:
             got[1] = reader.take(first, 1)
             del first
@@ -203,6 +207,7 @@ def _all_pages(
                     bar.update(_rows(item))
                 bar.tick()
         finally:
+            stop.set()
             for future in futures:
                 future.cancel()
     return got
@@ -277,7 +282,12 @@ def _pages(
         return None, None
     count = max(1, math.ceil(total / size))
     bar = _progress_bar(
-        progress and count > 1, total=total, label=label, status=pull.status, delay=pull.delay
+        progress and count > 1,
+        total=total,
+        label=label,
+        status=pull.status,
+        delay=pull.delay,
+        per_page=size,
     )
     try:
         reader = _Reader(pull, conversion)

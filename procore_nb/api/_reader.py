@@ -17,15 +17,31 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from procore_nb._exceptions import ConfigurationError, NotFoundError, PermissionDeniedError
+from procore_nb._exceptions import (
+    ConfigurationError,
+    Interrupted,
+    NotFoundError,
+    PermissionDeniedError,
+    ProcoreError,
+)
 from procore_nb._registry import Resource, match, registry
-from procore_nb.api._fanout import ERRORS, SkippedProjectsWarning, StoppedError, Target, pull
+from procore_nb.api._cancel import StoppedError, stopping
+from procore_nb.api._checks import check_choice, check_limit
+from procore_nb.api._fanout import (
+    ERRORS,
+    BarSpec,
+    Outcome,
+    SkippedProjectsWarning,
+    Target,
+    pull,
+)
 from procore_nb.api._filters import build_query
 from procore_nb.api._paging import Page, fetch_all
 from procore_nb.api._paths import STATUS_FILTERS, Endpoint, endpoint, is_compact
 from procore_nb.api._projects import (
     PROJECTS_WORDS,
     add_projects,
+    gathering,
     iterable,
     name_of,
     positive_id,
@@ -40,18 +56,9 @@ if TYPE_CHECKING:
 
     from procore_nb.api._session import Session
 
-__all__ = ["Reader", "Request", "check_limit"]
+__all__ = ["Reader", "Request"]
 
 Record = dict[str, Any]
-
-
-def check_limit(limit: object) -> int | None:
-    """``limit`` as a row count, or ConfigurationError: it is never a filter."""
-    if limit is None:
-        return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ConfigurationError(f"limit must be a positive number of rows, not {limit!r}.")
-    return limit
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,8 @@ class Reader:
 
         if not entry.paged:
             check()
-            reply = self._session.call("GET", url, params=params, company=company)
+            with stopping(stop):
+                reply = self._session.call("GET", url, params=params, company=company)
             rows = where.unwrap(reply.data)
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise not_records(reply, rows)
@@ -216,7 +224,8 @@ class Reader:
 
         def fetch(number: int, per_page: int) -> Page:
             check()
-            return self._session.page(where, params, company, (number, per_page))
+            with stopping(stop):  # the waits of this request give up when the pull stops
+                return self._session.page(where, params, company, (number, per_page))
 
         return fetch_all(
             fetch,
@@ -238,8 +247,7 @@ class Reader:
         parent_id = keywords.pop(entry.parent_param, None) if entry.parent else None
         if parent_id is not None:
             parent_id = positive_id(parent_id, f"{entry.parent_param}=")
-        if ask.errors not in ERRORS:
-            raise ConfigurationError(f"errors must be 'skip' or 'raise', not {ask.errors!r}.")
+        check_choice("errors", ask.errors, ERRORS)
         query = {**build_query(entry, keywords), **(ask.params or {})}
         where = endpoint(entry.path, api_url=self._api_url)
         size = where.page_size(
@@ -296,19 +304,42 @@ class Reader:
                 progress=ask.progress and one,
             )
 
-        outcome = pull(
-            read,
-            targets,
-            workers=self._workers,
-            limit=limit,
-            errors=ask.errors,
-            bar=(
-                ask.progress,
-                entry.name,
-                self._session.transport.gate.status,
-                self._session.config.progress_delay,
-            ),
+        gate = self._session.transport.gate
+        usage = self._session.transport.usage
+        bar = BarSpec(
+            ask.progress,
+            entry.name,
+            gate.status,
+            self._session.config.progress_delay,
+            lambda: usage.snapshot().requests,
         )
+        try:
+            outcome = pull(
+                read, targets, workers=self._workers, limit=limit, errors=ask.errors, bar=bar
+            )
+        except (ProcoreError, Interrupted) as exc:
+            if isinstance(exc.partial, Outcome):  # the projects read before it, as a frame
+                exc.partial = self._projects_frame(entry, exc.partial, typed, company)
+            raise
+        df = self._projects_frame(entry, outcome, typed, company)
+        together = gathering()
+        if together is not None:  # a pull in batches warns once, at its end
+            together.extend(outcome.skipped)
+        elif outcome.skipped:
+            warnings.warn(
+                SkippedProjectsWarning(
+                    skipped_message(entry, outcome.skipped, outcome.asked),
+                    outcome.skipped,
+                    outcome.asked,
+                ),
+                stacklevel=3,
+            )
+        return df
+
+    def _projects_frame(
+        self, entry: Resource, outcome: Outcome, typed: str | None, company: int
+    ) -> pd.DataFrame:
+        """The rows of a pull across projects as one frame, saying which projects answered."""
         records = [row for _, rows in outcome.rows for row in rows]
         df = self._to_frame(records, typed, company)
         add_projects(df, [(t, len(rows)) for t, rows in outcome.rows])
@@ -316,15 +347,10 @@ class Reader:
             path=entry.path,
             company_id=company,
             resource=entry.name,
-            projects=len(targets),
+            projects=outcome.asked,
+            answered=[t.id for t in outcome.answered],
             skipped=outcome.skipped,
         )
-        if outcome.skipped:
-            warnings.warn(
-                skipped_message(entry, outcome.skipped, len(targets)),
-                SkippedProjectsWarning,
-                stacklevel=3,
-            )
         return df
 
     def _first(self, entry: Resource, fill: Mapping[str, Any], stop: threading.Event) -> Any:
@@ -358,7 +384,10 @@ class Reader:
             names = projects[name_col] if name_col in projects.columns else [None] * len(projects)
             pairs = zip(projects[id_col], names, strict=True)
             return unique([Target(project_id(i), name_of(n)) for i, n in pairs])
-        single = isinstance(projects, str | int) or hasattr(projects, "__index__")
+        # One id: an int, numpy's, or text; an array (which also has __index__) is many.
+        single = isinstance(projects, str | int) or (
+            hasattr(projects, "__index__") and getattr(projects, "ndim", 0) == 0
+        )
         ids = [projects] if single else iterable(projects)
         wanted = unique([Target(project_id(i)) for i in ids])
         known = self._names.get(company, {})

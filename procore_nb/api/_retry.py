@@ -33,6 +33,7 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from procore_nb._exceptions import ProcoreTimeout
+from procore_nb.api._cancel import check_stop, pause
 from procore_nb.api._config import is_testing
 from procore_nb.api._pacing import RateGate, seconds_until_reset
 from procore_nb.api._usage import Usage
@@ -221,11 +222,24 @@ class ProcoreRetry(Retry):
             kind = "rate limit" if response.status == 429 else "busy"
             reason = f"Procore answered {response.status} ({kind}) with Retry-After"
             self.gate.pause(seconds, reason=reason)
-        time.sleep(seconds)
+        pause(seconds)  # a stopped pull gives up at once
         deadline = current_deadline()
         if deadline is not None:
             deadline.paused += seconds
         return True
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """Sit out the announced wait or the backoff; a stopped pull gives up at once.
+
+        The wait is on the pull's stop signal (:func:`~procore_nb.api._cancel.pause`), not
+        ``time.sleep``, so that no retry leaves after Ctrl-C.
+        """
+        check_stop()
+        retry_after = self.respect_retry_after_header and response is not None
+        if retry_after and self.sleep_for_retry(response):  # type: ignore[arg-type]  # not None when retry_after
+            return
+        pause(self.get_backoff_time())
+        check_stop()
 
     def increment(
         self,

@@ -47,6 +47,7 @@ from procore_nb._constants import REQUEST_ID_HEADER
 from procore_nb._exceptions import (
     TransportError,
 )
+from procore_nb.api._cancel import check_stop
 from procore_nb.api._failures import translate_errors
 from procore_nb.api._pacing import RateGate
 from procore_nb.api._redaction import redact_url
@@ -307,6 +308,7 @@ class Transport:
             released = False
             started = time.perf_counter()
             try:
+                check_stop()  # a pull stopped while this thread waited sends nothing
                 if bearer is not None:
                     token = bearer if isinstance(bearer, str) else bearer()
                     all_headers["Authorization"] = f"Bearer {token}"

@@ -12,7 +12,7 @@ import pytest
 import requests
 from sandboxed import TODAY, sandbox_client
 
-from procore_nb import Client, PermissionDeniedError, SkippedProjectsWarning
+from procore_nb import Client, PartialPullError, PermissionDeniedError, SkippedProjectsWarning
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
 from procore_nb.sandbox import Sandbox
 
@@ -92,16 +92,22 @@ def test_403_and_404_projects_are_skipped_and_reported(fan: Client, sb: Sandbox)
 
 
 def test_errors_raise_stops_at_the_first_refusal(fan: Client, sb: Sandbox) -> None:
-    """errors='raise' raises the 403 instead of skipping, naming the project."""
+    """errors='raise' raises PartialPullError naming the 403 project, with the rows before it."""
     first, off = _active(fan, 2)
     sb.set_tool(off, "rfi", enabled=False)
     try:
-        with pytest.raises(PermissionDeniedError) as info:
+        with pytest.raises(PartialPullError) as info:
             fan.frame("rfis", projects=[first, off], errors="raise")
     finally:
         sb.set_tool(off, "rfi", enabled=True)
     assert info.value.status == 403
-    assert any(str(off) in note for note in getattr(info.value, "__notes__", []))
+    assert info.value.project_id == off
+    assert str(off) in str(info.value)
+    assert isinstance(info.value.__cause__, PermissionDeniedError)
+    partial = info.value.partial
+    assert partial is not None
+    assert set(partial["project_id"].unique()) <= {first}
+    assert set(partial.attrs["answered"]) <= {first}
 
 
 def test_projects_as_frame_word_and_id(fan: Client, sb: Sandbox) -> None:

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import pty
+import re
 import secrets
 import select
 import sys
@@ -253,8 +254,9 @@ def test_an_executed_notebook_shows_no_secret_and_shows_waits(
     outputs = [json.dumps(cell.get("outputs", []), ensure_ascii=False) for cell in notebook.cells]
     assert "Signed in as Joe Builder" in outputs[1]
     assert '"60"' in outputs[2]
-    # The rate-limit wait reached the person: a line saying how long and until when.
-    assert "before the next request to Procore" in outputs[2], outputs[2]
+    # The rate-limit wait reached the person inside the progress bar, not as a printed line.
+    assert re.search(r"waiting \d+ s for Procore \(until", outputs[2]), outputs[2]
+    assert "before the next request to Procore" not in outputs[2], outputs[2]
     assert "requests_oauthlib" in outputs[4]  # DEBUG logs of the refresh are in the notebook
     assert "AuthenticationError" in outputs[5]  # the traceback is shown
     assert "Signed out" in outputs[6]
