@@ -28,6 +28,9 @@ GRACE = 20.0
 _FACTS_TIMEOUT = 60
 
 logger = logging.getLogger("procore_nb.run")
+#: What Jupyter's client says about the kernel ("Kernel died ..."): shown only with --debug.
+_kernel_log = logging.getLogger("procore_nb.run.kernel")
+_kernel_log.addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -121,8 +124,9 @@ def execute(
         kernel_manager_class=LocalKernel,
         resources={"metadata": {"path": str(folder)}},
         store_widget_state=False,
-        log=logger,
+        log=_kernel_log,
     )
+    _kernel_log.propagate = not quiet
     outcome = Outcome()
     watchdog = _Watchdog(client, timeout)
     start = {"stderr": subprocess.DEVNULL} if quiet else {}
