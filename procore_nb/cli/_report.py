@@ -86,6 +86,8 @@ _SKIPPED = re.compile(r"SkippedProjectsWarning: (.+)")
 #: An absolute path of two parts or more, not inside a URL.
 _PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.+@-]+/)+([\w.+@-]+)")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
+#: A dict or list printed on one line, without nesting.
+_REPR = re.compile(r"\{[^{}\n]*\}|\[[^\[\]\n]*\]")
 
 
 @dataclass
@@ -163,6 +165,16 @@ def _clean(text: str) -> str:
     return _PATH.sub(r"\1", text)
 
 
+def _plain_repr(match: re.Match[str]) -> str:
+    """A printed dict or list as words: ``{'a': 1}`` -> ``a: 1``; else unchanged."""
+    value = _literal(match.group(0))
+    if isinstance(value, dict) and value:
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    if isinstance(value, list) and value:
+        return ", ".join(str(item) for item in value)
+    return match.group(0)
+
+
 def _literal(text: str) -> Any:
     try:
         return ast.literal_eval(text)
@@ -189,7 +201,7 @@ def _tidy_stream(output: Any, notes: list[str]) -> Any | None:
         for message in _SKIPPED.findall(text):
             notes.append(message.split(" df.attrs[")[0].strip())
         return None
-    text = _clean(_LIFTED.sub("", text))
+    text = _REPR.sub(_plain_repr, _clean(_LIFTED.sub("", text)))
     if not text.strip():
         return None
     output["text"] = text
