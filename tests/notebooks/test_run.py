@@ -308,3 +308,24 @@ def test_show_code_keeps_the_code(tmp_path: Path) -> None:
     assert "<pre>42</pre>" in plain
     assert "answer" not in plain
     assert "answer" in shown
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_skipped_projects_are_a_sentence_in_the_report(sb: Sandbox, tmp_path: Path) -> None:
+    """A pull that skips a project with its tool disabled says so in words, not as a warning."""
+    disabled = next(t["project_id"] for t in sb.disabled_tools() if "rfis" in t["resources"])
+    ids = [int(i) for i in sandbox_client(sb).projects()["id"].iloc[:2]]
+    path = _notebook(
+        tmp_path / "skips.ipynb",
+        "import procore_nb as pnb\nclient = pnb.login()\n"
+        f"rfis = client.frame('rfis', projects={[*ids, disabled]})\n"
+        "print(f'{len(rfis):,} RFIs')",
+    )
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    html = (tmp_path / "out" / "skips.html").read_text(encoding="utf-8")
+    body = html.split("</head>", 1)[1]
+    assert '<div class="report-note">1 of 3 projects were skipped for rfis' in body
+    assert "Warning" not in body
+    assert "df.attrs" not in body
+    assert "Store</dt><dd>read live from Procore at " in body
