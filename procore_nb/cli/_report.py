@@ -29,6 +29,7 @@ __all__ = [
     "FACTS_MIME",
     "FACTS_SOURCE",
     "Facts",
+    "chromium",
     "kernel_facts",
     "print_pdf",
     "tidy",

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from procore_nb.cli._kernel import execute
 from procore_nb.cli._report import (
     FACTS_SOURCE,
     Facts,
+    chromium,
     kernel_facts,
     print_pdf,
     tidy,
@@ -203,6 +204,9 @@ def run_notebooks(
     # reported in its turn.
     notebooks = [(path, *_read(path, parameters or {})) for path in paths]
     before = {path: path.stat().st_mtime_ns for path in out.iterdir()}
+    if options.pdf and chromium() is None:
+        print("No Chromium on this machine: the reports are written without PDFs.")
+        options = replace(options, pdf=False)
     run = Run()
     settings = {REPORTS_VARIABLE: str(out.resolve()), UNATTENDED_VARIABLE: "1"}
     with (
