@@ -23,7 +23,7 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	@if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then \
 		echo "the development environment in $(VENV) has what the demo needs"; \
 	else \
-		echo "installing procore_nb with what the demo needs ('.[demo]', under a minute) ..."; \
+		echo "installing procore_nb with what the demo needs ('.[demo]', 547 MB, a minute or two) ..."; \
 		$(BIN)/python -m pip install --quiet -e '.[demo]'; \
 	fi
 	touch $(DEMO_STAMP)
