@@ -329,3 +329,26 @@ def test_skipped_projects_are_a_sentence_in_the_report(sb: Sandbox, tmp_path: Pa
     assert "Warning" not in body
     assert "df.attrs" not in body
     assert "Store</dt><dd>read live from Procore at " in body
+
+
+RFIS = ROOT / "notebooks" / "04_rfis_and_submittals.ipynb"
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_a_spent_budget_does_not_stop_a_run_the_store_can_answer(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    """With the store fresh and the hourly budget spent, the rerun still writes its report."""
+    ids = [int(i) for i in sandbox_client(sb).projects()["id"].iloc[:3]]
+    args = ["run", str(RFIS), "-p", "project_ids=" + ",".join(map(str, ids))]
+    assert main([*args, "--out", str(tmp_path / "first")]) == 0
+    used = sb.counters()["requests"]
+    sb.configure(rate_limit_hourly=1)  # every request from now on answers 429 for the hour
+    try:
+        assert main([*args, "--out", str(tmp_path / "second")]) == 0
+    finally:
+        sb.configure(rate_limit_hourly=3600 * 1000)
+    html = (tmp_path / "second" / "04_rfis_and_submittals.html").read_text(encoding="utf-8")
+    assert "This report is incomplete" not in html
+    assert sb.counters()["requests"] - used < 5
