@@ -173,6 +173,8 @@ def _plain_repr(match: re.Match[str]) -> str:
         return ", ".join(f"{key}: {item}" for key, item in value.items())
     if isinstance(value, list) and value:
         return ", ".join(str(item) for item in value)
+    if isinstance(value, dict | list):
+        return "none"
     return match.group(0)
 
 

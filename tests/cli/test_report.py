@@ -76,6 +76,7 @@ def test_reprs_and_paths_are_made_readable() -> None:
                     "stream",
                     name="stdout",
                     text="Wrote /tmp/x/reports/cost.xlsx\nstages: ['Bidding', 'Closed']\n"
+                    "0 projects have no budget: []\n"
                     "Using Procore (custom) at http://127.0.0.1:8765.\n",
                 ),
             )
@@ -87,7 +88,9 @@ def test_reprs_and_paths_are_made_readable() -> None:
         '<table class="report-facts"><tr><th>id</th><td>7</td></tr>'
         "<tr><th>name</th><td>Joe</td></tr></table>"
     )
-    assert printed.text == "Wrote cost.xlsx\nstages: Bidding, Closed\n"
+    assert printed.text == (
+        "Wrote cost.xlsx\nstages: Bidding, Closed\n0 projects have no budget: none\n"
+    )
 
 
 def test_errors_show_only_when_the_notebook_failed() -> None:
