@@ -7,12 +7,15 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from procore_nb.cli._report import (
     FACTS_MIME,
     Facts,
+    chromium,
     kernel_facts,
+    print_pdf,
     tidy,
     title_of,
     write_report,
@@ -151,3 +154,14 @@ def test_the_document_fetches_nothing(tmp_path: Path) -> None:
     assert "This report is incomplete.</strong> cell 1 failed: ValueError: bad." in html
     assert "secret_code" not in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+def test_pdf_beside_the_report(tmp_path: Path) -> None:
+    """With Chromium installed, --pdf prints the report to a PDF beside it; without, None."""
+    facts = Facts(title="Weekly")
+    report = write_report(new_notebook(), tmp_path / "weekly.html", facts, show_code=False)
+    if chromium() is None:
+        pytest.skip("no Chromium on this machine: nothing to print with")
+    pdf = print_pdf(report)
+    assert pdf == tmp_path / "weekly.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
