@@ -25,6 +25,10 @@ from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+#: Projects of the reports' sandbox: more than a page of projects, few enough to run in minutes.
+PROJECTS = 150
+#: The first test of the module waits for every notebook to run (on a busy 2-core machine).
+pytestmark = pytest.mark.timeout(900)
 #: The figures notebooks 04-07 write.
 FIGURES = (
     "cost-variance.png",
@@ -49,7 +53,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run every example notebook once against a fresh sandbox."""
     out = tmp_path_factory.mktemp("reports")
     (out / "earlier.png").write_bytes(b"left by an earlier run")
-    written = run_examples(out, sandbox_options={"projects": 300, "seed": 3})
+    written = run_examples(out, sandbox_options={"projects": PROJECTS, "seed": 3})
     (out / "written.txt").write_text("\n".join(sorted(p.name for p in written)))
     return out
 
@@ -198,9 +202,9 @@ def test_stage_table_is_formatted_for_reading(reports: Path) -> None:
 
 @pytest.mark.xdist_group("notebooks")
 def test_first_call_shows_every_project(reports: Path) -> None:
-    """The first-call notebook reports all 300 projects of the company, not one page."""
+    """The first-call notebook reports every project of the company, not one page."""
     html = (reports / "01_first_call.html").read_text(encoding="utf-8")
-    assert "300 projects (Total said 300)" in html
+    assert f"{PROJECTS} projects (Total said {PROJECTS})" in html
 
 
 @pytest.mark.xdist_group("notebooks")
@@ -222,7 +226,7 @@ def test_excel_export_has_every_table(reports: Path) -> None:
     """The stage workbook has one sheet per table, with every project on its sheet."""
     sheets = pd.read_excel(reports / "stage-summary.xlsx", sheet_name=None)
     assert {"By stage", "By state", "Per quarter", "Projects"} <= set(sheets)
-    assert len(sheets["Projects"]) == 300
+    assert len(sheets["Projects"]) == PROJECTS
 
 
 @pytest.mark.xdist_group("notebooks")
@@ -301,7 +305,7 @@ class Truth:
 def truth() -> Iterator[Truth]:
     """The records of the active projects of a sandbox like the one the reports ran on."""
     procore_nb.set_testing(True)
-    with Sandbox(projects=300, seed=3, **DEMO_LIMITS) as sb:
+    with Sandbox(projects=PROJECTS, seed=3, **DEMO_LIMITS) as sb:
         client = sandbox_client(sb)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # projects with a tool disabled are skipped
