@@ -26,7 +26,7 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 		echo "installing procore_nb with what the demo needs ('.[demo]', 547 MB, a minute or two) ..."; \
 		$(BIN)/python -m pip install --quiet -e '.[demo]'; \
 	fi
-	touch $(DEMO_STAMP)
+	@touch $(DEMO_STAMP)
 
 ## demo: create the environment, start the sandbox and run the example notebooks against it
 demo: $(DEMO_STAMP)
