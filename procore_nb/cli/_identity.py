@@ -92,10 +92,15 @@ def check_sign_in(client: Client) -> Identity:
     try:
         line = sign_in_unattended(client)
     except RateLimitError:
+        line = None
+    if line is None or not line.startswith("Signed in as "):
+        # Procore would not say who (a spent budget, no company): the kept answer says it.
         if kept is not None and "signed_in" in kept:
             return Identity(str(kept["signed_in"]), kept.get("company"), requests=1)
-        how = "service account" if grant == "client_credentials" else "cached sign-in"
-        return Identity(f"Signed in · {how} · {env_label(client)}", requests=1)
+        if line is None:
+            how = "service account" if grant == "client_credentials" else "cached sign-in"
+            line = f"Signed in · {how} · {env_label(client)}"
+        return Identity(line, requests=1)
     identity = Identity(line, _company_name(client), requests=2)
     _save(key, identity)
     return identity

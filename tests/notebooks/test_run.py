@@ -352,3 +352,27 @@ def test_a_spent_budget_does_not_stop_a_run_the_store_can_answer(
     html = (tmp_path / "second" / "04_rfis_and_submittals.html").read_text(encoding="utf-8")
     assert "This report is incomplete" not in html
     assert sb.counters()["requests"] - used < 5
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_an_old_answer_serves_when_procore_says_429(sb: Sandbox, tmp_path: Path) -> None:
+    """Past 12 hours who signed in is asked again; a 429 then falls back to the kept answer."""
+    import json
+    import os
+
+    path = _notebook(tmp_path / "nothing.ipynb", "1 + 1")
+    assert main(["run", str(path), "--out", str(tmp_path / "first")]) == 0
+    kept = Path(os.environ["XDG_CACHE_HOME"]) / "procore_nb" / "signed-in.json"
+    answers = json.loads(kept.read_text(encoding="utf-8"))
+    for answer in answers.values():
+        answer["at"] -= 13 * 3600
+    kept.write_text(json.dumps(answers), encoding="utf-8")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    sb.configure(rate_limit_hourly=1)
+    try:
+        assert main(["run", str(path), "--out", str(tmp_path / "second")]) == 0
+    finally:
+        sb.configure(rate_limit_hourly=3600 * 1000)
+    html = (tmp_path / "second" / "nothing.html").read_text(encoding="utf-8")
+    assert "<dt>Signed in</dt><dd>Sandbox Service Account (sandbox-service@acme.com)" in html
