@@ -376,3 +376,12 @@ def test_an_old_answer_serves_when_procore_says_429(sb: Sandbox, tmp_path: Path)
         sb.configure(rate_limit_hourly=3600 * 1000)
     html = (tmp_path / "second" / "nothing.html").read_text(encoding="utf-8")
     assert "<dt>Signed in</dt><dd>Sandbox Service Account (sandbox-service@acme.com)" in html
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_timeout_must_be_positive(
+    tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --timeout of zero or less is refused (exit 2) before any sign-in."""
+    assert main(["run", str(STAGES), "--out", str(tmp_path), "--timeout", value]) == 2
+    assert "--timeout must be a positive number of seconds" in capsys.readouterr().err
