@@ -22,11 +22,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from procore_nb.cli._runner import REPORTS_VARIABLE, run_notebooks
+from procore_nb._exceptions import ConfigurationError
+from procore_nb.cli._run import add_report_options, check_out
+from procore_nb.cli._runner import REPORTS_VARIABLE, ReportOptions, environment, run_notebooks
 
 __all__ = [
     "DEMO_LIMITS",
@@ -133,20 +137,23 @@ def run_examples(
     notebooks: Path | None = None,
     names: Sequence[str] = EXAMPLES,
     sandbox_options: Mapping[str, Any] | None = None,
-    timeout: int = 600,
+    timeout: float = 600,
+    options: ReportOptions | None = None,
 ) -> list[Path]:
-    """Execute the example notebooks against a fresh sandbox and write HTML reports to ``out``.
+    """Execute the example notebooks against a fresh sandbox and write their reports to ``out``.
 
-    Returns the paths written: one HTML report per notebook, plus what the notebooks
-    themselves write to ``out`` (the map and stage chart images, the Excel export).
-    The notebooks run as ``procore-nb run`` runs them, signed in as the sandbox's service
-    account.
+    Returns the paths written: one HTML report per notebook (and its PDF with
+    ``options.pdf``), plus what the notebooks themselves write to ``out`` (the map and
+    stage chart images, the Excel workbooks). The notebooks run as ``procore-nb run`` runs
+    them, signed in as the sandbox's service account.
 
     Raises
     ------
     RuntimeError
-        A notebook failed; its report (with the error) is written all the same.
+        A notebook failed; its report (saying what failed) is written all the same.
     """
+    from procore_nb.api._client import Client
+    from procore_nb.cli._identity import check_sign_in
     from procore_nb.sandbox import Sandbox
 
     source = notebooks or _default_notebooks_dir()
@@ -157,13 +164,23 @@ def run_examples(
         # Service-account tokens of the demo stay out of the user's own token cache.
         env = sandbox_environment(sandbox, service_account=True, token_dir=f"{private}/tokens")
         env["XDG_CONFIG_HOME"] = private
+        env["XDG_CACHE_HOME"] = private
         # the notebooks' local store (client.store()) of this throwaway sandbox, shared by the
         # notebooks of the run (04 syncs the RFIs 07 reads), is removed with it
         env["XDG_DATA_HOME"] = private
-        run = run_notebooks([source / name for name in names], out, env=env, timeout=timeout)
+        with environment(env), Client() as client:
+            identity = check_sign_in(client)
+        where = "the embedded sandbox (demo data)"
+        options = replace(
+            options or ReportOptions(),
+            signed_in=identity.signed_in.replace(f"custom ({sandbox.url})", where),
+            company=identity.company,
+        )
+        paths = [source / name for name in names]
+        run = run_notebooks(paths, out, env=env, timeout=timeout, options=options)
     if run.failed:
         failed = "; ".join(f"{name}: {error}" for name, error in run.failed.items())
-        raise RuntimeError(f"Example notebooks failed ({failed}); their reports show where.")
+        raise RuntimeError(f"Example notebooks failed ({failed}); their reports say what failed.")
     return run.written
 
 
@@ -179,26 +196,33 @@ def demo_main(argv: Sequence[str]) -> int:
     parser.add_argument("--notebooks", type=Path, default=None, help="folder of the notebooks")
     parser.add_argument("--projects", type=int, default=400, help="projects in the main company")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sandbox's demo data")
+    add_report_options(parser)
     args = parser.parse_args(argv)
-    if args.out.exists() and not args.out.is_dir():
-        parser.error(f"--out {args.out} is a file: name a folder for the reports")
+    try:
+        check_out(args.out)
+    except ConfigurationError as exc:
+        parser.error(str(exc))
     notebooks = args.notebooks or _default_notebooks_dir()
     missing = [name for name in EXAMPLES if not (notebooks / name).is_file()]
     if missing:
         parser.error(f"--notebooks {notebooks} lacks {', '.join(missing)}")
     if args.projects < 1:
         parser.error(f"--projects must be at least 1, not {args.projects}")
-    print("Running the example notebooks against the embedded sandbox...")
+    print(f"starting the embedded sandbox ({args.projects} projects, seed {args.seed}) ...")
+    options = ReportOptions(show_code=args.show_code, pdf=args.pdf, debug=args.debug)
     try:
         paths = run_examples(
             args.out,
             notebooks=notebooks,
             sandbox_options={"projects": args.projects, "seed": args.seed},
+            options=options,
         )
     except RuntimeError as exc:
         print(f"procore-nb demo: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
+        if args.debug:
+            traceback.print_exc()
         print(
             f"procore-nb demo: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr
         )

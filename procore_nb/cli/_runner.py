@@ -1,4 +1,4 @@
-"""Execute notebooks headless and write their HTML reports: what ``run`` and ``demo`` share.
+"""Execute notebooks headless and write their reports: what ``run`` and ``demo`` share.
 
 A notebook runs in a fresh python3 kernel reached over Unix sockets in a private folder,
 with ``PROCORE_NB_UNATTENDED=1`` (nobody is asked to sign in; interactive maps add a static
@@ -15,15 +15,27 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from procore_nb._constants import UNATTENDED_VARIABLE
 from procore_nb._exceptions import ConfigurationError
+from procore_nb.cli._kernel import execute
+from procore_nb.cli._report import (
+    FACTS_SOURCE,
+    Facts,
+    chromium,
+    kernel_facts,
+    print_pdf,
+    tidy,
+    title_of,
+    write_report,
+)
 
 __all__ = [
     "REPORTS_VARIABLE",
+    "ReportOptions",
     "Run",
     "environment",
     "inject_parameters",
@@ -154,87 +166,117 @@ def inject_parameters(notebook: Any, parameters: Mapping[str, Any], *, name: str
     notebook.cells.insert(position + 1, cell)
 
 
+@dataclass(frozen=True)
+class ReportOptions:
+    """How reports are written: code shown or not, a PDF beside, what the header knows."""
+
+    show_code: bool = False
+    pdf: bool = False
+    signed_in: str | None = None
+    company: str | None = None
+    debug: bool = False
+
+
 def run_notebooks(
     paths: list[Path],
     out: Path,
     *,
     env: Mapping[str, str] | None = None,
     parameters: Mapping[str, Any] | None = None,
-    timeout: int = 600,
+    timeout: float = 600,
+    options: ReportOptions = ReportOptions(),  # frozen: one shared default is safe
 ) -> Run:
     """Execute each notebook headless and write ``out/<name>.html``, whatever happens.
 
     ``env`` is added to the kernels' environment, with ``PROCORE_NB_UNATTENDED=1`` and
-    ``PROCORE_NB_REPORTS=out``. A notebook that fails still gets its report (showing the
-    error); its name and the error's last line go to ``Run.failed`` and the next one runs.
-    """
-    import nbformat
+    ``PROCORE_NB_REPORTS=out``. A notebook that fails (a cell's error, ``timeout`` seconds
+    without output or progress, a dead kernel, a file that is not a notebook) still gets
+    its report saying what failed; its name and the reason go to ``Run.failed`` and the
+    next one runs.
 
+    Raises
+    ------
+    ConfigurationError
+        A parameter a notebook does not declare (before any kernel starts).
+    """
     out.mkdir(parents=True, exist_ok=True)
-    # Fail on a bad parameter before any kernel starts.
-    notebooks = []
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-        inject_parameters(notebook, parameters or {}, name=path.name)
-        notebooks.append((path, notebook))
+    # Fail on a bad parameter before any kernel starts; a file that is not a notebook is
+    # reported in its turn.
+    notebooks = [(path, *_read(path, parameters or {})) for path in paths]
     before = {path: path.stat().st_mtime_ns for path in out.iterdir()}
+    if options.pdf and chromium() is None:
+        print("No Chromium on this machine: the reports are written without PDFs.")
+        options = replace(options, pdf=False)
     run = Run()
     settings = {REPORTS_VARIABLE: str(out.resolve()), UNATTENDED_VARIABLE: "1"}
     with (
         tempfile.TemporaryDirectory(prefix="procore-nb-run-") as private,
         environment({**dict(env or {}), **settings}),
     ):
-        for path, notebook in notebooks:
+        for path, notebook, unreadable in notebooks:
+            print(f"running {path.stem} ...", end="", flush=True)
             started = time.perf_counter()
-            error = _execute(notebook, folder=path.parent, private=Path(private), timeout=timeout)
-            report = out / (path.stem + ".html")
-            _write_html(notebook, report, title=path.stem)
+            if unreadable is None:
+                outcome = execute(
+                    notebook,
+                    folder=path.parent,
+                    private=Path(private),
+                    timeout=timeout,
+                    facts=FACTS_SOURCE,
+                    quiet=not options.debug,
+                )
+                error = outcome.error
+            else:
+                error = unreadable
+            report = _write(notebook, out / (path.stem + ".html"), path, error, options)
             run.reports.append(report)
+            if options.pdf:
+                pdf = print_pdf(report)
+                run.reports += [pdf] if pdf else []
             took = f"{time.perf_counter() - started:.1f} s"
             if error is None:
-                print(f"  ran {path.name} in {took} -> {report}")
+                print(f" done in {took}")
             else:
                 run.failed[path.name] = error
-                print(f"  FAILED {path.name} after {took}: {error} (see {report})")
+                print(f" FAILED after {took}: {error} (see {report.name})")
     # What the notebooks wrote (the images, the workbook), not what was already in ``out``.
     run.files = sorted(
         path
         for path in out.iterdir()
-        if path.suffix in _PRODUCTS and before.get(path) != path.stat().st_mtime_ns
+        if path.suffix in _PRODUCTS
+        and before.get(path) != path.stat().st_mtime_ns
+        and path not in run.reports
     )
     return run
 
 
-def _execute(notebook: Any, *, folder: Path, private: Path, timeout: int) -> str | None:
-    """Run ``notebook`` in a fresh kernel; return the error's last line if a cell failed."""
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+def _read(path: Path, parameters: Mapping[str, Any]) -> tuple[Any, str | None]:
+    """The notebook with its parameters injected, or an empty one and why it is unreadable."""
+    import nbformat
+    from nbformat.v4 import new_notebook
 
-    class LocalKernel(AsyncKernelManager):
-        """A kernel reached over Unix sockets in a private folder, not over TCP."""
-
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(transport="ipc", ip=f"{private}/kernel", **kwargs)
-
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        kernel_manager_class=LocalKernel,
-        resources={"metadata": {"path": str(folder)}},
-        store_widget_state=False,
-    )
     try:
-        client.execute()
-    except CellExecutionError as exc:
-        return f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc).strip()
-    return None
+        notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        nbformat.validate(notebook)
+    except Exception as exc:  # whatever is wrong with the file, it is reported
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = f"{path.name} is not a notebook that can be read ({reason[:200]})"
+        return new_notebook(), text  # type: ignore[no-untyped-call]
+    inject_parameters(notebook, parameters, name=path.name)
+    return notebook, None
 
 
-def _write_html(notebook: Any, report: Path, *, title: str) -> None:
-    from nbconvert import HTMLExporter
-
-    resources = {"metadata": {"name": title}}
-    html, _ = HTMLExporter().from_notebook_node(notebook, resources=resources)  # type: ignore[no-untyped-call]
-    report.write_text(html, encoding="utf-8")
+def _write(
+    notebook: Any, report: Path, path: Path, error: str | None, options: ReportOptions
+) -> Path:
+    """The report of ``notebook`` as a reader sees it, and its PDF when asked."""
+    facts = Facts(
+        title=title_of(notebook, path.stem),
+        signed_in=options.signed_in,
+        company=options.company,
+        failed=f"{error}." if error else None,
+    )
+    facts.learn(kernel_facts(notebook))
+    notebook.cells = [cell for cell in notebook.cells if cell.get("source") != FACTS_SOURCE]
+    tidy(notebook, failed=error is not None)
+    return write_report(notebook, report, facts, show_code=options.show_code)

@@ -25,6 +25,7 @@ from procore_nb._exceptions import (
     NotFoundError,
     NotSignedInError,
     PermissionDeniedError,
+    RateLimitError,
 )
 from procore_nb.api._client import Client
 from procore_nb.api._tokens import TokenCache
@@ -175,3 +176,7 @@ def _signed_in_line(client: Client, *, how: str) -> str:
     except (NotFoundError, PermissionDeniedError):
         # Procore answers /me for a service account only with a company (Procore-Company-Id)
         return f"Signed in · {how} · {env_label(client)} (set a company to see as whom)"
+    except RateLimitError:
+        # A spent hourly budget must not stop a notebook whose data the store holds.
+        where = env_label(client)
+        return f"Signed in · {how} · {where} (the rate limit is used up: not asked as whom)"

@@ -221,8 +221,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh browser profile; on failure, a screenshot of every tab goes to reports/."""
-    reports = ROOT / "reports"
+    """A fresh browser profile; on failure, a screenshot of every tab goes to build/screenshots/."""
+    reports = ROOT / "build" / "screenshots"
     for stale in reports.glob("browser-failure-*.png"):
         stale.unlink()
     browser_context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -232,7 +232,7 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
-            reports.mkdir(exist_ok=True)
+            reports.mkdir(parents=True, exist_ok=True)
             for number, page in enumerate(browser_context.pages):
                 page.screenshot(path=str(reports / f"browser-failure-{number}.png"))
         browser_context.close()

@@ -29,7 +29,8 @@ with contextlib.suppress(ImportError):
 from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-REPORTS = ROOT / "reports"
+#: Where the screenshots go: a gitignored folder, never reports/ (what an analyst sends).
+SCREENSHOTS = ROOT / "build" / "screenshots"
 FIRST_CALL, PROJECT_MAP = "01_first_call.ipynb", "02_project_map.ipynb"
 # Running a cell: the kernel may start, import pandas and call the sandbox several times.
 CELL_TIMEOUT = 60_000
@@ -147,7 +148,7 @@ def explore_in_lab(page: Page, panel: Locator) -> None:
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == code.input_value()
     page.mouse.move(0, 0)
-    out.screenshot(path=str(REPORTS / "explorer-pickers.png"))
+    out.screenshot(path=str(SCREENSHOTS / "explorer-pickers.png"))
 
 
 def png_from_data_url(url: str) -> bytes:
@@ -173,7 +174,7 @@ def cached_tokens(config_home: Path) -> set[str]:
 @pytest.mark.usefixtures("chromium_path")  # first: skip (or fail) before starting any server
 def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: Any) -> None:
     """Sign in, list projects, map them, reject a wrong code and save no secret, in JupyterLab."""
-    REPORTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=STEP_TIMEOUT)
     page = context.new_page()
     codes: list[str] = []
@@ -193,7 +194,7 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
     page.mouse.move(0, 0)
-    login.screenshot(path=str(REPORTS / "login-widget.png"))
+    login.screenshot(path=str(SCREENSHOTS / "login-widget.png"))
 
     # 2. The link opens the authorize page in a new tab: sign in as the demo user and allow.
     with context.expect_page() as opened:
@@ -219,7 +220,7 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
     tokens = cached_tokens(lab.config_home)
     assert tokens, "signing in cached no token"
     page.mouse.move(0, 0)  # no hover highlight in the picture
-    login.screenshot(path=str(REPORTS / "login-cell.png"))
+    login.screenshot(path=str(SCREENSHOTS / "login-cell.png"))
 
     # 4. Pick another company than the configured one; the project list follows it.
     labels = picker.locator("option").all_inner_texts()
@@ -265,7 +266,7 @@ def test_login_cell_and_map_in_jupyterlab(lab: Any, sandbox: Sandbox, context: A
 
     pixels = mpimg.imread(io.BytesIO(png), format="png")
     assert pixels.reshape(-1, pixels.shape[-1])[:, :3].std(axis=0).max() > 0.05, "a blank map"
-    drawing.locator(".jp-OutputArea").screenshot(path=str(REPORTS / "map-in-lab.png"))
+    drawing.locator(".jp-OutputArea").screenshot(path=str(SCREENSHOTS / "map-in-lab.png"))
 
     # 5b. The explorer in the same notebook: projects by city, people and vendors by name.
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)

@@ -70,8 +70,8 @@ def test_run_writes_the_report_with_parameters(
     ]
     html = (out / "03_stage_summary.html").read_text(encoding="utf-8")
     assert "Traceback" not in html
-    assert "<title>03_stage_summary</title>" in html
-    assert "Parameters of this run" in html
+    assert "<title>What stage is each project in?</title>" in html
+    assert "Parameters of this run" not in html  # a report shows no code
     # the parameter reached the notebook: the workbook holds exactly those projects
     workbook = pd.read_excel(out / "stage-summary.xlsx", sheet_name=None)
     assert sorted(workbook["Projects"]["id"]) == sorted(ids)
@@ -109,7 +109,7 @@ def test_run_with_a_cached_sign_in(
     nbformat.write(notebook, path)
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
     html = (tmp_path / "out" / "who.html").read_text(encoding="utf-8")
-    assert "Signed in as Joe Builder (joe.builder@acme.com) · cached sign-in" in html
+    assert "<dt>Signed in</dt><dd>Joe Builder (joe.builder@acme.com) · cached sign-in" in html
     assert "<pre>'Joe Builder'</pre>" in html
 
 
@@ -129,7 +129,7 @@ def test_login_cell_fails_fast_when_headless(
     nbformat.write(notebook, path)
     run = run_notebooks([path], tmp_path / "out", env=env, timeout=120)
     assert list(run.failed) == ["login.ipynb"]
-    assert run.failed["login.ipynb"].startswith("NotSignedInError: No sign-in that works")
+    assert run.failed["login.ipynb"].startswith("cell 1 failed: NotSignedInError: No sign-in")
     html = (tmp_path / "out" / "login.html").read_text(encoding="utf-8")
     assert "procore-nb login" in html  # the report shows the error
     assert "<pre>after the login cell" not in html  # the next cell did not run
@@ -205,3 +205,183 @@ def test_notebook_without_parameters_cell_takes_none() -> None:
         inject_parameters(notebook, {"x": 2}, name="plain.ipynb")
     inject_parameters(notebook, {}, name="plain.ipynb")  # no parameters: nothing to check
     assert len(notebook.cells) == 1
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nbformat.write(new_notebook(cells=[new_code_cell(source) for source in sources]), path)
+    return path
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_every_notebook_gets_a_report_whatever_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not JSON, a silent cell past --timeout, a dead kernel: each is reported, the run goes on."""
+    broken = tmp_path / "b_broken.ipynb"
+    broken.write_text("this is not JSON", encoding="utf-8")
+    paths = [
+        _notebook(tmp_path / "a_first.ipynb", "print('first ran')"),
+        broken,
+        _notebook(tmp_path / "c_silent.ipynb", "import time\ntime.sleep(60)", "print('after')"),
+        _notebook(
+            tmp_path / "d_dies.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+        ),
+        _notebook(tmp_path / "e_last.ipynb", "print('last ran')"),
+    ]
+    out = tmp_path / "out"
+    code = main(["run", *map(str, paths), "--out", str(out), "--timeout", "3"])
+    said = capsys.readouterr()
+    assert code == 1  # as the README says: a notebook failed, its report says what
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "a_first.html",
+        "b_broken.html",
+        "c_silent.html",
+        "d_dies.html",
+        "e_last.html",
+    ]
+    assert "Traceback" not in said.out + said.err
+    assert "procore-nb run: 3 notebook(s) failed." in said.err
+    assert "first ran" in (out / "a_first.html").read_text(encoding="utf-8")
+    assert "last ran" in (out / "e_last.html").read_text(encoding="utf-8")
+    reports = {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+    assert "This report is incomplete." in reports["b_broken"]
+    assert "b_broken.ipynb is not a notebook that can be read" in reports["b_broken"]
+    assert "cell 1 showed nothing (no output, no progress) for 3 s" in reports["c_silent"]
+    assert "after" not in reports["c_silent"].split("</header>")[1]
+    assert "the kernel died in cell 1" in reports["d_dies"]
+    for stem in ("a_first", "e_last"):
+        assert "This report is incomplete." not in reports[stem]
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_a_busy_cell_outlives_the_timeout(tmp_path: Path) -> None:
+    """A cell that keeps showing progress runs past --timeout: only silence stops a cell."""
+    path = _notebook(
+        tmp_path / "busy.ipynb",
+        "import time\nfor step in range(8):\n    print(step, flush=True)\n    time.sleep(0.5)",
+    )
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--timeout", "2"]) == 0
+
+
+@pytest.mark.parametrize("make", ["file", "under-a-file"])
+def test_bad_out_is_refused_before_anything_runs(
+    tmp_path: Path, make: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --out that is a file, or lies under one, is refused (exit 2) before any sign-in."""
+    target = tmp_path / "taken"
+    target.write_text("a file", encoding="utf-8")
+    out = target if make == "file" else target / "reports"
+    assert main(["run", str(STAGES), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {out}" in err
+    assert "name a folder" in err.lower()
+    assert "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "a file"
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_a_cached_sign_in_costs_no_request(sb: Sandbox, tmp_path: Path) -> None:
+    """The second run's sign-in check asks Procore nothing: the token and whose it is are kept."""
+    path = _notebook(tmp_path / "nothing.ipynb", "1 + 1")
+    assert main(["run", str(path), "--out", str(tmp_path / "first")]) == 0
+    before = sb.counters()["by_path"].get("/rest/v1.0/me", 0)
+    grants = sb.counters()["grants"]["client_credentials"]
+    assert main(["run", str(path), "--out", str(tmp_path / "second")]) == 0
+    assert sb.counters()["by_path"].get("/rest/v1.0/me", 0) == before
+    assert sb.counters()["grants"]["client_credentials"] == grants
+    html = (tmp_path / "second" / "nothing.html").read_text(encoding="utf-8")
+    assert "<dt>Signed in</dt><dd>Sandbox Service Account (sandbox-service@acme.com)" in html
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_show_code_keeps_the_code(tmp_path: Path) -> None:
+    """--show-code writes the code cells into the report; by default they are left out."""
+    path = _notebook(tmp_path / "code.ipynb", "answer = 6 * 7\nanswer")
+    assert main(["run", str(path), "--out", str(tmp_path / "plain")]) == 0
+    assert main(["run", str(path), "--out", str(tmp_path / "code"), "--show-code"]) == 0
+    plain = (tmp_path / "plain" / "code.html").read_text(encoding="utf-8")
+    shown = (tmp_path / "code" / "code.html").read_text(encoding="utf-8")
+    assert "<pre>42</pre>" in plain
+    assert "answer" not in plain
+    assert "answer" in shown
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_skipped_projects_are_a_sentence_in_the_report(sb: Sandbox, tmp_path: Path) -> None:
+    """A pull that skips a project with its tool disabled says so in words, not as a warning."""
+    disabled = next(t["project_id"] for t in sb.disabled_tools() if "rfis" in t["resources"])
+    ids = [int(i) for i in sandbox_client(sb).projects()["id"].iloc[:2]]
+    path = _notebook(
+        tmp_path / "skips.ipynb",
+        "import procore_nb as pnb\nclient = pnb.login()\n"
+        f"rfis = client.frame('rfis', projects={[*ids, disabled]})\n"
+        "print(f'{len(rfis):,} RFIs')",
+    )
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    html = (tmp_path / "out" / "skips.html").read_text(encoding="utf-8")
+    body = html.split("</head>", 1)[1]
+    assert '<div class="report-note">1 of 3 projects were skipped for rfis' in body
+    assert "Warning" not in body
+    assert "df.attrs" not in body
+    assert "Store</dt><dd>read live from Procore at " in body
+
+
+RFIS = ROOT / "notebooks" / "04_rfis_and_submittals.ipynb"
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_a_spent_budget_does_not_stop_a_run_the_store_can_answer(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    """With the store fresh and the hourly budget spent, the rerun still writes its report."""
+    ids = [int(i) for i in sandbox_client(sb).projects()["id"].iloc[:3]]
+    args = ["run", str(RFIS), "-p", "project_ids=" + ",".join(map(str, ids))]
+    assert main([*args, "--out", str(tmp_path / "first")]) == 0
+    used = sb.counters()["requests"]
+    sb.configure(rate_limit_hourly=1)  # every request from now on answers 429 for the hour
+    try:
+        assert main([*args, "--out", str(tmp_path / "second")]) == 0
+    finally:
+        sb.configure(rate_limit_hourly=3600 * 1000)
+    html = (tmp_path / "second" / "04_rfis_and_submittals.html").read_text(encoding="utf-8")
+    assert "This report is incomplete" not in html
+    assert sb.counters()["requests"] - used < 5
+
+
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.usefixtures("service_account")
+def test_an_old_answer_serves_when_procore_says_429(sb: Sandbox, tmp_path: Path) -> None:
+    """Past 12 hours who signed in is asked again; a 429 then falls back to the kept answer."""
+    import json
+    import os
+
+    path = _notebook(tmp_path / "nothing.ipynb", "1 + 1")
+    assert main(["run", str(path), "--out", str(tmp_path / "first")]) == 0
+    kept = Path(os.environ["XDG_CACHE_HOME"]) / "procore_nb" / "signed-in.json"
+    answers = json.loads(kept.read_text(encoding="utf-8"))
+    for answer in answers.values():
+        answer["at"] -= 13 * 3600
+    kept.write_text(json.dumps(answers), encoding="utf-8")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    sb.configure(rate_limit_hourly=1)
+    try:
+        assert main(["run", str(path), "--out", str(tmp_path / "second")]) == 0
+    finally:
+        sb.configure(rate_limit_hourly=3600 * 1000)
+    html = (tmp_path / "second" / "nothing.html").read_text(encoding="utf-8")
+    assert "<dt>Signed in</dt><dd>Sandbox Service Account (sandbox-service@acme.com)" in html
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_timeout_must_be_positive(
+    tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --timeout of zero or less is refused (exit 2) before any sign-in."""
+    assert main(["run", str(STAGES), "--out", str(tmp_path), "--timeout", value]) == 2
+    assert "--timeout must be a positive number of seconds" in capsys.readouterr().err
