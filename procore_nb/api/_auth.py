@@ -13,6 +13,8 @@ Around the token endpoint (:mod:`procore_nb.api._grants`):
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import threading
 from collections.abc import Callable
@@ -168,6 +170,19 @@ class Authenticator:
             return False
         return True
 
+    def remember_user(self, user_id: int) -> None:
+        """Keep ``user_id`` (``/me``'s answer) with the current token and its cached copy."""
+        with self._lock:
+            token = self._token
+            if token is None or token.user_id == user_id:
+                return
+            token = dataclasses.replace(token, user_id=user_id)
+            self._token = token
+            with self.cache.lock(self.cache_key):
+                cached = self.cache.load(self.cache_key) if self.cache.restores else None
+                if cached is None or cached.access_token == token.access_token:
+                    self.cache.save(self.cache_key, token)
+
     # -- staying signed in -------------------------------------------------------------
 
     def fresh_token(self) -> Token | None:
@@ -203,6 +218,8 @@ class Authenticator:
 
     def _renew_and_save(self, base: Token) -> Token:
         token = self._renewed(base)
+        if base.user_id is not None and token.grant == base.grant:
+            token = dataclasses.replace(token, user_id=base.user_id)  # the same person's
         self._token = token
         self.cache.save(self.cache_key, token)
         return token

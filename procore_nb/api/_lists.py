@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from procore_nb._exceptions import ConfigurationError
+from procore_nb._exceptions import ConfigurationError, MalformedResponseError
 from procore_nb._registry import registry
 from procore_nb.api._catalog import ResourceCalls, resources_frame
 from procore_nb.api._checks import check_flag
@@ -39,6 +39,21 @@ class Lists:
         """The signed-in user, as ``/rest/v1.0/me`` answers."""
         data = self.get("me")
         return dict(data) if isinstance(data, Mapping) else {"me": data}
+
+    def user_id(self) -> int:
+        """The signed-in user's id: asked of ``/me`` once per sign-in, then kept with the token.
+
+        A cached sign-in that already knows its user costs no request, so a run whose rows
+        the store holds makes none even when the hourly budget is spent.
+        """
+        token = self._session.auth.token
+        if token is not None and token.user_id is not None:
+            return token.user_id
+        found = self.me().get("id")
+        if isinstance(found, bool) or not isinstance(found, int | str) or not str(found).isdigit():
+            raise MalformedResponseError(f"/me answered without a user id ({found!r}).")
+        self._session.auth.remember_user(int(found))
+        return int(found)
 
     def companies(self) -> pd.DataFrame:
         """The companies the user can see, one row each."""

@@ -206,11 +206,10 @@ def _pulled(frame: pd.DataFrame, answered: set[int] | None = None) -> Pulled:
 
 
 def _who(client: Client) -> str:
-    """``"service account <client id>"``, or ``"user <id>"`` as Procore's ``/me`` says."""
+    """``"service account <client id>"``, or ``"user <id>"`` as Procore's ``/me`` said once."""
     if client.grant == "client_credentials":
         return f"service account {client.client_id}"
-    me = client.me()
-    return f"user {me.get('id')}"
+    return f"user {client.user_id()}"  # /me once per sign-in, then kept with the token
 
 
 #: Statuses that mean "refused" (the project keeps its rows and counts as answered).

@@ -397,3 +397,30 @@ def test_two_processes_refreshing_one_cached_token_both_stay_signed_in(
     assert [out.strip() for out, _ in outputs] == ["1234567", "1234567"], outputs
     assert _grants(sb) == 1
     assert sb.counters()["refresh_reuse"] == 0
+
+
+def test_user_id_asks_me_once_per_sign_in(
+    make_client: Callable[..., procore_nb.Client], sb: Sandbox
+) -> None:
+    """``user_id()`` asks ``/me`` once; the cached sign-in and its renewals keep the answer."""
+    first = make_client(company_id=sb.company_id)
+    sb.reset_counters()
+    user = first.user_id()
+    assert user == first.me()["id"]
+    assert first.user_id() == user
+    assert sb.counters()["requests"] == 2  # the first user_id() and the explicit me()
+    second = make_client(signed_in=False, company_id=sb.company_id)
+    assert second.restore()
+    sb.reset_counters()
+    assert second.user_id() == user
+    assert sb.counters()["requests"] == 0  # kept with the cached token
+    sb.configure(token_lifetime=60)
+    try:
+        renewed = make_client(signed_in=False, company_id=sb.company_id)
+        assert renewed.restore()
+        renewed._auth.renew(renewed.token)  # a renewal: a new token of the same person
+        sb.reset_counters()
+        assert renewed.user_id() == user
+        assert sb.counters()["requests"] == 0
+    finally:
+        sb.configure(token_lifetime=5400)
