@@ -19,8 +19,8 @@ import pytest
 from sandboxed import sandbox_client
 
 import procore_nb
-from procore_nb import tables
-from procore_nb.demo import DEMO_LIMITS, EXAMPLES, run_examples, use_sandbox_unless_configured
+from procore_nb.cli._demo import DEMO_LIMITS, EXAMPLES, run_examples, use_sandbox_unless_configured
+from procore_nb.reports import tables
 from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,7 +236,7 @@ def test_unconfigured_notebook_falls_back_to_the_sandbox(
 
 # Notebooks 04-07: what they computed and drew agrees with the sandbox's own data. A second
 # sandbox with the reports' seed serves the same records (made from the seed and the project
-# alone); they are read here directly and counted without procore_nb.analysis.
+# alone); they are read here directly and counted without procore_nb.reports.analysis.
 
 
 @dataclass

@@ -13,9 +13,9 @@ from sandboxed import sandbox_client
 
 import procore_nb
 from procore_nb import ConfigurationError
+from procore_nb.cli._demo import sandbox_environment
 from procore_nb.cli._main import main
 from procore_nb.cli._runner import inject_parameters, parse_parameter, run_notebooks
-from procore_nb.demo import sandbox_environment
 from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
