@@ -138,8 +138,10 @@ PROJECT_MAP = [
         "addresses to fix in Procore."
     ),
     new_code_cell(
-        'maps.unplaced(projects)[["reason", "id", "name", "address", "city", "state_code", '
-        '"country_code", "latitude", "longitude"]]'
+        "from procore_nb.reports import tables\n\n"
+        'left_off = maps.unplaced(projects)[["reason", "id", "name", "address", "city", '
+        '"state_code", "country_code", "latitude", "longitude"]]\n'
+        "tables.readable(left_off)"
     ),
     new_markdown_cell(
         "## The interactive map\n\n"
@@ -392,6 +394,7 @@ COST = [
     new_code_cell(
         'budgeted = by_project[by_project["variance"].notna()]\n'
         'worst = budgeted.head(15)[["budget", "exposure"]][::-1] / 1e6\n'
+        'worst.columns = ["Budget", "Exposure"]\n'
         'ax = worst.plot.barh(figsize=(9, 6), color=["#90a4ae", "#c62828"])\n'
         'ax.set(title="Budget and exposure of the 15 projects with the worst variance", '
         'xlabel="$ millions", ylabel="")\n'

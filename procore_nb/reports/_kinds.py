@@ -145,8 +145,11 @@ def kinds_of(frame: pd.DataFrame) -> dict[str, Kind]:
     return kinds
 
 
-def header(name: object) -> str:
+def header(name: object, *, short: bool = True) -> str:
     """A column name as a reader's header: ``"ball_in_court.name"`` -> ``"Ball in court"``.
+
+    ``short=False`` keeps every word (``"Ball in court name"``), for a table where the
+    short headers of two columns would be the same.
 
     Examples
     --------
@@ -154,6 +157,8 @@ def header(name: object) -> str:
     ('Overdue share', 'Median age (days)', 'Vendor')
     """
     text = str(name)
+    if not short:
+        return _spelled(text, "")
     if text in _HEADERS:
         return _HEADERS[text]
     for tail in _QUIET_TAILS:
@@ -164,6 +169,10 @@ def header(name: object) -> str:
     for suffix, words in (("_days", " (days)"), ("_pct", " (%)")):
         if text.endswith(suffix) and len(text) > len(suffix) and text != "overdue_days":
             text, unit = text[: -len(suffix)], words
+    return _spelled(text, unit) or str(name)
+
+
+def _spelled(text: str, unit: str) -> str:
     spaced = text.replace("_", " ").replace(".", " ").strip()
     spaced = " ".join("ID" if word == "id" else word for word in spaced.split(" "))
-    return (spaced[:1].upper() + spaced[1:] + unit) if spaced else str(name)
+    return (spaced[:1].upper() + spaced[1:] + unit) if spaced else ""

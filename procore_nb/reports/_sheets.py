@@ -46,19 +46,24 @@ def excel_format(kind: Kind, values: pd.Series, *, currency: str = "$") -> str |
         unit = f'"{currency}"' if currency else ""
         figure = "#,##0" if big else "#,##0.00"
         return f"{unit}{figure};-{unit}{figure}"
-    if kind == "number":
+    if kind == "number":  # coordinates, hours: whole ones with separators, others as they are
         numbers = pd.to_numeric(values, errors="coerce").dropna()
-        whole = bool((numbers == numbers.round()).all())
-        return _WHOLE if whole else "#,##0.00"
+        return _WHOLE if bool((numbers == numbers.round()).all()) else None
     return _FORMATS.get(kind)
 
 
 def reader_headers(columns: list[str]) -> list[str]:
-    """:func:`~procore_nb.reports._kinds.header` of each column, made distinct (`` (2)``)."""
+    """:func:`~procore_nb.reports._kinds.header` of each column, made distinct.
+
+    Columns whose short headers clash get every word of their names (``stage`` and
+    ``project_stage.name``: "Stage", "Project stage name"), then `` (2)``, `` (3)``, ...
+    """
+    short = [header(name).casefold() for name in columns]
     out: list[str] = []
     taken: set[str] = set()
     for name in columns:
-        text, n = header(name), 1
+        clash = short.count(header(name).casefold()) > 1
+        text, n = header(name, short=not clash or name == _first_of(columns, name)), 1
         candidate = text
         while candidate.casefold() in taken:
             n += 1
@@ -66,6 +71,11 @@ def reader_headers(columns: list[str]) -> list[str]:
         taken.add(candidate.casefold())
         out.append(candidate)
     return out
+
+
+def _first_of(columns: list[str], name: str) -> str:
+    """The first column whose short header is ``name``'s (it keeps the short one)."""
+    return next(c for c in columns if header(c).casefold() == header(name).casefold())
 
 
 def _shown(kind: Kind | None, value: Any, currency: str) -> str:

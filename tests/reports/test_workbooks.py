@@ -157,3 +157,17 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     """Writing into a folder that does not exist says so, and what to do."""
     with pytest.raises(ConfigurationError, match="does not exist; create it first"):
         export.to_csv(pd.DataFrame({"a": [1]}), tmp_path / "nowhere" / "a.csv")
+
+
+def test_clashing_headers_keep_every_word(tmp_path: Path) -> None:
+    """Two columns with one short header get their full names, then numbers: all distinct."""
+    frame = pd.DataFrame(
+        {"stage": ["a"], "project_stage.name": ["a"], "parent_job_id": [1], "parent_job.id": [1]}
+    )
+    sheet = _sheet(export.to_excel(frame, tmp_path / "h.xlsx"), "Sheet")
+    assert [cell.value for cell in sheet[1]] == [
+        "Stage",
+        "Project stage name",
+        "Parent job ID",
+        "Parent job ID (2)",
+    ]
