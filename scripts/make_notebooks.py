@@ -571,7 +571,8 @@ PORTFOLIO_MAP = [
     new_markdown_cell(
         "# Portfolio health on the map\n\n"
         "Each active project scored 0 (healthy) to 100 from its overdue RFIs, submittals and "
-        "punch items and its cost variance (budget against committed cost and change orders), "
+        "punch items, how late they are, and its cost variance (budget against committed cost "
+        "and change orders), with the projects at risk drawn on top, "
         "on a static map for reports and an interactive one for exploring."
     ),
     parameters_as_of(),
