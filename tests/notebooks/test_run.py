@@ -74,8 +74,8 @@ def test_run_writes_the_report_with_parameters(
     assert "Parameters of this run" in html
     # the parameter reached the notebook: the workbook holds exactly those projects
     workbook = pd.read_excel(out / "stage-summary.xlsx", sheet_name=None)
-    assert sorted(workbook["Projects"]["id"]) == sorted(ids)
-    assert int(workbook["By stage"]["projects"].sum()) == len(ids)
+    assert sorted(workbook["Projects"]["ID"]) == sorted(ids)  # headers for readers
+    assert int(workbook["By stage"]["Projects"].sum()) == len(ids)
 
 
 @pytest.mark.xdist_group("notebooks")
