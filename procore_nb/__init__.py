@@ -8,14 +8,16 @@ Examples
 >>> client.exchange_code("...")               # doctest: +SKIP
 >>> client.projects(status="all")             # doctest: +SKIP
 
-Everything public is imported here; the modules behind it are private. Optional parts
-(``procore_nb.widgets``, ``procore_nb.maps``, ``procore_nb.sandbox``) are imported only
-when asked for, so that ``import procore_nb`` stays fast.
+Everything public is imported here; the modules behind it are private. Optional parts are
+imported only when asked for, so that ``import procore_nb`` stays fast: the rooms
+``procore_nb.maps``, ``procore_nb.reports`` (``analysis``, ``summaries``, ``tables``,
+``export``) and ``procore_nb.sandbox``, and the lazy names below (``from procore_nb import
+analysis, tables`` works too, giving the reports room's modules).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import (
     AuthenticationError,
@@ -86,7 +88,28 @@ def explore(client: Client) -> Explorer:
     return Explorer(client)
 
 
-def __getattr__(name: str) -> str:
+#: Names given on first use, so that `import procore_nb` loads none of what they need:
+#: name -> (module, attribute; "" for the module itself).
+_LAZY: dict[str, tuple[str, str]] = {
+    "analysis": ("procore_nb.reports.analysis", ""),
+    "export": ("procore_nb.reports.export", ""),
+    "summaries": ("procore_nb.reports.summaries", ""),
+    "tables": ("procore_nb.reports.tables", ""),
+    "LoginWidget": ("procore_nb.signin._widget", "LoginWidget"),
+    "procore_source": ("procore_nb.store._dlt", "procore_source"),
+    "use_sandbox_unless_configured": ("procore_nb.cli._demo", "use_sandbox_unless_configured"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module_name, attribute = _LAZY[name]
+        module = importlib.import_module(module_name)
+        value = getattr(module, attribute) if attribute else module
+        globals()[name] = value
+        return value
     # The version is read from the installed package's metadata on first use only, so
     # that `import procore_nb` pays nothing for it.
     if name == "__version__":

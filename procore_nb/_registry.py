@@ -47,7 +47,9 @@ __all__ = [
 #: Where a resource's company or project goes: nowhere, the path, or the query.
 SCOPES: Final = ("none", "company_path", "company_query", "project_path", "project_query")
 #: The column kinds (``procore_nb.frames._schema.Kind``'s values; a test keeps them equal).
-KINDS: Final = ("id", "flag", "text", "timestamp", "date", "number", "stage", "object")
+#: The kinds of numbers: money, percent, count and days are shown each their own way.
+_NUMBERS: Final = ("number", "money", "percent", "count", "days")
+KINDS: Final = ("id", "flag", "text", "timestamp", "date", *_NUMBERS, "stage", "object")
 #: The types of a filter or plain parameter.
 FILTER_TYPES: Final = (
     "int",

@@ -13,9 +13,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 SETUP = """\
 import procore_nb as pnb
-from procore_nb.demo import use_sandbox_unless_configured
 
-use_sandbox_unless_configured()"""
+pnb.use_sandbox_unless_configured()"""
 
 
 def parameters() -> nbformat.NotebookNode:
@@ -139,8 +138,10 @@ PROJECT_MAP = [
         "addresses to fix in Procore."
     ),
     new_code_cell(
-        'maps.unplaced(projects)[["reason", "id", "name", "address", "city", "state_code", '
-        '"country_code", "latitude", "longitude"]]'
+        "from procore_nb.reports import tables\n\n"
+        'left_off = maps.unplaced(projects)[["reason", "id", "name", "address", "city", '
+        '"state_code", "country_code", "latitude", "longitude"]]\n'
+        "tables.readable(left_off)"
     ),
     new_markdown_cell(
         "## The interactive map\n\n"
@@ -169,7 +170,7 @@ STAGE_SUMMARY = [
         "`by_stage` keeps the numbers, for the workbook below."
     ),
     new_code_cell(
-        "from procore_nb import summaries, tables\n\n"
+        "from procore_nb.reports import summaries, tables\n\n"
         "by_stage = summaries.stage_summary(projects, stages)\n"
         "tables.readable(by_stage)"
     ),
@@ -191,7 +192,7 @@ STAGE_SUMMARY = [
     ),
     new_markdown_cell("## Export for the rest of the team"),
     new_code_cell(
-        "from procore_nb import export\n\n"
+        "from procore_nb.reports import export\n\n"
         "workbook = export.to_excel(\n"
         '    {"By stage": by_stage, "By state": by_state, "Per quarter": per_quarter,\n'
         '     "Projects": projects},\n'
@@ -222,12 +223,13 @@ DATA_NOTE = new_markdown_cell(
 )
 
 
-def report_setup(modules: str, *, pandas: bool = False) -> str:
+def report_setup(modules: str, *, pandas: bool = False, maps: bool = False) -> str:
     """The imports of notebooks 04-07's analysis and their reports folder."""
     return (
         "import os\nfrom pathlib import Path\n\n"
         + ("import pandas as pd\n\n" if pandas else "")
-        + f"from procore_nb import {modules}\n\n"
+        + ("from procore_nb import maps\n" if maps else "")
+        + f"from procore_nb.reports import {modules}\n\n"
         + 'reports = Path(os.environ.get("PROCORE_NB_REPORTS", "../reports"))\n'
         + "reports.mkdir(parents=True, exist_ok=True)"
     )
@@ -266,7 +268,8 @@ RFIS_AND_SUBMITTALS = [
     ),
     new_markdown_cell(
         "## Open and overdue, per project\n\n"
-        "Open: not closed (drafts count). Overdue: open and past its due date on the day above."
+        "Open: sent and not yet closed (drafts, never sent, are not open). Overdue: open and "
+        "past its due date on the day above; days late: how far past it, on average."
     ),
     new_code_cell(
         "rfi_status = analysis.open_and_overdue(rfis, as_of=day)\n"
@@ -302,11 +305,11 @@ RFIS_AND_SUBMITTALS = [
     ),
     new_code_cell(
         'rfi_turnaround = analysis.turnaround(rfis, by="responsible_contractor.name")\n'
-        'tables.readable(rfi_turnaround.head(15), days=["median_days", "mean_days"])'
+        "tables.readable(rfi_turnaround.head(15))"
     ),
     new_code_cell(
         'submittal_turnaround = analysis.turnaround(submittals, by="responsible_contractor.name")\n'
-        'tables.readable(submittal_turnaround.head(15), days=["median_days", "mean_days"])'
+        "tables.readable(submittal_turnaround.head(15))"
     ),
     new_markdown_cell(
         "## Overdue over time\n\nItems overdue on the first day of each of the last 12 months."
@@ -373,21 +376,25 @@ COST = [
     new_markdown_cell(
         "## Budget against commitments, per project\n\n"
         "Budget: original plus modifications. Exposure: committed plus approved and pending "
-        "change orders. Variance: budget minus exposure (negative: over budget); worst first."
+        "change orders. Variance: budget minus exposure (negative: over budget); worst first. "
+        "Projects with commitments but no budget have no variance to compare: they are listed "
+        "last, and counted below the table."
     ),
     new_code_cell(
         "by_project = analysis.cost_by_project(budget, commitments)\n"
         "totals = by_project.sum(numeric_only=True)\n"
         "print(f\"Budget {tables.money(totals['budget'])}, exposure "
         "{tables.money(totals['exposure'])}, variance {tables.money(totals['variance'])}\")\n"
+        'unbudgeted = by_project.attrs["without_budget"]\n'
+        "if unbudgeted:\n"
+        '    print(f"{unbudgeted} of {len(by_project)} projects have commitments but no budget: "\n'
+        '          "left out of the variance.")\n'
         "tables.readable(by_project.head(15))"
     ),
     new_code_cell(
-        "# projects with commitments but no budget lines have no variance to compare\n"
-        'budgeted = by_project[by_project["budget"] > 0]\n'
-        'unbudgeted = list(by_project.index[by_project["budget"] == 0])\n'
-        'print(f"{len(unbudgeted)} projects have commitments but no budget: {unbudgeted}")\n'
+        'budgeted = by_project[by_project["variance"].notna()]\n'
         'worst = budgeted.head(15)[["budget", "exposure"]][::-1] / 1e6\n'
+        'worst.columns = ["Budget", "Exposure"]\n'
         'ax = worst.plot.barh(figsize=(9, 6), color=["#90a4ae", "#c62828"])\n'
         'ax.set(title="Budget and exposure of the 15 projects with the worst variance", '
         'xlabel="$ millions", ylabel="")\n'
@@ -406,7 +413,9 @@ COST = [
         "    .sum()\n"
         '    .sort_values("revised_budget", ascending=False)\n'
         ")\n"
-        "tables.readable(by_cost_code.head(15), money=list(by_cost_code.columns))"
+        'money = dict.fromkeys(by_cost_code.columns, "money")\n'
+        "by_cost_code = tables.declare(by_cost_code, money)\n"
+        "tables.readable(by_cost_code.head(15))"
     ),
     new_markdown_cell(
         "## Change order exposure\n\n"
@@ -431,7 +440,9 @@ COST = [
         'ax.set(title="The 15 largest vendors by revised contract value", xlabel="$ millions", '
         'ylabel="")\n'
         'ax.figure.savefig(reports / "largest-vendors.png", dpi=150, bbox_inches="tight")\n'
-        'tables.readable(vendors.head(15), money=["revised_contract"])'
+        'vendors = tables.declare(vendors, {"contracts": "count", "projects": "count", '
+        '"revised_contract": "money"})\n'
+        "tables.readable(vendors.head(15))"
     ),
     new_markdown_cell("## Export for the rest of the team"),
     new_code_cell(
@@ -463,7 +474,7 @@ FIELD = [
     ),
     new_code_cell(
         "import pandas as pd\n\n"
-        "from procore_nb import analysis\n\n"
+        "from procore_nb.reports import analysis\n\n"
         'scope = project_ids or "active"\n'
         "store = client.store()\n"
         'punch = store.frame("punch_items", projects=scope, max_age=max_age)\n'
@@ -536,7 +547,7 @@ FIELD = [
         "weekly_table = weekly.head(15).set_axis(\n"
         '    [f"{w:%b %d}" for w in weekly.columns], axis=1\n'
         ")\n"
-        "tables.readable(weekly_table, count=list(weekly_table.columns))"
+        'tables.readable(weekly_table, kinds=dict.fromkeys(weekly_table.columns, "count"))'
     ),
     new_markdown_cell("## Export for the rest of the team"),
     new_code_cell(
@@ -560,7 +571,8 @@ PORTFOLIO_MAP = [
     new_markdown_cell(
         "# Portfolio health on the map\n\n"
         "Each active project scored 0 (healthy) to 100 from its overdue RFIs, submittals and "
-        "punch items and its cost variance (budget against committed cost and change orders), "
+        "punch items, how late they are, and its cost variance (budget against committed cost "
+        "and change orders), with the projects at risk drawn on top, "
         "on a static map for reports and an interactive one for exploring."
     ),
     parameters_as_of(),
@@ -583,7 +595,7 @@ PORTFOLIO_MAP = [
         ")"
     ),
     new_code_cell(
-        report_setup("analysis, export, maps, tables")
+        report_setup("analysis, export, tables", maps=True)
         + "\n\n"
         + AS_OF.format(
             frames="rfis, submittals, punch",
@@ -593,29 +605,35 @@ PORTFOLIO_MAP = [
     ),
     new_markdown_cell(
         "## The health score\n\n"
-        "Half from overdue items (10 or more count fully), half from the cost overrun (10% "
-        "over budget or worse counts fully). Bands: Healthy up to 25, Watch to 50, At risk above."
+        "Bands: Healthy up to 25, Watch to 50, At risk above. The sentence below the counts "
+        "says how the score is made."
     ),
     new_code_cell(
-        "# overdue RFIs, submittals and punch items per project (0 where a project has none)\n"
-        "overdue = pd.concat(\n"
-        "    [\n"
-        '        analysis.open_and_overdue(items, as_of=day, by="project_id")["overdue"]\n'
-        "        for items in (rfis, submittals, punch)\n"
-        "    ],\n"
-        "    axis=1,\n"
-        ").fillna(0).sum(axis=1)\n"
+        "# overdue RFIs, submittals and punch items per project, and how late they are\n"
+        "status = pd.concat(\n"
+        '    [analysis.open_and_overdue(items, as_of=day, by="project_id") '
+        "for items in (rfis, submittals, punch)]\n"
+        ")\n"
+        'overdue = status.groupby(level=0)["overdue"].sum()\n'
+        'late_days = (status["days_late"] * status["overdue"]).groupby(level=0).sum()\n'
+        "days_late = late_days / overdue.where(overdue > 0)\n"
         'cost = analysis.cost_by_project(budget, commitments, by="project_id")\n'
-        'variance = cost["variance_share"]\n'
         'read = projects[projects["id"].isin(rfis["project_id"]) | '
         'projects["id"].isin(budget["project_id"])]\n'
-        "scored = analysis.health(read, overdue=overdue, variance_share=variance)\n"
-        'print(scored["health"].value_counts().reindex(list(analysis.HEALTH_COLOURS), fill_value=0)'
-        ".to_dict())\n"
+        "scored = analysis.health(\n"
+        '    read, overdue=overdue, days_late=days_late, variance_share=cost["variance_share"]\n'
+        ")\n"
+        'bands = scored["health"].value_counts().reindex(list(analysis.HEALTH_COLOURS), '
+        "fill_value=0)\n"
+        'print(", ".join(f"{band}: {count:,}" for band, count in bands.items()))\n'
+        "print(analysis.HEALTH_EXPLAINED)\n"
+        'if cost.attrs["without_budget"]:\n'
+        "    print(f\"{cost.attrs['without_budget']} projects have no budget: \"\n"
+        '          "their score has no cost part.")\n'
         'columns = ["name", "city", "state_code", "health", "health_score", "overdue_items", '
-        '"cost_variance"]\n'
+        '"days_late", "cost_variance"]\n'
         'worst = scored.sort_values("health_score", ascending=False)[columns].head(15)\n'
-        'tables.readable(worst.set_index("name"), percent=["cost_variance"])'
+        'tables.readable(worst.set_index("name"))'
     ),
     new_markdown_cell("## The map for reports"),
     new_code_cell(
@@ -640,10 +658,21 @@ PORTFOLIO_MAP = [
     ),
     new_markdown_cell("## Export for the rest of the team"),
     new_code_cell(
+        'names = projects.set_index("id")["name"]\n\n\n'
+        "def named(table):\n"
+        '    """The table with each project\'s name beside its id."""\n'
+        "    return table.assign(project_name=table.index.map(names)).set_index(\n"
+        '        "project_name", append=True\n'
+        "    )\n\n\n"
+        "per_project = tables.declare(\n"
+        '    pd.DataFrame({"overdue": overdue, "days_late": days_late})\n'
+        '    .rename_axis("project_id"),\n'
+        '    {"overdue": "count", "days_late": "days"},\n'
+        ")\n"
         "workbook = export.to_excel(\n"
-        '    {"Health": scored[["id", *columns]],\n'
-        '     "Overdue per project": overdue.to_frame("overdue"),\n'
-        '     "Cost per project": cost},\n'
+        '    {"Health": scored[["id", *columns]].rename(columns={"name": "project_name"}),\n'
+        '     "Overdue per project": named(per_project),\n'
+        '     "Cost per project": named(cost)},\n'
         '    reports / "portfolio-health.xlsx",\n'
         ")\n"
         'print(f"Wrote {workbook}")'

@@ -87,7 +87,7 @@ def make_projects(
     created = pd.Timestamp("2020-01-01", tz="UTC") + pd.to_timedelta(
         rng.integers(0, 5 * 365, size=n), unit="D"
     )
-    start = (created + pd.to_timedelta(rng.integers(10, 200, size=n), unit="D")).tz_convert(None)
+    start = created + pd.to_timedelta(rng.integers(10, 200, size=n), unit="D")  # dates: UTC
     completion = start + pd.to_timedelta(rng.integers(90, 900, size=n), unit="D")
     value = np.round(np.exp(rng.normal(15.5, 1.0, size=n)), -3)
     return pd.DataFrame(

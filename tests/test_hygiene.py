@@ -49,7 +49,7 @@ def test_wheel_carries_data_and_types(tmp_path: Path) -> None:
         "procore_nb/py.typed",
         "procore_nb/data/boundaries.json.gz",
         "procore_nb/sandbox/__init__.py",
-        "procore_nb/widgets.py",
+        "procore_nb/signin/_widget.py",
     ):
         assert needed in names
     assert not any(name.startswith("tests/") for name in names)

@@ -20,20 +20,9 @@ SHARED = frozenset({"_constants", "_exceptions", "_registry"})
 #: What the sandbox may share with the client: plain facts and the resource registry.
 SANDBOX_SHARES = frozenset({"procore_nb._constants", "procore_nb._registry"})
 
-#: Facade modules: the public API and the old import paths of modules that moved.
-FACADES = frozenset(
-    {
-        "__init__",
-        "__main__",
-        "analysis",
-        "demo",
-        "dlt_source",
-        "export",
-        "summaries",
-        "tables",
-        "widgets",
-    }
-)
+#: Facade modules: the public API (with its lazy names) and `python -m procore_nb`. No other
+#: top-level module: every module has one name, in its room (no module re-exporting another).
+FACADES = frozenset({"__init__", "__main__"})
 
 #: Each room and the rooms it may import (besides itself and the shared modules).
 ALLOWED: dict[str, frozenset[str]] = {

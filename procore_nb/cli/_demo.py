@@ -8,8 +8,8 @@ Examples
 --------
 In a notebook, use real Procore when it is configured and the sandbox otherwise:
 
->>> from procore_nb.demo import use_sandbox_unless_configured
->>> use_sandbox_unless_configured()  # doctest: +SKIP
+>>> import procore_nb as pnb
+>>> pnb.use_sandbox_unless_configured()  # doctest: +SKIP
 No Procore credentials are configured: using the embedded sandbox at http://127.0.0.1:...
 """
 

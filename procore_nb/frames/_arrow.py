@@ -35,7 +35,7 @@ from procore_nb.frames._convert import (
 )
 from procore_nb.frames._kinds import Converted, convert
 from procore_nb.frames._pages import PageParser, Piece, collector_paused
-from procore_nb.frames._schema import SCHEMAS, Kind
+from procore_nb.frames._schema import NUMERIC_KINDS, SCHEMAS, Kind, declare
 
 __all__ = ["frame_from_pages", "frame_from_pieces"]
 
@@ -207,7 +207,7 @@ def _assemble(
             frame, [name for name, kind in schema.items() if kind is Kind.STAGE], stages
         )
     notes.warn()
-    return frame.build(rows)
+    return declare(frame.build(rows), schema)
 
 
 def _stage_categories(frame: _Frame, columns: list[str], stages: list[str]) -> None:
@@ -290,7 +290,7 @@ def _convert(column: pa.ChunkedArray | None, kind: Kind, rows: int) -> Converted
         return Converted(_from_arrow(pd.StringDtype(), column))
     if kind is Kind.FLAG and pa.types.is_boolean(arrow_type):
         return Converted(_from_arrow(pd.BooleanDtype(), column))
-    if kind is Kind.NUMBER:
+    if kind in NUMERIC_KINDS:
         return _number(column)
     if kind in _SPELLINGS and _is_text(arrow_type):
         return _moment(column, kind)
@@ -353,4 +353,4 @@ def _moment(column: pa.ChunkedArray, kind: Kind) -> Converted:
     except _ARROW_ERRORS:
         return _by_python(column, kind)
     index = pd.DatetimeIndex(values)
-    return Converted((index.tz_localize("UTC") if kind is Kind.TIMESTAMP else index).array)
+    return Converted(index.tz_localize("UTC").array)  # dates: midnight UTC (docs/dtypes.md)

@@ -37,7 +37,7 @@ from pandas.api.types import is_object_dtype
 
 from procore_nb._exceptions import CoercionWarning, ConfigurationError, MalformedResponseError
 from procore_nb.frames._kinds import Converted, Objects, convert, is_missing
-from procore_nb.frames._schema import SCHEMAS, Kind
+from procore_nb.frames._schema import SCHEMAS, Kind, declare
 
 __all__ = ["CoercionWarning", "to_frame"]
 
@@ -347,4 +347,4 @@ def to_frame(
         stage_columns = [name for name, kind in schema.items() if kind is Kind.STAGE]
         _order_stages(frame, stage_columns, order)
     notes.warn()
-    return frame.build(len(rows))
+    return declare(frame.build(len(rows)), schema)

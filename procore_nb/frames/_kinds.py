@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from procore_nb.frames._schema import Kind
+from procore_nb.frames._schema import NUMERIC_KINDS, Kind
 
 __all__ = ["VECTOR_MIN", "Converted", "Objects", "convert", "is_missing"]
 
@@ -150,7 +150,7 @@ def _fit_number(value: Any) -> Any:
 
 
 def _fit_moment(value: Any, *, date: bool) -> Any:
-    """An ISO 8601 string as a naive datetime: UTC for timestamps, the wall date for dates."""
+    """An ISO 8601 string as a naive UTC datetime (for dates: midnight of the wall date)."""
     if type(value) is not str:
         return _UNFIT
     text = value.strip()
@@ -289,7 +289,7 @@ def _to_moment(column: Objects, *, date: bool) -> Converted:
             parsed = pd.to_datetime(
                 cast("Any", column),
                 format=_DATE_FORMAT if date else _TIMESTAMP_FORMAT,
-                utc=not date,
+                utc=True,  # dates too: midnight UTC of the calendar day (docs/dtypes.md)
                 cache=False,  # the ISO parser is faster than finding the unique strings first
             )
         except (ValueError, TypeError, OverflowError):
@@ -303,9 +303,7 @@ def _to_moment(column: Objects, *, date: bool) -> Converted:
             parsed = pd.DatetimeIndex(parsed.where(~outside))
     if parsed is None:
         values, unfit = _each(column, lambda v: _fit_moment(v, date=date))
-        parsed = pd.DatetimeIndex(np.array(values, dtype="datetime64[ns]"))
-        if not date:
-            parsed = parsed.tz_localize("UTC")
+        parsed = pd.DatetimeIndex(np.array(values, dtype="datetime64[ns]")).tz_localize("UTC")
     return Converted(parsed.as_unit("ns").array, unfit)
 
 
@@ -334,7 +332,7 @@ def convert(column: Objects, kind: Kind) -> Converted:
         return _to_text(column)
     if kind is Kind.FLAG:
         return _to_flag(column)
-    if kind is Kind.NUMBER:
+    if kind in NUMERIC_KINDS:
         return _to_number(column)
     if kind in (Kind.TIMESTAMP, Kind.DATE):
         return _to_moment(column, date=kind is Kind.DATE)

@@ -20,10 +20,13 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from procore_nb._registry import registry
 from procore_nb.frames._generated import begin_mark, rewrite, run
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Kind(StrEnum):
@@ -35,6 +38,10 @@ class Kind(StrEnum):
     TIMESTAMP = "timestamp"
     DATE = "date"
     NUMBER = "number"
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"
+    DAYS = "days"
     STAGE = "stage"
     OBJECT = "object"
 
@@ -43,7 +50,9 @@ class Kind(StrEnum):
 #: microseconds and pandas 2.2 to nanoseconds: we always convert, so frames look the same
 #: under both, and nanoseconds are what pandas 2 users and most existing code expect.
 TIMESTAMP_DTYPE: Final = "datetime64[ns, UTC]"
-DATE_DTYPE: Final = "datetime64[ns]"
+#: Dates are midnight UTC of their calendar day, so that ``due_date - created_at`` is a
+#: ``Timedelta`` and dates compare with timestamps (docs/dtypes.md, "Dates and timestamps").
+DATE_DTYPE: Final = "datetime64[ns, UTC]"
 
 #: kind -> pandas dtype. A stage column becomes an ordered ``category`` when the company's
 #: stage list is given, and is ``string`` otherwise.
@@ -54,6 +63,10 @@ DTYPES: Final[Mapping[Kind, str]] = {
     Kind.TIMESTAMP: TIMESTAMP_DTYPE,
     Kind.DATE: DATE_DTYPE,
     Kind.NUMBER: "float64",
+    Kind.MONEY: "float64",
+    Kind.PERCENT: "float64",
+    Kind.COUNT: "float64",
+    Kind.DAYS: "float64",
     Kind.STAGE: "string",
     Kind.OBJECT: "object",
 }
@@ -78,14 +91,20 @@ KIND_RULES: Final[Mapping[Kind, tuple[str, str]]] = {
         "NA, with a warning (also outside 1677-2262, the range of nanoseconds)",
     ),
     Kind.DATE: (
-        "`YYYY-MM-DD` and other ISO 8601 strings; the calendar date as written, "
-        "at midnight, without a time zone",
+        "`YYYY-MM-DD` and other ISO 8601 strings; the calendar date as written, at midnight UTC",
         "NA, with a warning",
     ),
     Kind.NUMBER: (
         'numbers; numeric strings (`"1234567.0"`, as Procore sends some money fields)',
         "NA, with a warning",
     ),
+    Kind.MONEY: ("as `number`: a sum in the company's currency", "NA, with a warning"),
+    Kind.PERCENT: (
+        "as `number`: a percentage from 0 to 100, as Procore sends it",
+        "NA, with a warning",
+    ),
+    Kind.COUNT: ("as `number`: a count of things", "NA, with a warning"),
+    Kind.DAYS: ("as `number`: a number of days", "NA, with a warning"),
     Kind.STAGE: (
         "as text; with `stages=` an ordered categorical in that order, and names missing "
         "from the list appended after it (sorted) rather than lost",
@@ -93,6 +112,9 @@ KIND_RULES: Final[Mapping[Kind, tuple[str, str]]] = {
     ),
     Kind.OBJECT: ("anything: lists and free-form objects stay Python objects, untouched", "-"),
 }
+
+#: The kinds converted as numbers (``float64``); they differ in how a report shows them.
+NUMERIC_KINDS: Final = frozenset({Kind.NUMBER, Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.DAYS})
 
 #: Columns of ``/rest/v1.0/me``, which is a single object rather than a registry list.
 _ME: Final[Mapping[str, Kind]] = {"id": Kind.ID, "login": Kind.TEXT, "name": Kind.TEXT}
@@ -123,6 +145,21 @@ class _Schemas(Mapping[str, Mapping[str, Kind]]):
 #: resource -> {column: kind}, columns in display order: every resource of
 #: ``procore_nb/data/resources.toml`` (its ``columns`` table) and ``me``.
 SCHEMAS: Final[Mapping[str, Mapping[str, Kind]]] = _Schemas()
+
+
+#: The key of ``DataFrame.attrs`` that holds each declared column's kind (its value).
+KINDS_ATTR: Final = "kinds"
+
+
+def declare(frame: pd.DataFrame, schema: Mapping[str, Kind]) -> pd.DataFrame:
+    """``frame`` with ``attrs["kinds"]``: ``{column: kind}`` for its columns that ``schema`` names.
+
+    Reports read it to show money as money and dates as dates (:mod:`procore_nb.reports.tables`).
+    """
+    frame.attrs[KINDS_ATTR] = {
+        name: str(kind) for name, kind in schema.items() if name in frame.columns
+    }
+    return frame
 
 
 def dtype_of(kind: Kind, *, stages_known: bool = False) -> str:

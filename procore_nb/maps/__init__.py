@@ -11,7 +11,7 @@ them (Albers U.S. with insets, Equal Earth), ``_mapdraw`` draws the static map,
 
 Examples
 --------
->>> from procore_nb import maps
+>>> import procore_nb.maps as maps
 >>> fig = maps.project_map(projects, stages=client.project_stages()["name"])  # doctest: +SKIP
 >>> fig.savefig("project-map.png", dpi=150, bbox_inches="tight")  # doctest: +SKIP
 >>> maps.interactive_map(projects, tiles=False)  # doctest: +SKIP
@@ -127,8 +127,10 @@ def project_map(
         (the U.S. projection zoomed to the projects) or ``"world"`` choose.
     colour_by:
         Colour by this column's values instead of the stage (such as a health band), or
-        ``(column, {value: colour})`` to choose the colours; ``stages`` then orders the
-        values, and the legend is titled with the column's name.
+        ``(column, {value: colour})`` to choose the colours, listing the values worst first
+        (as :data:`procore_nb.reports.analysis.HEALTH_COLOURS` does): the worst are drawn
+        on top of the others, whatever their number. ``stages`` then orders the values, and
+        the legend is titled with the column's name.
 
     Returns
     -------
@@ -163,7 +165,7 @@ def project_map(
         draw.label_states(main, located)
     colours = stage_colours(located.order) | palette
     sizes, size_legend = draw.sizes(projects, located, size_by)
-    plotted = draw.draw_points(main, located, colours, sizes)
+    plotted = draw.draw_points(main, located, colours, sizes, severity=list(palette))
     draw.legends(main, plotted, colours, sizes_legend=size_legend, title=f"{group} (on the map)")
     note = located.note()
     main.set_title(
@@ -294,7 +296,13 @@ def interactive_map(
     grouped, order, palette, group = _grouped(projects, stages, colour_by)
     located = locate(grouped, stages=order, purpose="interactive_map", view="world")
     leaflet_map = build_map(
-        grouped, located, tiles=tiles, colours=palette, legend_title=group, tooltip=tooltip
+        grouped,
+        located,
+        tiles=tiles,
+        colours=palette,
+        legend_title=group,
+        tooltip=tooltip,
+        severity=list(palette),
     )
 
     def snapshot() -> bytes:

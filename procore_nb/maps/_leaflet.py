@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -22,6 +22,7 @@ import pandas as pd
 from procore_nb._constants import UNATTENDED_VARIABLE
 from procore_nb.maps import _boundaries
 from procore_nb.maps._located import Located
+from procore_nb.maps._mapdraw import drawing_order
 from procore_nb.plotting._stages import stage_colours
 
 __all__ = ["ProjectsMap", "build_map", "project_html"]
@@ -168,12 +169,14 @@ def build_map(
     colours: Mapping[str, str] | None = None,
     legend_title: str = "Stage",
     tooltip: Mapping[str, str] | None = None,
+    severity: Sequence[str] = (),
 ) -> ProjectsMap:
     """Build the map: a base layer, a layer per stage, a legend and an info box.
 
     ``colours`` overrides the stage colours by name; ``legend_title`` names what the
     layers are (the info box's "Stage" row says the same); ``tooltip`` maps more columns
-    to the labels the info box shows them under.
+    to the labels the info box shows them under; ``severity`` (values worst first) puts
+    the worst layer on top (:func:`~procore_nb.maps._mapdraw.drawing_order`).
     """
     colours = stage_colours(located.order) | dict(colours or {})
     info = ipywidgets.HTML(value=f"Hover over a project for details.<br><i>{located.note()}</i>")
@@ -194,9 +197,15 @@ def build_map(
     base.base = True
     radius = 6 if located.shown <= 500 else 4 if located.shown <= 3000 else 3
     layers = []
-    legend = {}
-    for stage in located.order:
-        count = located.count(stage)
+    legend = {
+        f"{stage} ({located.count(stage):,})": colours[stage]
+        for stage in located.order
+        if located.count(stage)
+    }
+    counts = {stage: located.count(stage) for stage in located.order}
+    # the last layer added is drawn on top: without severity, the order stages are listed in
+    for stage in drawing_order(located.order, counts, severity) if severity else located.order:
+        count = counts[stage]
         if count == 0:
             continue
         label = f"{stage} ({count:,})"
@@ -217,7 +226,6 @@ def build_map(
         layer.on_hover(on_hover)
         layer.on_click(on_click)
         layers.append(layer)
-        legend[label] = colours[stage]
     centre, zoom = _view(located)
     leaflet_map = ProjectsMap(
         center=centre,

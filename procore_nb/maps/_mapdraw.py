@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,14 +48,42 @@ _FRAME_EDGE = "#8a8a8a"
 NOTE = "#4d4d4d"
 
 
+def drawing_order(
+    order: Sequence[str], counts: Mapping[str, int], severity: Sequence[str] = ()
+) -> list[str]:
+    """The groups in the order they are drawn, the last on top.
+
+    With ``severity`` (values worst first, such as health bands) the worst is drawn last,
+    on top, whatever its size, and values it does not list go under all of them; without
+    it big groups go first, so that a small stage is never buried under a large one.
+
+    Examples
+    --------
+    >>> drawing_order(["Healthy", "Watch", "At risk"], {"Healthy": 9, "Watch": 5, "At risk": 1},
+    ...               severity=["At risk", "Watch", "Healthy"])
+    ['Healthy', 'Watch', 'At risk']
+    """
+    if severity:
+        rank = {value: i for i, value in enumerate(severity)}
+        return sorted(order, key=lambda s: -rank.get(s, len(rank)))
+    return sorted(order, key=lambda s: -counts[s])
+
+
 def draw_points(
-    ax: Axes, located: Located, colours: dict[str, str], sizes: FloatArray
+    ax: Axes,
+    located: Located,
+    colours: dict[str, str],
+    sizes: FloatArray,
+    *,
+    severity: Sequence[str] = (),
 ) -> dict[str, int]:
-    """One scatter per stage (label and gid name the stage); return the counts drawn."""
+    """One scatter per stage (label and gid name the stage); return the counts drawn.
+
+    ``severity`` decides which group is on top (see :func:`drawing_order`).
+    """
     counts = {stage: located.count(stage) for stage in located.order}
     style = _point_style(located.shown)
-    # big groups first, so a small stage is never buried under a large one
-    for rank, stage in enumerate(sorted(located.order, key=lambda s: -counts[s])):
+    for rank, stage in enumerate(drawing_order(located.order, counts, severity)):
         chosen = located.stage_of == stage
         if counts[stage]:
             ax.scatter(

@@ -7,10 +7,14 @@ import pandas as pd
 
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
+from procore_nb.reports._kinds import Kind, declare
 
 __all__ = [
     "HEALTH_BANDS",
     "HEALTH_COLOURS",
+    "HEALTH_EXPLAINED",
+    "HEALTH_POINTS",
+    "HEALTH_SCALES",
     "change_order_exposure",
     "cost_by_project",
     "health",
@@ -39,6 +43,10 @@ def cost_by_project(
     ``pending_cos``, ``revised_committed`` (committed plus approved), ``exposure``
     (revised plus pending) and ``variance`` (budget minus exposure; negative is over budget),
     ``variance_share`` (variance over budget). Sorted by variance, worst first.
+
+    Rows without a budget (commitments but no budget lines, or a budget of zero) have no
+    variance to compare: their ``variance`` and ``variance_share`` are missing and they come
+    last; how many there are is in ``table.attrs["without_budget"]``.
     """
     _require(budget, [by, "original_budget_amount"], "cost_by_project (budget)")
     _require(
@@ -64,10 +72,17 @@ def cost_by_project(
     table = table.fillna(0.0).astype("float64")
     table["revised_committed"] = table["committed"] + table["approved_cos"]
     table["exposure"] = table["revised_committed"] + table["pending_cos"]
-    table["variance"] = table["budget"] - table["exposure"]
-    table["variance_share"] = table["variance"] / table["budget"].where(table["budget"] != 0)
+    budgeted = table["budget"] != 0
+    table["variance"] = (table["budget"] - table["exposure"]).where(budgeted)
+    table["variance_share"] = table["variance"] / table["budget"].where(budgeted)
     table.index.name = by
-    return table.sort_values("variance")
+    table = table.sort_values("variance", na_position="last")
+    table.attrs["without_budget"] = int((~budgeted).sum())
+    money = ["budget", "committed", "approved_cos", "pending_cos", "revised_committed"]
+    return declare(
+        table,
+        {**dict.fromkeys([*money, "exposure", "variance"], "money"), "variance_share": "share"},
+    )
 
 
 def change_order_exposure(
@@ -99,7 +114,11 @@ def change_order_exposure(
     )
     table.index.name = by
     table.columns.name = None
-    return table.sort_values("open_amount", ascending=False)
+    table = table.sort_values("open_amount", ascending=False)
+    return declare(
+        table,
+        {str(c): "count" if str(c).endswith("_count") else "money" for c in table.columns},
+    )
 
 
 def inspection_outcomes(checklists: pd.DataFrame, *, by: str = "trade.name") -> pd.DataFrame:
@@ -125,7 +144,9 @@ def inspection_outcomes(checklists: pd.DataFrame, *, by: str = "trade.name") -> 
     judged = table["conforming"] + table["deficient"]
     table["deficient_rate"] = (table["deficient"] / judged.where(judged > 0)).astype("float64")
     table.index.name = by
-    return table.sort_values("deficient_rate", ascending=False)
+    table = table.sort_values("deficient_rate", ascending=False)
+    counts_out = ["inspections", "conforming", "deficient", "not_applicable"]
+    return declare(table, {**dict.fromkeys(counts_out, "count"), "deficient_rate": "share"})
 
 
 def per_week(
@@ -151,38 +172,72 @@ def per_week(
     return table.loc[table.sum(axis=1).sort_values(ascending=False).index].astype("float64")
 
 
+#: What counts as a lot, for each part of the health score: the overdue items, the mean
+#: days they are past due and the cost overrun at which a part reaches 63% of its points
+#: (1 - 1/e); each part nears its full points smoothly, so that worse is always higher.
+HEALTH_SCALES: dict[str, float] = {"overdue": 10.0, "days_late": 30.0, "overrun": 0.10}
+#: The points of each part of the health score (they add up to 100).
+HEALTH_POINTS: dict[str, float] = {"overdue": 30.0, "days_late": 20.0, "overrun": 50.0}
+#: The health score in one sentence, for reports.
+HEALTH_EXPLAINED = (
+    "The health score runs from 0 (healthy) to 100: up to 30 points for overdue RFIs, "
+    "submittals and punch items (10 earn about 19), up to 20 for how many days they are past "
+    "due on average (a month earns about 13), and up to 50 for the cost overrun against "
+    "the budget (10% over earns about 32); each part grows smoothly, so a worse project "
+    "always scores higher."
+)
+
+
+def _part(values: pd.Series, name: str) -> pd.Series:
+    scale, points = HEALTH_SCALES[name], HEALTH_POINTS[name]
+    part: pd.Series = points * (1.0 - np.exp(-values.clip(lower=0.0) / scale))
+    return part
+
+
 def health(
     projects: pd.DataFrame,
     *,
     overdue: pd.Series | None = None,
+    days_late: pd.Series | None = None,
     variance_share: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """A health measure per project from its overdue items and its cost variance.
+    """A health score per project from its overdue items, how late they are, and its cost.
 
-    ``overdue`` and ``variance_share`` are indexed by project id (as
-    ``open_and_overdue(..., by="project_id")["overdue"]`` and
-    ``cost_by_project(..., by="project_id")["variance_share"]`` give them). The score is
-    0 (healthy) to 100: half from overdue items (10 or more count fully), half from the
-    cost overrun (10% over budget or worse counts fully). Returns ``projects`` with the
-    columns ``overdue_items``, ``cost_variance``, ``health_score`` and ``health`` (the
-    band, see :func:`health_band`).
+    ``overdue``, ``days_late`` and ``variance_share`` are indexed by project id (as
+    ``open_and_overdue(..., by="project_id")`` gives ``overdue`` and ``days_late`` and
+    ``cost_by_project(..., by="project_id")`` gives ``variance_share``). The score is 0
+    (healthy) to 100, to one decimal (:data:`HEALTH_EXPLAINED` says it in a sentence): 30
+    points for overdue items, 20 for their mean days past due, 50 for the cost overrun,
+    each part rising smoothly towards its points (:data:`HEALTH_SCALES`), so that projects
+    are told apart rather than tied at a cap. A project without a budget has no cost part.
+    Returns ``projects`` with the columns ``overdue_items``, ``days_late``,
+    ``cost_variance``, ``health_score`` and ``health`` (the band, see :func:`health_band`).
     """
     _require(projects, ["id"], "health")
     ids = projects["id"]
-    late = (overdue if overdue is not None else pd.Series(dtype="float64")).astype("float64")
-    share = (variance_share if variance_share is not None else pd.Series(dtype="float64")).astype(
-        "float64"
+
+    def here(values: pd.Series | None) -> pd.Series:
+        known = (values if values is not None else pd.Series(dtype="float64")).astype("float64")
+        return ids.map(known).astype("float64")
+
+    late_here, days_here, share_here = here(overdue), here(days_late), here(variance_share)
+    score = (
+        _part(late_here.fillna(0.0), "overdue")
+        + _part(days_here.where(late_here > 0).fillna(0.0), "days_late")
+        + _part((-share_here).fillna(0.0), "overrun")
     )
-    late_here = ids.map(late).astype("float64").fillna(0.0)
-    share_here = ids.map(share).astype("float64")
-    overrun = (-share_here).clip(lower=0.0).fillna(0.0)
-    score = 50.0 * (late_here / 10.0).clip(upper=1.0) + 50.0 * (overrun / 0.10).clip(upper=1.0)
     out = projects.copy()
-    out["overdue_items"] = late_here.astype("int64").to_numpy()
+    out["overdue_items"] = late_here.fillna(0.0).astype("int64").to_numpy()
+    out["days_late"] = days_here.to_numpy()
     out["cost_variance"] = share_here.to_numpy()
     out["health_score"] = score.round(1).to_numpy()
     out["health"] = health_band(out["health_score"]).to_numpy()
-    return out
+    kinds: dict[str, Kind] = {
+        "overdue_items": "count",
+        "days_late": "days",
+        "cost_variance": "share",
+    }
+    return declare(out, {**kinds, "health_score": "score", "health": "text"})
 
 
 #: The health bands, best first, with the score each starts above.

@@ -3,7 +3,9 @@
 Each function takes DataFrames as :meth:`procore_nb.Client.frame` returns them (RFIs,
 submittals, punch items, observations, inspections, budget rows, contracts, change orders,
 manpower logs) and returns a small table with plain numbers, ready for
-:func:`procore_nb.tables.readable` and :func:`procore_nb.export.to_excel`.
+:func:`procore_nb.reports.tables.readable` and :func:`procore_nb.reports.export.to_excel`; each
+declares its columns' kinds (``df.attrs["kinds"]``: counts, shares, money, days, scores),
+which those two show them by.
 
 Dates are measured against an ``as_of`` day: pass one, or let :func:`as_of` take the latest
 update in the data (so that a report of last month's data does not count everything as
@@ -29,9 +31,13 @@ from procore_nb.reports._columns import first as _first
 from procore_nb.reports._columns import keys as _keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
+from procore_nb.reports._kinds import Kind, declare
 from procore_nb.reports._rollups import (
     HEALTH_BANDS,
     HEALTH_COLOURS,
+    HEALTH_EXPLAINED,
+    HEALTH_POINTS,
+    HEALTH_SCALES,
     change_order_exposure,
     cost_by_project,
     health,
@@ -44,6 +50,9 @@ __all__ = [
     "AGE_BUCKETS",
     "HEALTH_BANDS",
     "HEALTH_COLOURS",
+    "HEALTH_EXPLAINED",
+    "HEALTH_POINTS",
+    "HEALTH_SCALES",
     "age_days",
     "ageing",
     "as_of",
@@ -63,8 +72,11 @@ __all__ = [
 #: Upper bounds (days, inclusive) of the ageing buckets; older items fall in the last one.
 AGE_BUCKETS: tuple[int, ...] = (7, 14, 30, 60)
 
-#: Status words of items that are finished (compared in lower case).
-_CLOSED = frozenset({"closed", "void", "approved", "approved as noted", "rejected", "completed"})
+#: Status words of items that are not open (compared in lower case): finished, or drafts
+#: never sent (nobody's to answer yet, so never overdue: Procore's logs count them apart).
+_NOT_OPEN = frozenset(
+    {"closed", "void", "approved", "approved as noted", "rejected", "completed", "draft"}
+)
 #: Columns that hold an item's status, in order of preference.
 _STATUS = ("status.status", "status")
 #: Columns that hold when an item was closed or answered, in order of preference.
@@ -88,19 +100,24 @@ def as_of(*frames: pd.DataFrame, column: str = "updated_at") -> pd.Timestamp:
 
 
 def is_open(items: pd.DataFrame) -> pd.Series:
-    """True for items not closed: status not in (closed, void, approved, ...), no close time.
+    """True for open items: sent and not finished (status not draft, closed, void, approved,
+    ...), and no close time.
 
-    Draft items count as open: they are still someone's work. Uses ``status.status``
-    (submittals) or ``status``, and ``closed_at`` or ``time_resolved`` when present.
+    Drafts are not open: never sent, they are nobody's to answer yet and are never overdue.
+    Uses ``status.status`` (submittals) or ``status``, and ``closed_at`` or
+    ``time_resolved`` when present.
     """
-    status = _first(items, _STATUS, "is_open")
-    words = items[status].astype("string").str.strip().str.lower()
-    still = ~words.isin(_CLOSED).fillna(False)
+    still = ~_status_words(items).isin(_NOT_OPEN).fillna(False)
     for column in _CLOSED_AT:
         if column in items.columns:
             still &= items[column].isna()
             break
     return still.astype(bool).rename("open")
+
+
+def _status_words(items: pd.DataFrame) -> pd.Series:
+    status = _first(items, _STATUS, "is_open")
+    return items[status].astype("string").str.strip().str.lower()
 
 
 def is_overdue(items: pd.DataFrame, *, as_of: pd.Timestamp, due: str = "due_date") -> pd.Series:
@@ -156,22 +173,27 @@ def ageing(
     table.columns = pd.Index(labels, name=None)
     table.index.name = by
     table["total"] = table.sum(axis=1)
-    return table.sort_values("total", ascending=False).astype("int64")
+    table = table.sort_values("total", ascending=False).astype("int64")
+    return declare(table, dict.fromkeys(map(str, table.columns), "count"))
 
 
 def open_and_overdue(
     items: pd.DataFrame, *, as_of: pd.Timestamp, by: str = "project_name", due: str = "due_date"
 ) -> pd.DataFrame:
-    """Per ``by`` value: ``items``, ``open``, ``overdue`` counts and the ``overdue_share`` of open.
+    """Per ``by`` value: ``items``, ``open``, ``overdue``, the ``overdue_share`` of open items and
+    ``days_late``, the mean days the overdue items are past due.
 
     Sorted by overdue, then open, largest first.
     """
     _require(items, [by], "open_and_overdue")
+    overdue = is_overdue(items, as_of=as_of, due=due).to_numpy()
+    late = (pd.Timestamp(as_of).normalize() - _naive(items[due])).dt.days.astype("float64")
     flags = pd.DataFrame(
         {
             "key": _keys(items[by]).to_numpy(),
             "open": is_open(items).to_numpy(),
-            "overdue": is_overdue(items, as_of=as_of, due=due).to_numpy(),
+            "overdue": overdue,
+            "late": late.where(overdue).to_numpy(),
         }
     )
     table = flags.groupby("key").agg(
@@ -181,7 +203,10 @@ def open_and_overdue(
     table = table.astype("int64")
     share = table["overdue"] / table["open"].where(table["open"] > 0)
     table["overdue_share"] = share.astype("float64")
-    return table.sort_values(["overdue", "open"], ascending=False)
+    table["days_late"] = flags.groupby("key")["late"].mean().astype("float64")
+    table = table.sort_values(["overdue", "open"], ascending=False)
+    counts: dict[str, Kind] = dict.fromkeys(["items", "open", "overdue"], "count")
+    return declare(table, {**counts, "overdue_share": "share", "days_late": "days"})
 
 
 def turnaround(
@@ -204,7 +229,8 @@ def turnaround(
     table.columns = pd.Index(["closed", "median_days", "mean_days"])
     table.index.name = by
     table["closed"] = table["closed"].astype("int64")
-    return table.sort_values("median_days", ascending=False)
+    table = table.sort_values("median_days", ascending=False)
+    return declare(table, {"closed": "count", "median_days": "days", "mean_days": "days"})
 
 
 def overdue_over_time(
@@ -219,15 +245,16 @@ def overdue_over_time(
     """How many items were overdue at each period start (``freq``) of the last ``periods``.
 
     An item is overdue on a day when it was created on or before it, its due day has passed
-    and it was not yet closed then (``closed_at`` or ``time_resolved``).
+    and it was not yet closed then (``closed_at`` or ``time_resolved``); drafts never are.
     """
     end = _first(items, _CLOSED_AT, "overdue_over_time")
     _require(items, [due, start], "overdue_over_time")
     days = pd.date_range(end=pd.Timestamp(as_of).normalize(), periods=periods, freq=freq)
     created, due_day = _naive(items[start]), _naive(items[due])
     closed = _naive(items[end])
+    sent = (_status_words(items) != "draft").fillna(True)
     counts = [
-        int(((created <= day) & (due_day < day) & (closed.isna() | (closed > day))).sum())
+        int((sent & (created <= day) & (due_day < day) & (closed.isna() | (closed > day))).sum())
         for day in days
     ]
     return pd.Series(counts, index=pd.DatetimeIndex(days, name="date"), name="overdue")

@@ -7,27 +7,42 @@ hold is converted, the same way every time:
 - Excel has no time zones: timezone-aware times are written as UTC without the zone.
   CSV and Parquet keep the zone.
 - Quarters and other periods become text such as ``2024Q3``.
-- A meaningful index (not just 0, 1, 2, ...) is written as the first column(s).
+- A meaningful index (named, or not integers: project names, weeks) is written as the
+  first column(s); an unnamed integer index (row numbers, left over from filtering) is not.
 - Text is never written as a live formula (CSV/formula injection, OWASP): in Excel, text
   that starts with ``=`` is stored as a text cell, shown exactly as it is; in CSV, text
   that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
   ``'`` so that a spreadsheet opening the file shows it as text. Pass
   ``escape_formulas=False`` to write such text unchanged (CSV) or as formulas (Excel).
 
+A workbook is ready to forward: each column in the number format of its kind (money with
+its currency and thousands separators, shares as percentages, dates as dates, counts whole;
+kinds as :func:`procore_nb.reports.tables.column_kinds` reads them), headers for readers
+(``overdue_share``: "Overdue share"), the header row frozen, a filter on it and columns
+fitted to their text. CSV and Parquet keep the column names and values as they are.
+
+Every file is written to a temporary file beside the target and renamed over it once
+complete, so a failure (a full disk, a table Excel cannot hold) leaves nothing behind and
+never half a file. Excel's limits (1,048,576 rows and 16,384 columns per sheet) are checked
+before anything is written.
+
 Examples
 --------
->>> from procore_nb import export, summaries
+>>> from procore_nb.reports import export, summaries
 >>> tables = {"Projects": projects, "By stage": summaries.stage_summary(projects)}
 >>> export.to_excel(tables, "projects.xlsx")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 import re
+import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
@@ -36,12 +51,15 @@ from typing import Any
 import pandas as pd
 
 from procore_nb._exceptions import ConfigurationError
+from procore_nb.reports._kinds import Kind, kinds_of
+from procore_nb.reports._sheets import finish_sheet, reader_headers
 
 __all__ = ["excel_sheet_names", "to_csv", "to_excel", "to_parquet"]
 
 #: Excel's limits: characters in a sheet name, rows in a sheet, characters in a cell.
 SHEET_NAME_MAX = 31
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
 EXCEL_CELL_MAX = 32_767
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 #: Control characters the XLSX format cannot store (tab, newline and return are fine).
@@ -78,8 +96,7 @@ def _flat_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     if isinstance(out.columns, pd.MultiIndex):
         out.columns = [" / ".join(map(str, parts)) for parts in out.columns]
-    default_index = isinstance(out.index, pd.RangeIndex) and out.index.name is None
-    if not default_index:
+    if _meaningful(out.index):
         if isinstance(out.index, pd.PeriodIndex):
             out.index = out.index.astype(str)
         out = out.reset_index()
@@ -94,12 +111,26 @@ def _flat_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _meaningful(index: pd.Index) -> bool:
+    """Whether an index says something (a name, or labels) rather than numbering rows."""
+    if any(name is not None for name in index.names):
+        return True
+    return not (isinstance(index, pd.RangeIndex) or pd.api.types.is_integer_dtype(index.dtype))
+
+
 def _for_excel(table: pd.DataFrame, sheet: str) -> pd.DataFrame:
     out = _flat_table(table)
     if len(out) >= EXCEL_MAX_ROWS:
         raise ConfigurationError(
             f"table {sheet!r} has {len(out):,} rows; an Excel sheet holds at most "
-            f"{EXCEL_MAX_ROWS - 1:,} below its header: use to_csv or to_parquet instead"
+            f"{EXCEL_MAX_ROWS - 1:,} below its header: use to_csv or to_parquet instead, "
+            "or split the table"
+        )
+    if len(out.columns) > EXCEL_MAX_COLUMNS:
+        raise ConfigurationError(
+            f"table {sheet!r} has {len(out.columns):,} columns; an Excel sheet holds at most "
+            f"{EXCEL_MAX_COLUMNS:,}: choose the columns to keep (table[[...]]), or use "
+            "to_csv or to_parquet instead"
         )
     for name in out.columns:
         column = out[name]
@@ -164,6 +195,7 @@ def to_excel(
     path: PathArg,
     *,
     escape_formulas: bool = True,
+    currency: str = "$",
 ) -> Path:
     """Write each table to its own sheet of an Excel workbook, and return the path.
 
@@ -177,12 +209,14 @@ def to_excel(
     escape_formulas:
         Store text that starts with ``=`` (a project named ``=1+1``) as text, not as a
         formula Excel would run (the default); ``False`` writes it as a formula.
+    currency:
+        The symbol of money columns' number format (Procore keeps one currency per company).
 
     Raises
     ------
     ConfigurationError
-        ``openpyxl`` is not installed, there is no table, or a table has more rows than
-        an Excel sheet holds.
+        ``openpyxl`` is not installed, there is no table, a table has more rows or columns
+        than an Excel sheet holds, or the target's folder does not exist. Nothing is written.
 
     Examples
     --------
@@ -197,16 +231,53 @@ def to_excel(
     target = Path(path)
     names = excel_sheet_names(list(tables))
     prepared = [
-        (sheet, _for_excel(table, sheet))
+        (sheet, _for_excel(table, sheet), _flat_kinds(table))
         for sheet, table in zip(names, tables.values(), strict=True)
     ]
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet, table in prepared:
-            table.to_excel(writer, sheet_name=sheet, index=False)
-            _tidy_sheet(writer.sheets[sheet], table)
+    with _atomic(target) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+        for sheet, table, kinds in prepared:
+            shown = table.set_axis(reader_headers(list(table.columns)), axis=1)
+            shown.to_excel(writer, sheet_name=sheet, index=False)
+            finish_sheet(writer.sheets[sheet], table, kinds, currency=currency)
             if escape_formulas:
                 _formulas_as_text(writer.sheets[sheet])
     return target
+
+
+def _flat_kinds(table: pd.DataFrame) -> dict[str, Kind]:
+    """The kinds of ``table``'s columns and named index levels, by their names as written."""
+    if not isinstance(table, pd.DataFrame):
+        return {}
+    kinds = kinds_of(table)
+    if isinstance(table.columns, pd.MultiIndex):
+        return {k: v for k, v in kinds.items() if k in table.index.names}
+    return kinds
+
+
+@contextlib.contextmanager
+def _atomic(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target``, renamed over it when the block ends without error.
+
+    On any error (or an interrupt) the temporary file is removed and ``target`` is left as
+    it was. The file gets the mode a plain ``open()`` would give it (0666 less the umask).
+    """
+    folder = target.parent
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"cannot write {target}: the folder {folder} does not exist; create it first"
+        )
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        mask = os.umask(0o022)
+        os.umask(mask)
+        temporary.chmod(0o666 & ~mask)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _require(module: str, purpose: str) -> None:
@@ -215,25 +286,6 @@ def _require(module: str, purpose: str) -> None:
             f"{purpose} needs {module}, which is not installed: "
             f"pip install 'procore_nb[maps]' (or just {module})"
         )
-
-
-def _column_letter(number: int) -> str:
-    """Excel's name of the 1-based column ``number``: A, ..., Z, AA, AB, ..."""
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
-def _tidy_sheet(sheet: Any, table: pd.DataFrame) -> None:
-    """Freeze the header row and size columns to their content (up to 60 characters)."""
-    sheet.freeze_panes = "A2"
-    sample = table.head(200)
-    for i, name in enumerate(table.columns, start=1):
-        lengths = sample[name].map(lambda v: len(str(v)) if v is not None else 0)
-        width = max([len(str(name)), *lengths.tolist()]) if len(sample) else len(str(name))
-        sheet.column_dimensions[_column_letter(i)].width = min(max(width + 2, 8), 60)
 
 
 def _formulas_as_text(sheet: Any) -> None:
@@ -284,7 +336,8 @@ def to_csv(table: pd.DataFrame, path: PathArg, *, escape_formulas: bool = True) 
         flat = _csv_safe(flat)
     # RFC 4180's CRLF: the csv module then quotes every field holding a \r or a \n, where
     # with "\n" alone a bare carriage return in a description split the row in two.
-    flat.to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
+    with _atomic(target) as temporary:
+        flat.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\r\n")
     return target
 
 
@@ -305,5 +358,7 @@ def to_parquet(table: pd.DataFrame, path: PathArg) -> Path:
     """
     _require("pyarrow", "writing Parquet files")
     target = Path(path)
-    _flat_table(table).to_parquet(target, engine="pyarrow", index=False)
+    flat = _flat_table(table)
+    with _atomic(target) as temporary:
+        flat.to_parquet(temporary, engine="pyarrow", index=False)
     return target

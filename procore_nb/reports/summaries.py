@@ -6,7 +6,7 @@ company's stage list when given, else Procore's default stages, then any others.
 
 Examples
 --------
->>> from procore_nb import summaries
+>>> from procore_nb.reports import summaries
 >>> stages = client.project_stages()["name"]  # doctest: +SKIP
 >>> summaries.stage_summary(projects, stages)  # doctest: +SKIP
 >>> summaries.plot_stages(projects, stages=stages)  # doctest: +SKIP
@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from procore_nb.plotting._figures import new_figure
 from procore_nb.plotting._stages import Stages, require_columns, stage_colours, stage_order
+from procore_nb.reports._kinds import Kind, declare
 
 __all__ = [
     "plot_stages",
@@ -124,7 +125,19 @@ def stage_summary(
             table[column] = pd.Series(pd.NA, index=table.index, dtype="Float64")
     table["median_age_days"] = grouped["age"].median().reindex(order).astype("Float64")
     table["median_duration_days"] = grouped["duration"].median().reindex(order).astype("Float64")
-    return table
+    return declare(table, _SUMMARY_KINDS)
+
+
+_SUMMARY_KINDS: dict[str, Kind] = {
+    "projects": "count",
+    "share": "share",
+    "active": "count",
+    "inactive": "count",
+    "total_value": "money",
+    "estimated_value": "money",
+    "median_age_days": "days",
+    "median_duration_days": "days",
+}
 
 
 def _regions(projects: pd.DataFrame) -> pd.Series:

@@ -1,22 +1,27 @@
-"""Tables formatted for reading: shares as percentages, money without cents, whole days.
+"""Tables formatted for reading: money with its currency, shares as percentages, whole days.
 
 An optional module (``import procore_nb`` does not load it). :func:`readable` returns a
 pandas ``Styler`` that shows a table the way a report reader expects while the DataFrame
-keeps its numbers (for Excel, for further work). Each column's kind is guessed from its
-name and dtype (see :func:`column_kinds`) and can be named instead:
+keeps its numbers (for Excel, for further work). Each column is shown by its declared kind
+(:func:`column_kinds`: ``df.attrs["kinds"]``, which the client's frames and the tables of
+:mod:`procore_nb.reports.analysis` carry), never by a guess at its name:
 
-- ``percent``: shares from 0 to 1 (``share``, ``*_share``, ``*_ratio``): ``4.8%``;
-- ``money``: sums of money (``*_value``, ``*amount*``, ``*cost*``, ``*budget*``...):
-  ``$1,647,776,124``, with cents only under a thousand (``$512.30``);
-- ``days``: ages and durations (``*_days``, ``age``, ``duration``, ``turnaround``, and
-  timedeltas): ``2,366`` (whole days, rounded);
-- ``count``: integers (but ids): ``1,234``.
+- ``money``: ``$1,647,776,124``, with cents only under a thousand (``$512.30``);
+- ``share`` (0 to 1): ``4.8%``; ``percent`` (0 to 100, as Procore sends them): ``4.8%``;
+- ``days``, ``count``: whole numbers, ``2,366``;
+- ``score``: one decimal, ``87.3`` (scores tell projects apart: whole numbers would tie them);
+- ``number``: at most two decimals (none when every value is whole);
+- ``date``: ``Mar 4, 2025``; ``timestamp``: ``Mar 4, 2025 14:05 UTC``;
+- ``id`` and ``text``: as they are.
 
-Missing values show as an en dash.
+Missing values show as an en dash. Headers are written for readers (``overdue_share``:
+"Overdue share", ``ball_in_court.name``: "Ball in court"). The HTML needs nothing from
+the network (no fonts, no scripts): reports open offline. (great_tables was weighed: its
+default styles load a web font, and a Styler's table reads the same in nbconvert's HTML.)
 
 Examples
 --------
->>> from procore_nb import summaries, tables
+>>> from procore_nb.reports import summaries, tables
 >>> tables.readable(summaries.stage_summary(projects, stages))  # doctest: +SKIP
 >>> tables.money(1_647_776_123.76), tables.percent(0.0475), tables.days(2366.3)
 ('$1,647,776,124', '4.8%', '2,366')
@@ -25,39 +30,51 @@ Examples
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from procore_nb._exceptions import ConfigurationError
+from procore_nb.reports._kinds import KINDS, Kind, declare, header, kinds_of
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-__all__ = ["column_kinds", "count", "days", "header", "money", "percent", "readable"]
-
-Kind = Literal["percent", "money", "days", "count"]
-KINDS: tuple[Kind, ...] = ("percent", "money", "days", "count")
+__all__ = [
+    "KINDS",
+    "Kind",
+    "column_kinds",
+    "count",
+    "date",
+    "days",
+    "declare",
+    "formatter",
+    "header",
+    "money",
+    "number",
+    "percent",
+    "readable",
+    "score",
+    "timestamp",
+]
 
 #: What a missing value looks like.
 MISSING = "\u2013"
 #: Sums of money at least this large are shown without cents.
 NO_CENTS_FROM = 1_000
 
-# Shares from 0 to 1 only: "percent" columns may hold 0-100 (Procore's percent_complete), so
-# they are formatted only when named (readable(..., percent=[...]) after dividing by 100).
-_PERCENT_WORDS = frozenset({"share", "ratio", "fraction"})
-_MONEY_WORDS = frozenset(
-    {"value", "amount", "cost", "costs", "budget", "price", "revenue", "exposure", "spend"}
-    | {"committed", "commitment", "commitments", "variance", "invoiced", "paid"}
-)
-_DAYS_WORDS = frozenset({"days", "age", "duration", "turnaround", "overdue_days"})
-_ID_WORDS = frozenset({"id", "ids", "number", "code", "year"})
-# "total_value" -> {"total", "value"}; "project_stage.id" -> {"project", "stage", "id"}
-_WORD = re.compile(r"[a-z]+")
+#: Light rules and right-aligned numbers; nothing loaded from anywhere.
+_STYLES = [
+    {"selector": "", "props": "border-collapse: collapse; font-variant-numeric: tabular-nums;"},
+    {
+        "selector": "th",
+        "props": "text-align: left; padding: 4px 10px; border-bottom: 1px solid #999;",
+    },
+    {"selector": "td", "props": "padding: 3px 10px; border-bottom: 1px solid #e3e3e3;"},
+]
+_RIGHT = frozenset({"money", "share", "percent", "days", "count", "score", "number"})
 
 
 def _missing(value: Any) -> bool:
@@ -98,76 +115,95 @@ def days(value: Any) -> str:
 
 
 def count(value: Any) -> str:
-    """An integer with thousands separators: ``1234`` -> ``"1,234"``."""
+    """A whole number with thousands separators: ``1234`` -> ``"1,234"`` (``2.6`` -> ``"3"``)."""
     if _missing(value):
         return MISSING
-    return f"{int(value):,}"
+    return f"{math.floor(float(value) + 0.5):,}"
 
 
-_FORMATTERS: dict[Kind, Callable[[Any], str]] = {
-    "percent": percent,
+def number(value: Any) -> str:
+    """A number with thousands separators and at most two decimals: ``"1,234.57"``."""
+    if _missing(value):
+        return MISSING
+    figure = float(value)
+    return f"{figure:,.0f}" if figure.is_integer() else f"{figure:,.2f}"
+
+
+def date(value: Any) -> str:
+    """A day as a reader writes it: ``"Mar 4, 2025"`` (a timestamp's UTC day)."""
+    if _missing(value):
+        return MISSING
+    day = _utc(value)
+    return f"{day:%b} {day.day}, {day:%Y}"
+
+
+def timestamp(value: Any) -> str:
+    """A moment in UTC to the minute: ``"Mar 4, 2025 14:05 UTC"``."""
+    if _missing(value):
+        return MISSING
+    moment = _utc(value)
+    return f"{date(moment)} {moment:%H:%M} UTC"
+
+
+def _utc(value: Any) -> pd.Timestamp:
+    moment = pd.Timestamp(value)
+    return moment.tz_convert("UTC") if moment.tzinfo is not None else moment
+
+
+def score(value: Any) -> str:
+    """A score to one decimal: ``87.25`` -> ``"87.3"``."""
+    return MISSING if _missing(value) else f"{float(value):,.1f}"
+
+
+def _percent_of_100(value: Any) -> str:
+    return MISSING if _missing(value) else percent(float(value) / 100)
+
+
+def _plain(value: Any) -> str:
+    return MISSING if _missing(value) else str(value)
+
+
+_FORMATTERS: Mapping[Kind, Callable[[Any], str]] = {
     "money": money,
+    "share": percent,
+    "percent": _percent_of_100,
     "days": days,
     "count": count,
+    "score": score,
+    "number": number,
+    "date": date,
+    "timestamp": timestamp,
+    "id": _plain,
+    "text": _plain,
 }
 
 
-#: The words of a numeric column's name that decide its kind, first match wins.
-_BY_WORDS: tuple[tuple[frozenset[str], Kind | None], ...] = (
-    (_ID_WORDS, None),
-    (_PERCENT_WORDS, "percent"),
-    (_DAYS_WORDS, "days"),
-    (_MONEY_WORDS, "money"),
-)
-
-
-def _kind_of(name: object, dtype: Any) -> Kind | None:
-    if pd.api.types.is_timedelta64_dtype(dtype):
-        return "days"
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        return None
-    words = set(_WORD.findall(str(name).lower()))
-    for vocabulary, kind in _BY_WORDS:
-        if words & vocabulary:
-            return kind
-    return "count" if pd.api.types.is_integer_dtype(dtype) else None
-
-
 def column_kinds(frame: pd.DataFrame) -> dict[str, Kind]:
-    """The kind :func:`readable` guesses for each column it formats (others are left as is).
+    """The kind :func:`readable` shows each column (and named index level) of ``frame`` as.
+
+    Declared kinds (``frame.attrs["kinds"]``, see :func:`declare`) first, then the
+    registry's for its column names, then the dtype's: integers ``count``, floats
+    ``number``, timedeltas ``days``, datetimes ``date`` (all at midnight) or ``timestamp``.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> column_kinds(pd.DataFrame({"projects": [3], "share": [0.5], "total_value": [9.0]}))
-    {'projects': 'count', 'share': 'percent', 'total_value': 'money'}
+    >>> frame = pd.DataFrame({"projects": [3], "share": [0.5], "grand_total": [9.0]})
+    >>> column_kinds(declare(frame, {"share": "share"}))
+    {'projects': 'count', 'share': 'share', 'grand_total': 'money'}
     """
-    kinds: dict[str, Kind] = {}
-    for name, dtype in frame.dtypes.items():
-        kind = _kind_of(name, dtype)
-        if kind is not None:
-            kinds[str(name)] = kind
-    return kinds
+    return kinds_of(frame)
 
 
-def header(name: object) -> str:
-    """A column name as a reader's header: ``"median_age_days"`` -> ``"Median age (days)"``."""
-    text = str(name)
-    unit = ""
-    for suffix in ("_days", "_pct"):
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text, unit = text[: -len(suffix)], " (days)" if suffix == "_days" else " (%)"
-    words = text.replace("_", " ").replace(".", " ").strip()
-    return (words[:1].upper() + words[1:] + unit) if words else text
+def formatter(kind: Kind, currency: str = "$") -> Callable[[Any], str]:
+    """The function that writes a value of ``kind`` for readers (``money`` with ``currency``)."""
+    return partial(money, currency=currency) if kind == "money" else _FORMATTERS[kind]
 
 
 def readable(
     frame: pd.DataFrame,
     *,
-    percent: Iterable[str] = (),
-    money: Iterable[str] = (),
-    days: Iterable[str] = (),
-    count: Iterable[str] = (),
+    kinds: Mapping[str, Kind] | None = None,
     currency: str = "$",
     headers: bool = True,
 ) -> Styler:
@@ -176,14 +212,14 @@ def readable(
     Parameters
     ----------
     frame:
-        Any table, such as :func:`procore_nb.summaries.stage_summary`'s.
-    percent, money, days, count:
-        Columns to format as that kind, whatever their names say; the other columns'
-        kinds are guessed (:func:`column_kinds`).
+        Any table, such as :func:`procore_nb.reports.summaries.stage_summary`'s.
+    kinds:
+        ``{column: kind}`` for columns to show otherwise than :func:`column_kinds` says
+        (a kind of :data:`KINDS`).
     currency:
         Put before sums of money (Procore keeps one currency per company).
     headers:
-        Write column names for readers (``total_value`` -> ``Total value``).
+        Write column names for readers (``overdue_share`` -> ``Overdue share``).
 
     Returns
     -------
@@ -193,30 +229,46 @@ def readable(
     Raises
     ------
     ConfigurationError
-        A named column is not in ``frame``.
+        A named column is not in ``frame``, or a kind is not one of :data:`KINDS`.
 
     Examples
     --------
-    >>> tables.readable(by_stage, money=["budget"], currency="€")  # doctest: +SKIP
+    >>> tables.readable(by_stage, kinds={"budget": "money"}, currency="€")  # doctest: +SKIP
     """
-    kinds: dict[str, Kind] = column_kinds(frame)
-    named = {"percent": percent, "money": money, "days": days, "count": count}
-    for kind in KINDS:
-        for column in named[kind]:
-            if column not in frame.columns:
-                known = ", ".join(map(str, frame.columns))
-                raise ConfigurationError(
-                    f"readable(..., {kind}=[{column!r}]): no such column; the columns are {known}."
-                )
-            kinds[column] = kind
-    formatters: dict[str, Callable[[Any], str]] = {
-        column: partial(_money, currency=currency) if kind == "money" else _FORMATTERS[kind]
-        for column, kind in kinds.items()
+    named = dict(kinds or {})
+    for column in named:
+        if column not in frame.columns and column not in frame.index.names:
+            known = ", ".join(map(str, frame.columns))
+            raise ConfigurationError(
+                f"readable(..., kinds={{{column!r}: ...}}): no such column; "
+                f"the columns are {known}."
+            )
+    shown = declare(frame.copy(deep=False), named)
+    resolved = kinds_of(shown)
+    if headers:
+        names: list[Any] = [None if n is None else header(n) for n in shown.index.names]
+        shown = shown.rename_axis(index=names)
+    formatters = {
+        column: formatter(resolved[str(column)], currency)
+        for column in shown.columns
+        if str(column) in resolved
     }
-    styler = frame.style.format(formatters, na_rep=MISSING)  # type: ignore[arg-type]
+    styler = shown.style.format(formatters, na_rep=MISSING)  # type: ignore[arg-type]
+    levels = [i for i, name in enumerate(frame.index.names) if str(name) in resolved]
+    for level in levels:
+        kind = resolved[str(frame.index.names[level])]
+        styler = styler.format_index(formatter(kind, currency), axis=0, level=level)
+    if isinstance(frame.index, pd.DatetimeIndex) and frame.index.name is None:
+        styler = styler.format_index(formatter(_date_kind(frame.index), currency), axis=0)
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        styler = styler.hide(axis="index")
     if headers:
         styler = styler.format_index(header, axis=1)
-    return styler
+    right: list[Hashable] = [c for c in shown.columns if resolved.get(str(c)) in _RIGHT]
+    return styler.set_table_styles(_STYLES).set_properties(  # type: ignore[arg-type]
+        subset=right, **{"text-align": "right"}
+    )
 
 
-_money = money  # the parameter of readable() shadows the function inside it
+def _date_kind(index: pd.DatetimeIndex) -> Kind:
+    return "date" if (index.dropna() == index.dropna().normalize()).all() else "timestamp"

@@ -5,7 +5,7 @@ The cascade, in order (like pydata-google-auth's: cheapest first, a person last)
 1. a service account (``grant="client_credentials"``) signs in on its own;
 2. a cached token that still works (refreshed if needed) is used without asking;
 3. otherwise a person signs in with Procore's out-of-band code: in a notebook through the
-   login widget (:mod:`procore_nb.widgets`), elsewhere by pasting the code at a ``getpass``
+   login widget (``procore_nb.LoginWidget``), elsewhere by pasting the code at a ``getpass``
    prompt (:mod:`procore_nb.signin._terminal`).
 
 In an unattended run (``procore-nb run``, ``PROCORE_NB_UNATTENDED=1``) nobody can paste a

@@ -81,7 +81,7 @@ class LoginWidget(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no ty
     Examples
     --------
     >>> from procore_nb import Client
-    >>> from procore_nb.widgets import LoginWidget
+    >>> from procore_nb import LoginWidget
     >>> widget = LoginWidget(Client("sandbox"))  # doctest: +SKIP
     >>> widget.restore_or_ask()  # doctest: +SKIP
     >>> widget  # doctest: +SKIP

@@ -115,7 +115,7 @@ def procore_source(
     Examples
     --------
     >>> import dlt
-    >>> from procore_nb.dlt_source import procore_source
+    >>> from procore_nb import procore_source
     >>> pipeline = dlt.pipeline("procore", destination="duckdb")      # doctest: +SKIP
     >>> pipeline.run(procore_source(client, ["rfis", "submittals"]))  # doctest: +SKIP
     """

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from sandboxed import TODAY
 
-from procore_nb.demo import sandbox_environment
+from procore_nb.cli._demo import sandbox_environment
 from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]

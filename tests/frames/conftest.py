@@ -17,6 +17,10 @@ SAMPLE: dict[Kind, Any] = {
     Kind.TIMESTAMP: "2024-03-04T05:06:07Z",
     Kind.DATE: "2024-05-01",
     Kind.NUMBER: "1234567.0",
+    Kind.MONEY: "1234567.0",
+    Kind.PERCENT: 12.5,
+    Kind.COUNT: 7,
+    Kind.DAYS: 3,
     Kind.STAGE: "Course of Construction",
     Kind.OBJECT: {"custom_field_123": {"value": "Union"}},
 }

@@ -389,17 +389,26 @@ def test_timestamps_that_do_not_fit_become_nat_with_a_count(bad: Any, pad: int) 
 
 
 @PATHS
-def test_dates_are_midnight_without_time_zone(pad: int) -> None:
-    """Dates are naive datetime64[ns] at midnight; a date sent with a time keeps its own day."""
+def test_dates_are_midnight_utc(pad: int) -> None:
+    """Dates are midnight UTC of their day; a date sent with a time keeps its own day."""
     records = [
         {"start_date": "2024-05-01", "completion_date": None},
         {"start_date": "2024-05-01T23:30:00-05:00", "completion_date": ""},
     ]
     df = _quiet(_padded(records, pad, start_date="2024-05-01"))
-    assert str(df["start_date"].dtype) == "datetime64[ns]"
-    assert set(df["start_date"].tolist()) == {pd.Timestamp("2024-05-01")}
+    assert str(df["start_date"].dtype) == "datetime64[ns, UTC]"
+    assert set(df["start_date"].tolist()) == {pd.Timestamp("2024-05-01", tz="UTC")}
     assert df["completion_date"].isna().all()
     assert df["start_date"].dt.hour.max() == 0
+
+
+def test_dates_and_timestamps_subtract() -> None:
+    """A date minus a timestamp is a Timedelta (both UTC), and they compare."""
+    df = to_frame(
+        [{"id": 1, "due_date": "2024-05-10", "created_at": "2024-05-01T12:00:00Z"}], "rfis"
+    )
+    assert (df["due_date"] - df["created_at"]).tolist() == [pd.Timedelta(days=8, hours=12)]
+    assert bool((df["due_date"] > df["created_at"]).all())
 
 
 @PATHS
@@ -408,7 +417,7 @@ def test_a_sentinel_date_beyond_nanoseconds_becomes_nat_with_a_count(pad: int) -
     records = [{"completion_date": "9999-12-31"}, {"completion_date": "2030-01-01"}]
     df, counts = _warned(_padded(records, pad, completion_date="2030-01-01"))
     assert pd.isna(df["completion_date"].tolist()[0])
-    assert df["completion_date"].tolist()[1] == pd.Timestamp("2030-01-01")
+    assert df["completion_date"].tolist()[1] == pd.Timestamp("2030-01-01", tz="UTC")
     assert counts == {"completion_date": 1}
     assert len(df) == 2 + pad
 

@@ -47,6 +47,10 @@ well_typed = {
     ),
     Kind.DATE: st.dates(date(1990, 1, 1), date(2100, 1, 1)).map(date.isoformat),
     Kind.NUMBER: st.floats(allow_nan=False) | st.floats(allow_nan=False).map(repr),
+    **dict.fromkeys(
+        (Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.DAYS),
+        st.floats(allow_nan=False) | st.floats(allow_nan=False).map(repr),
+    ),
     Kind.STAGE: st.sampled_from(["Bidding", "Completed", "Warranty", "Elsewhere"]),
     Kind.OBJECT: json_values,
 }

@@ -112,7 +112,7 @@ def test_importing_the_package_loads_no_map_modules() -> None:
     """`import procore_nb` loads no map module, nor matplotlib, pyproj or ipyleaflet."""
     code = (
         "import sys, procore_nb\n"
-        "heavy = ['procore_nb.maps', 'procore_nb.summaries', 'procore_nb.export',\n"
+        "heavy = ['procore_nb.maps', 'procore_nb.reports.summaries', 'procore_nb.reports.export',\n"
         "         'procore_nb.maps._boundaries', 'matplotlib', 'pyproj', 'ipyleaflet']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )

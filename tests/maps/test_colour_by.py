@@ -45,6 +45,25 @@ def test_static_map_colours_by_the_column_in_the_given_colours(scored: pd.DataFr
     assert info.ax.get_title(loc="left") == "Projects by health"
 
 
+def test_the_worst_band_is_drawn_on_top_however_many_are_healthy() -> None:
+    """Many healthy projects never hide a few at risk: z-order follows the palette's order."""
+    projects = make_projects(90)
+    bands = ["Healthy"] * 80 + ["Watch"] * 7 + ["At risk"] * 3
+    projects["health"] = pd.array(bands, dtype="string")
+    info = maps.project_map(projects, colour_by=("health", PALETTE)).procore_nb_map
+    zorder = {
+        band: next(
+            c.get_zorder()
+            for c in info.ax.collections
+            if (c.get_gid() or "") == f"procore_nb:stage:{band}"
+        )
+        for band in PALETTE
+    }
+    assert zorder["At risk"] > zorder["Watch"] > zorder["Healthy"]
+    plain = maps.project_map(projects.drop(columns="health")).procore_nb_map
+    assert plain.plotted  # without a severity, stages keep the small-on-top order
+
+
 def test_unknown_colour_column_is_named(scored: pd.DataFrame) -> None:
     """A colour_by column the projects lack is a ConfigurationError naming it."""
     with pytest.raises(ConfigurationError, match="colour_by='risk'"):
@@ -56,12 +75,13 @@ def test_interactive_map_layers_and_tooltip_follow_the_column(scored: pd.DataFra
     m = maps.interactive_map(
         scored, colour_by=("health", PALETTE), tooltip={"health_score": "Score"}, tiles=False
     )
-    layers = [layer for layer in m.layers if not layer.base]
+    layers = [layer for layer in m.layers if not layer.base][::-1]  # the last drawn on top
     assert [layer.name for layer in layers] == ["At risk (20)", "Watch (20)", "Healthy (20)"]
     feature = layers[0].data["features"][0]
     assert feature["properties"]["style"]["fillColor"] == PALETTE["At risk"]
     legend = next(c for c in m.controls if isinstance(c, ipyleaflet.LegendControl))
     assert legend.title == "Health (on the map)"
+    assert list(legend.legend) == ["At risk (20)", "Watch (20)", "Healthy (20)"]  # worst first
     info = next(c for c in m.controls if isinstance(c, ipyleaflet.WidgetControl)).widget
     layers[0]._hover_callbacks(event="mouseover", properties=feature["properties"])
     row = scored[scored["name"] == feature["properties"]["name"]].iloc[0]

@@ -15,7 +15,8 @@ import pytest
 from sandboxed import TODAY
 
 import procore_nb
-from procore_nb import export, maps, summaries
+from procore_nb import maps
+from procore_nb.reports import export, summaries
 from procore_nb.sandbox import Sandbox
 
 
@@ -76,7 +77,7 @@ def test_export_of_sandbox_projects_reads_back(
     }
     sheets = pd.read_excel(export.to_excel(tables, tmp_path / "report.xlsx"), sheet_name=None)
     assert list(sheets) == list(tables)
-    assert sheets["Projects"]["id"].tolist() == projects["id"].tolist()
+    assert sheets["Projects"]["ID"].tolist() == projects["id"].tolist()
     back = pd.read_parquet(export.to_parquet(projects, tmp_path / "projects.parquet"))
     assert back["id"].tolist() == projects["id"].tolist()
     assert back["created_at"].tolist() == projects["created_at"].tolist()

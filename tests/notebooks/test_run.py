@@ -13,9 +13,9 @@ from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import ConfigurationError
+from procore_nb.cli._demo import sandbox_environment
 from procore_nb.cli._main import main
 from procore_nb.cli._runner import inject_parameters, parse_parameter, run_notebooks
-from procore_nb.demo import sandbox_environment
 from procore_nb.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,8 +74,8 @@ def test_run_writes_the_report_with_parameters(
     assert "Parameters of this run" not in html  # a report shows no code
     # the parameter reached the notebook: the workbook holds exactly those projects
     workbook = pd.read_excel(out / "stage-summary.xlsx", sheet_name=None)
-    assert sorted(workbook["Projects"]["id"]) == sorted(ids)
-    assert int(workbook["By stage"]["projects"].sum()) == len(ids)
+    assert sorted(workbook["Projects"]["ID"]) == sorted(ids)  # headers for readers
+    assert int(workbook["By stage"]["Projects"].sum()) == len(ids)
 
 
 @pytest.mark.xdist_group("notebooks")

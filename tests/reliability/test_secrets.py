@@ -196,7 +196,7 @@ NOTEBOOK_CELLS = [
     # The login cell, as procore_nb.login() shows it.
     """import json, logging, os, urllib.request
 import procore_nb
-from procore_nb.widgets import LoginWidget
+from procore_nb import LoginWidget
 
 client = procore_nb.Client(progress=True)
 widget = LoginWidget(client)

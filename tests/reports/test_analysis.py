@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from procore_nb import ConfigurationError, analysis
+from procore_nb import ConfigurationError
+from procore_nb.reports import analysis
 
 DAY = pd.Timestamp("2025-06-30")
 
@@ -46,23 +47,33 @@ def rfis() -> pd.DataFrame:
     )
 
 
-def test_open_excludes_closed_and_void_and_keeps_drafts(rfis: pd.DataFrame) -> None:
-    """Open: neither closed nor void nor resolved; a draft is still open."""
-    assert analysis.is_open(rfis).tolist() == [False, True, True, True, False]
+def test_open_excludes_closed_void_and_drafts(rfis: pd.DataFrame) -> None:
+    """Open: sent, and neither closed nor void nor resolved; a draft was never sent."""
+    assert analysis.is_open(rfis).tolist() == [False, True, True, False, False]
 
 
 def test_overdue_is_open_and_past_due(rfis: pd.DataFrame) -> None:
-    """Overdue: open with a due date before the day; a closed late item is not overdue."""
-    assert analysis.is_overdue(rfis, as_of=DAY).tolist() == [False, True, False, True, False]
+    """Overdue: open with a due date before the day; closed or draft late items are not."""
+    assert analysis.is_overdue(rfis, as_of=DAY).tolist() == [False, True, False, False, False]
 
 
 def test_open_and_overdue_counts_per_project(rfis: pd.DataFrame) -> None:
-    """Per project: all items, open, overdue and the overdue share of open, worst first."""
+    """Per project: items, open, overdue, overdue share of open and days late, worst first."""
     table = analysis.open_and_overdue(rfis, as_of=DAY)
+    assert list(table.index) == ["A", "B"]
     assert table.loc["A", ["items", "open", "overdue"]].tolist() == [3, 2, 1]
-    assert table.loc["B", ["items", "open", "overdue"]].tolist() == [2, 1, 1]
+    assert table.loc["B", ["items", "open", "overdue"]].tolist() == [2, 0, 0]
     assert table.loc["A", "overdue_share"] == pytest.approx(0.5)
-    assert table.loc["B", "overdue_share"] == pytest.approx(1.0)
+    assert table.loc["A", "days_late"] == pytest.approx(20.0)  # due 06-10, as of 06-30
+    assert np.isnan(table.loc["B", "overdue_share"])  # nothing open
+    assert np.isnan(table.loc["B", "days_late"])
+    assert table.attrs["kinds"] == {
+        "items": "count",
+        "open": "count",
+        "overdue": "count",
+        "overdue_share": "share",
+        "days_late": "days",
+    }
 
 
 def test_open_and_overdue_keeps_numeric_ids(rfis: pd.DataFrame) -> None:
@@ -83,7 +94,7 @@ def test_ageing_buckets_open_items_by_ball_in_court(rfis: pd.DataFrame) -> None:
         "total",
     ]
     assert table.loc["Bo"].tolist() == [1, 0, 1, 0, 0, 2]  # 5 and 29 days old
-    assert table.loc["(none)"].tolist() == [0, 0, 0, 0, 1, 1]  # 90 days old
+    assert "(none)" not in table.index  # the draft: not open
     assert "Ann" not in table.index  # her RFIs are closed
 
 
@@ -103,7 +114,7 @@ def test_turnaround_counts_closed_items_only(rfis: pd.DataFrame) -> None:
 def test_overdue_over_time_counts_on_each_day(rfis: pd.DataFrame) -> None:
     """Overdue on a day: created by then, past due then, and not yet resolved then."""
     series = analysis.overdue_over_time(rfis, as_of=DAY, freq="D", periods=1)
-    assert series.tolist() == [2]
+    assert series.tolist() == [1]  # the draft, late too, was never sent
     on = analysis.overdue_over_time(rfis, as_of=pd.Timestamp("2025-06-02"), freq="D", periods=1)
     # the closed one was resolved on 05-30 (before it was late), the void one on 05-02
     assert on.tolist() == [0]
@@ -152,6 +163,27 @@ def test_cost_by_project_adds_up() -> None:
         }
     )
     assert table.loc["B", "variance"] == pytest.approx(200.0 - 165.0)
+    assert table.attrs["without_budget"] == 0
+    assert table.attrs["kinds"]["variance_share"] == "share"
+    assert table.attrs["kinds"]["exposure"] == "money"
+
+
+def test_projects_without_a_budget_are_left_out_of_variance() -> None:
+    """No budget: no variance (missing, listed last), and counted in attrs."""
+    budget = pd.DataFrame({"project_name": ["A", "B"], "original_budget_amount": [100.0, 0.0]})
+    commitments = pd.DataFrame(
+        {
+            "project_name": ["A", "B", "C"],
+            "grand_total": [90.0, 500.0, 800.0],
+            "approved_change_orders": [0.0, 0.0, 0.0],
+            "pending_change_orders": [0.0, 0.0, 0.0],
+        }
+    )
+    table = analysis.cost_by_project(budget, commitments)
+    assert next(iter(table.index)) == "A"
+    assert table.loc[["B", "C"], "variance"].isna().all()
+    assert table.loc[["B", "C"], "variance_share"].isna().all()
+    assert table.attrs["without_budget"] == 2
 
 
 def test_change_order_exposure_sums_by_status() -> None:
@@ -209,13 +241,51 @@ def test_per_week_sums_by_monday_weeks() -> None:
     assert table.loc["W"].tolist() == [0.0, 0.0, 0.0, 40.0]
 
 
-def test_health_scores_overdue_and_overrun() -> None:
-    """Half from overdue items, half from overrun; bands at 25 and 50."""
+def _expected_score(overdue: float, days_late: float, overrun: float) -> float:
+    """The health score by its documented sum of three smooth parts."""
+    return round(
+        30 * (1 - np.exp(-overdue / 10))
+        + 20 * (1 - np.exp(-days_late / 30))
+        + 50 * (1 - np.exp(-overrun / 0.10)),
+        1,
+    )
+
+
+def test_health_scores_overdue_lateness_and_overrun() -> None:
+    """30 points for overdue items, 20 for days late, 50 for overrun; bands at 25 and 50."""
     projects = pd.DataFrame({"id": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
     overdue = pd.Series({1: 0, 2: 10, 3: 4})
+    days_late = pd.Series({2: 30.0, 3: 5.0})
     share = pd.Series({1: 0.05, 2: -0.2, 3: -0.05})
-    scored = analysis.health(projects, overdue=overdue, variance_share=share)
-    assert scored["health_score"].tolist() == [0.0, 100.0, 45.0, 0.0]
+    scored = analysis.health(projects, overdue=overdue, days_late=days_late, variance_share=share)
+    assert scored["health_score"].tolist() == [
+        0.0,
+        _expected_score(10, 30, 0.2),
+        _expected_score(4, 5, 0.05),
+        0.0,
+    ]
     assert scored["health"].tolist() == ["Healthy", "At risk", "Watch", "Healthy"]
     assert scored["overdue_items"].tolist() == [0, 10, 4, 0]
     assert np.isnan(scored["cost_variance"].iloc[3])  # no budget read: no variance
+    assert scored.attrs["kinds"]["health_score"] == "score"
+
+
+def test_health_separates_what_a_cap_would_tie() -> None:
+    """Worse is always higher: 20 and 40 overdue items, 20% and 40% over, all differ."""
+    projects = pd.DataFrame({"id": [1, 2, 3, 4]})
+    overdue = pd.Series({1: 20, 2: 40, 3: 20, 4: 40})
+    share = pd.Series({1: -0.2, 2: -0.2, 3: -0.4, 4: -0.4})
+    scores = analysis.health(projects, overdue=overdue, variance_share=share)["health_score"]
+    assert scores.is_unique
+    assert scores.iloc[3] == scores.max()
+    assert scores.max() < 100
+
+
+def test_health_is_explained_in_one_sentence() -> None:
+    """The report's sentence names the three parts and their points, which add up to 100."""
+    assert sum(analysis.HEALTH_POINTS.values()) == 100
+    text = analysis.HEALTH_EXPLAINED
+    assert text.count(". ") == 0
+    assert text.endswith(".")
+    for points in analysis.HEALTH_POINTS.values():
+        assert f"{points:.0f} points" in text or f"up to {points:.0f}" in text

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from mapdata import make_projects
 
-from procore_nb import ConfigurationError, export, summaries
+from procore_nb import ConfigurationError
+from procore_nb.reports import export, summaries
 
 
 @pytest.fixture
@@ -40,16 +41,16 @@ def test_excel_has_one_sheet_per_table_read_back_intact(
     assert list(sheets) == ["Projects", "By stage"]
     back = sheets["Projects"]
     assert back.shape == projects.shape
-    assert back["name"].tolist() == projects["name"].tolist()
+    assert back["Name"].tolist() == projects["name"].tolist()  # headers for readers
     # Excel has no time zones: the UTC wall time is written without its zone
     expected = projects["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    assert back["created_at"].tolist() == expected.tolist()
-    assert json.loads(back.loc[0, "custom_fields"]) == {"custom_field_5001": {"value": "Union"}}
-    assert json.loads(back.loc[5, "custom_fields"]) == {"note": "ünïcode"}
-    assert pd.isna(back.loc[3, "custom_fields"])
+    assert back["Created at"].tolist() == expected.tolist()
+    assert json.loads(back.loc[0, "Custom fields"]) == {"custom_field_5001": {"value": "Union"}}
+    assert json.loads(back.loc[5, "Custom fields"]) == {"note": "ünïcode"}
+    assert pd.isna(back.loc[3, "Custom fields"])
     by_stage = sheets["By stage"]
-    assert by_stage.columns[0] == "stage"  # the stage index is written as a column
-    assert by_stage["projects"].sum() == len(projects)
+    assert by_stage.columns[0] == "Stage"  # the stage index is written as a column
+    assert by_stage["Projects"].sum() == len(projects)
 
 
 def test_excel_sheet_names_are_made_valid_and_distinct(tmp_path: Path) -> None:
@@ -75,8 +76,8 @@ def test_excel_writes_period_index_and_strips_illegal_characters(tmp_path: Path)
     notes = pd.DataFrame({"note": pd.array(["bell\x07 here", None], dtype="string")})
     path = export.to_excel({"Quarters": quarters, "Notes": notes}, tmp_path / "q.xlsx")
     back = pd.read_excel(path, sheet_name=None)
-    assert back["Quarters"]["quarter"].tolist() == [str(q) for q in quarters.index]
-    assert back["Notes"]["note"].tolist()[0] == "bell here"
+    assert back["Quarters"]["Quarter"].tolist() == [str(q) for q in quarters.index]
+    assert back["Notes"]["Note"].tolist()[0] == "bell here"
     sheet = openpyxl.load_workbook(path)["Quarters"]
     assert sheet.freeze_panes == "A2"
 

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 import requests
 
-from procore_nb import Client, ClientConfig, NotSignedInError
+from procore_nb import Client, ClientConfig, LoginWidget, NotSignedInError
 from procore_nb.sandbox import Sandbox
 from procore_nb.signin._messages import CODE_REJECTED, EMPTY_CODE
-from procore_nb.widgets import LoginWidget
 
 MakeClient = Callable[..., Client]
 

@@ -11,9 +11,8 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_notebook
 
-from procore_nb import Client
+from procore_nb import Client, LoginWidget
 from procore_nb.sandbox import Sandbox
-from procore_nb.widgets import LoginWidget
 
 
 def test_widget_display_carries_its_status_as_html(

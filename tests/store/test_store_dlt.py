@@ -31,7 +31,7 @@ def sb() -> Iterator[Sandbox]:
 def _load(sb: Sandbox, folder: Path, name: str, runs: int, *, exact: bool) -> pd.DataFrame:
     import dlt
 
-    from procore_nb.dlt_source import procore_source
+    from procore_nb import procore_source
 
     client = sandbox_client(sb)
     pipeline = dlt.pipeline(
@@ -59,7 +59,7 @@ def test_two_runs_equal_a_fresh_full_pull(sb: Sandbox, tmp_path: Path, exact: bo
 
 def test_records_are_plain_values() -> None:
     """records() turns NA into None and timestamps into datetimes, and keeps lists."""
-    from procore_nb.dlt_source import records
+    from procore_nb.store._dlt import records
 
     frame = pd.DataFrame(
         {
@@ -88,7 +88,7 @@ def test_bad_values_are_refused_before_any_request(
 ) -> None:
     """A float project id, an unknown word or a NaN overlap: ConfigurationError naming it."""
     from procore_nb import ConfigurationError
-    from procore_nb.dlt_source import procore_source
+    from procore_nb.store._dlt import procore_source
 
     client = sandbox_client(sb)
     sb.reset_counters()

@@ -16,7 +16,7 @@ from procore_nb import ConfigurationError, Store
 
 def test_import_does_not_load_the_store_engines() -> None:
     """`import procore_nb` loads neither DuckDB nor dlt nor the dlt source."""
-    heavy = ["duckdb", "dlt", "procore_nb.store._dlt", "procore_nb.dlt_source"]
+    heavy = ["duckdb", "dlt", "procore_nb.store._dlt"]
     code = (
         "import json, sys, procore_nb\n"
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"

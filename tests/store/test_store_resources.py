@@ -196,7 +196,7 @@ def test_dlt_two_runs_with_changes_equal_a_fresh_run(
     import dlt
     import duckdb
 
-    from procore_nb.dlt_source import procore_source
+    from procore_nb import procore_source
 
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
     client = sandbox_client(sb)
