@@ -14,7 +14,6 @@ Around the token endpoint (:mod:`procore_nb.api._grants`):
 from __future__ import annotations
 
 import dataclasses
-
 import logging
 import threading
 from collections.abc import Callable

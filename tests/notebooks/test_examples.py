@@ -55,9 +55,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run every example notebook once against a fresh sandbox."""
     out = tmp_path_factory.mktemp("reports")
     (out / "earlier.png").write_bytes(b"left by an earlier run")
-    written = run_examples(
-        out, sandbox_options={"projects": PROJECTS, "seed": 3, "today": TODAY}
-    )
+    written = run_examples(out, sandbox_options={"projects": PROJECTS, "seed": 3, "today": TODAY})
     (out / "written.txt").write_text("\n".join(sorted(p.name for p in written)))
     return out
 
