@@ -69,23 +69,26 @@ if TYPE_CHECKING:
     from procore_nb.explorer import Explorer
 
 
-def explore(client: Client) -> Explorer:
+def explore(client: Client, *, store: Store | None = None) -> Explorer:
     """An explorer cell for ``client``: a resource, projects and filters; rows; the call.
 
     Pick a resource of the registry, one project or all active projects, and filters (a
     widget per filter the resource takes); **Load** shows the row count and the first rows;
     **Copy as Python** writes the ``client.frame(...)`` line that reads the same frame and
     **Copy as curl** the equivalent curl command, its token written as ``$PROCORE_TOKEN``.
-    Needs ipywidgets (the ``notebook`` extra), loaded only when this is called.
+    Needs ipywidgets (the ``notebook`` extra), loaded only when this is called. Id filters
+    are pickers of names (people, vendors, cost codes, ...), read once per session; with
+    ``store=`` they are read from the local store instead, for no request at all.
 
     Examples
     --------
     >>> client = pnb.login()  # doctest: +SKIP
     >>> pnb.explore(client)  # doctest: +SKIP
+    >>> pnb.explore(client, store=client.store())  # doctest: +SKIP
     """
     from procore_nb.explorer import Explorer
 
-    return Explorer(client)
+    return Explorer(client, store=store)
 
 
 #: Names given on first use, so that `import procore_nb` loads none of what they need:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from procore_nb.api._projects import skipped_together
 from procore_nb.store._database import Database
 from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
 from procore_nb.store._report import SyncReport
@@ -355,13 +356,15 @@ def sync_resource(
     writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="procore_nb-store")
     writing: concurrent.futures.Future[None] | None = None
     try:
-        for group in _groups(plans):
-            for chunk in _chunks(group, BATCH):
-                batch = run.pull(chunk)
-                if writing is not None:
-                    writing.result()
-                writing = writer.submit(run.write, batch)
-                bar.update(len(chunk))
+        # One warning for the whole scope asked ("2 of 313 projects"), not one per batch.
+        with skipped_together(resource.name, asked=len(plans)):
+            for group in _groups(plans):
+                for chunk in _chunks(group, BATCH):
+                    batch = run.pull(chunk)
+                    if writing is not None:
+                        writing.result()
+                    writing = writer.submit(run.write, batch)
+                    bar.update(len(chunk))
         if writing is not None:
             writing.result()
     except KeyboardInterrupt as interrupt:

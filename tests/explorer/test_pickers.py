@@ -328,7 +328,7 @@ def test_names_come_from_the_store_when_given(
     assert {"company_users", "vendors", "projects", "cost_codes"} <= set(store.tables())
     forget()  # a new session, the same store file
     fresh.reset_counters()
-    again = Explorer(client, store=store)
+    again = procore_nb.explore(client, store=store)  # the facade passes the store on
     again.project.value = project
     assert again.filter_input("cost_code_id").picks_names
     assert fresh.counters()["requests"] == 0

@@ -200,3 +200,27 @@ def test_command_line_sync_and_info(
     assert "projects" in out
     assert main(["sync", "rfis-typo", "--path", path]) == 1
     assert "Known resources" in capsys.readouterr().err
+
+
+def test_a_sync_in_batches_warns_once_against_the_whole_scope(sb: Sandbox, tmp_path: Path) -> None:
+    """Skipped projects of several batches: one warning counting every project asked."""
+    client = sandbox_client(sb)
+    ids = sorted(int(i) for i in client.projects(status="all")["id"])
+    assert len(ids) > 50  # more than one batch of the store's pulls
+    switched = [ids[0], ids[-1]]
+    for project in switched:
+        sb.set_tool(project, "rfi", enabled=False)
+    try:
+        with pytest.warns(procore_nb.SkippedProjectsWarning) as caught:
+            client.store(str(tmp_path / "s.duckdb")).sync("rfis", projects=ids)
+    finally:
+        for project in switched:
+            sb.set_tool(project, "rfi", enabled=True)
+    skipped = [
+        w.message for w in caught if isinstance(w.message, procore_nb.SkippedProjectsWarning)
+    ]
+    assert len(skipped) == 1
+    warning = skipped[0]
+    assert warning.asked == len(ids)
+    assert {int(s["project_id"]) for s in warning.skipped} >= set(switched)
+    assert f"of {len(ids)} projects" in str(warning)
