@@ -5,6 +5,19 @@ from __future__ import annotations
 from ._base import DAY, Record, record_id, register, stamp
 from ._context import CompanyContext, ProjectContext
 
+_LINE_ITEM_TYPES = [
+    {
+        "id": k,
+        "name": name,
+        "code": name[0],
+        "base_type": base,
+        "origin_id": None,
+        "origin_data": None,
+    }
+    for k, (name, base) in enumerate(
+        (("Labor", "labor"), ("Materials", "materials"), ("Subcontract", "commitment")), start=1
+    )
+]
 _TYPES = ("Commercial", "Healthcare", "Education", "Residential", "Industrial", "Infrastructure")
 
 
@@ -109,11 +122,7 @@ def _code(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "biller_type": "Project",
         "biller_origin_id": None,
         "budgeted": parent is not None,
-        "line_item_types": [
-            {"id": 1, "name": "Labor", "code": "L", "base_type": "labor"},
-            {"id": 2, "name": "Materials", "code": "M", "base_type": "materials"},
-            {"id": 3, "name": "Subcontract", "code": "S", "base_type": "commitment"},
-        ],
+        "line_item_types": _LINE_ITEM_TYPES,
         "origin_id": None,
         "origin_data": None,
         "created_at": made,

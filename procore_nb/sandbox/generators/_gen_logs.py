@@ -52,6 +52,7 @@ def manpower_logs(ctx: ProjectContext) -> list[Record]:
             hours = 8.0 if rng.random() < 0.8 else 10.0
             logged = number * DAY + 23 * 3600 + int(rng.random() * 3000)
             codes = ctx.codes_of(trade)
+            contact = ctx.contact(vendor)
             records.append(
                 {
                     "id": record_id(9, ctx.ordinal, len(records) + 1),
@@ -68,6 +69,16 @@ def manpower_logs(ctx: ProjectContext) -> list[Record]:
                     "location": None,
                     "created_by": who,
                     "user": who,
+                    "contact": {
+                        "id": contact["id"],
+                        "login_information_id": contact["id"],
+                        "name": contact["name"],
+                        "email": contact["email_address"],
+                        "job_title": contact["job_title"],
+                        "business_phone": contact["business_phone"],
+                        "mobile_phone": contact["mobile_phone"],
+                        "vendor_name": vendor["name"],
+                    },
                     "position": position,
                     "attachments": [],
                     "permissions": {"can_update": True, "can_delete": True},
