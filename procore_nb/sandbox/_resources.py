@@ -17,6 +17,7 @@ from typing import Any
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
 from procore_nb._registry import Resource, registry
 
+from ._aliases import Shape
 from ._calls import Call, Reply, RestError, company_param, not_found, to_int, visible
 from ._filters import ID_VIEWS, VIEWS, sort, sort_order, tests
 from ._paging import ParamError, paginate, parse_page
@@ -29,6 +30,12 @@ HANDMADE = frozenset({"companies", "projects", "project_stages"})
 #: Lists of a company's projects: a non-admin sees only the projects they belong to.
 PROJECT_LISTS = frozenset({"company_projects"})
 NO_ACCESS = "You do not have access to this project."
+#: Fields only a resource's ``view=extended`` shows (v1.3 company users' role and
+#: verification); project users share those records and have no extended view.
+EXTENDED_ONLY = {
+    "company_users": ("role", "verified_employee"),
+    "project_users": ("role", "verified_employee"),
+}
 
 Record = dict[str, Any]
 
@@ -53,9 +60,9 @@ def patterns() -> list[tuple[re.Pattern[str], Resource]]:
     return found
 
 
-def handler(entry: Resource) -> Callable[[Call], Reply]:
-    """The REST resource serving ``entry``."""
-    return lambda call: serve(entry, call)
+def handler(entry: Resource, shape: Shape | None = None) -> Callable[[Call], Reply]:
+    """The REST resource serving ``entry`` (its records in ``shape``, when given)."""
+    return lambda call: serve(entry, call, shape)
 
 
 def scope_of(entry: Resource, call: Call) -> int:
@@ -84,7 +91,7 @@ def scope_of(entry: Resource, call: Call) -> int:
     return project_id
 
 
-def serve(entry: Resource, call: Call) -> Reply:
+def serve(entry: Resource, call: Call, shape: Shape | None = None) -> Reply:
     """Answer one list call of ``entry``."""
     params, state = call.request.params, call.state
     scope_id = scope_of(entry, call)
@@ -95,7 +102,7 @@ def serve(entry: Resource, call: Call) -> Reply:
     page = None
     if entry.paged:
         page = parse_page(params, maximum=entry.max_per_page, default=entry.default_per_page)
-    view = params.get(entry.view_param) or entry.default_view
+    view = (params.get(entry.view_param) if entry.view_param else None) or entry.default_view
     if view and view not in entry.views:
         raise ParamError(entry.view_param, f"must be one of {', '.join(entry.views)}")
     bucket = state.store.bucket(source(entry) or entry.name, scope_id)
@@ -120,6 +127,10 @@ def serve(entry: Resource, call: Call) -> Reply:
         body = _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
     elif (entry.name, view) in VIEWS:
         body = _dump([_view(entry, view, r) for r in chunk])
+    elif shape is not None or (entry.name in EXTENDED_ONLY and view != "extended"):
+        hidden = () if view == "extended" else EXTENDED_ONLY.get(entry.name, ())
+        look = shape(call, scope_id) if shape else None
+        body = _dump([_shaped(r, look, hidden) for r in chunk])
     else:
         body = b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
     return Reply(body, headers, len(chunk))
@@ -177,6 +188,14 @@ def _date(raw: str, name: str) -> str:
 def _view(entry: Resource, view: str, record: Record) -> Record:
     fields = VIEWS.get((entry.name, view))
     return {k: record.get(k) for k in fields} if fields else record
+
+
+def _shaped(
+    record: Record, look: Callable[[Record], Record] | None, hidden: tuple[str, ...]
+) -> Record:
+    if hidden:
+        record = {k: v for k, v in record.items() if k not in hidden}
+    return look(record) if look else record
 
 
 def _v2(record: Record) -> Record:

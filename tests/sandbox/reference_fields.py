@@ -47,8 +47,10 @@ def enum(*values: str) -> frozenset[str]:
 
 # --- 1-3: companies, projects, stages --------------------------------------------------------
 
-COMPANIES = fields("id", "int") | fields("name, logo_url", "str") | fields(
-    "is_active, pcn_business_experience, my_company", "bool"
+COMPANIES = (
+    fields("id", "int")
+    | fields("name, logo_url", "str")
+    | fields("is_active, pcn_business_experience, my_company", "bool")
 )
 
 PROJECTS = (
@@ -187,7 +189,9 @@ COST_CODES = (
     | fields("created_at, updated_at, deleted_at", "datetime")
     | {
         "parent": {"id": "int"},
-        "line_item_types": [{"id": "int"} | fields("name, code, base_type, origin_id, origin_data", "str")],
+        "line_item_types": [
+            {"id": "int"} | fields("name, code, base_type, origin_id, origin_data", "str")
+        ],
     }
 )
 
@@ -195,7 +199,9 @@ COST_CODES = (
 
 RFIS = (
     fields("id, location_id", "int")
-    | fields("number, full_number, prefix, subject, status, translated_status, reference, link", "str")
+    | fields(
+        "number, full_number, prefix, subject, status, translated_status, reference, link", "str"
+    )
     | fields("private, deleted", "bool")
     | {"due_date": "date"}
     | fields("initiated_at, time_resolved, created_at, updated_at, deleted_at", "datetime")
@@ -536,9 +542,7 @@ COMMITMENT = (
     fields("id", "int")
     | fields("number, title, description, status, origin_id, origin_data, origin_code", "str")
     | {"accounting_method": enum("amount", "unit")}
-    | fields(
-        "executed, private, requisitions_are_enabled, show_line_items_to_non_admins", "bool"
-    )
+    | fields("executed, private, requisitions_are_enabled, show_line_items_to_non_admins", "bool")
     | fields(
         "grand_total, revised_contract, approved_change_orders, pending_change_orders,"
         " draft_change_orders_amount, pending_revised_contract, remaining_balance_outstanding,"
@@ -612,7 +616,9 @@ CHANGE_EVENTS = (
         "created_by": USER,
         "attachments": [ATT],
         "currency_configuration": CUR,
-        "rfqs": [{"id": "int", "estimated_amount": "float"} | fields("number, title, status", "str")],
+        "rfqs": [
+            {"id": "int", "estimated_amount": "float"} | fields("number, title, status", "str")
+        ],
         "change_event_line_items": [CHANGE_EVENT_LINE_ITEM],
     }
 )

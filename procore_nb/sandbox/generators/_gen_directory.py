@@ -129,3 +129,23 @@ def _code(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "updated_at": made,
         "deleted_at": None,
     }
+
+
+@register("company_people", scope="company")
+def company_people(ctx: CompanyContext) -> list[Record]:
+    """``/companies/{company_id}/people``: every directory user as a person (no reference users)."""
+    return [
+        {
+            "id": user["contact_id"],
+            "first_name": user["first_name"],
+            "last_name": user["last_name"],
+            "employee_id": user["employee_id"],
+            "is_employee": user["is_employee"],
+            "user_id": user["id"],
+            "user_uuid": None,
+            "work_classification_id": user["work_classification_id"],
+            "origin_id": user["origin_id"],
+            "contact": {"is_active": user["is_active"], "email": user["email_address"]},
+        }
+        for user in ctx.users
+    ]
