@@ -2,8 +2,8 @@
 
 Every generator of a project draws from the same :class:`ProjectContext`, so an RFI's
 assignee is one of the project's users, a commitment's vendor is one of its vendors, and a
-budget row's cost code is one of its cost codes. Contexts are pure functions of the seed and
-the scope, made on first use and cached.
+budget row's cost code is one of its cost codes. Contexts are pure functions of the seed, the
+scope and the sandbox's today (``ctx.today``, see :mod:`._base`), made on first use and cached.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._base import DAY, EPOCH, TODAY, Record, pick, record_id, ref, stamp
+from ._base import DAY, EPOCH, Record, pick, record_id, ref, stamp
 from ._facts import (
     AREAS,
     BUILDINGS,
@@ -28,10 +28,12 @@ from ._facts import (
     VENDOR_WORDS,
     Trade,
 )
-from ._people import BIDDING, contact_fields, firms, own_vendor_id, standard_code
+from ._people import BIDDING, contact_fields, firms, own_vendor_id, primary_contact, standard_code
 
 #: Stages before work starts on site: no RFIs, submittals or field records at all.
 NOT_STARTED = frozenset({"Bidding", "Not Awarded", "Canceled"})
+#: Stages of a project that is over: its items are closed.
+FINISHED = frozenset({"Warranty", "Completed", "Canceled"})
 #: Typical value of a project when Procore has none, in dollars.
 DEFAULT_VALUE = 5_000_000.0
 
@@ -43,6 +45,7 @@ class CompanyContext:
     company: Any  # procore_nb.sandbox._data.Company
     ordinal: int
     seed: int
+    today: int  # day number of the sandbox's today: records are made before it
     trades: list[Record] = field(default_factory=list)
     vendors: list[Record] = field(default_factory=list)
     users: list[Record] = field(default_factory=list)
@@ -50,6 +53,11 @@ class CompanyContext:
     contacts: dict[int, Record] = field(default_factory=dict)  # vendor id -> its contact user
     employees: list[Record] = field(default_factory=list)
     owners: list[Record] = field(default_factory=list)  # the projects' owners, as vendors
+
+    @property
+    def now(self) -> int:
+        """The first second of today: every record is created and changed before it."""
+        return self.today * DAY
 
 
 @dataclass
@@ -62,7 +70,7 @@ class ProjectContext:
     seed: int
     start: int  # first day of work
     finish: int  # planned last day
-    end: int  # last day with records: finish, or today if earlier
+    end: int  # last day with records: finish, or yesterday if earlier
     progress: float  # 0 before work starts, 1 when done
     value_cents: int  # the project's budget, in cents
     team: list[Record] = field(default_factory=list)  # the builder's people on it
@@ -79,6 +87,21 @@ class ProjectContext:
         return int(self.project["id"])
 
     @property
+    def today(self) -> int:
+        """Day number of the sandbox's today (see :mod:`._base`)."""
+        return int(self.company.today)
+
+    @property
+    def now(self) -> int:
+        """The first second of today: every record is created and changed before it."""
+        return int(self.company.now)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the project is over (Warranty, Completed, Canceled): nothing left open."""
+        return self.project["stage"] in FINISHED
+
+    @property
     def size(self) -> float:
         """The project's value relative to a typical one (1.0)."""
         return self.value_cents / 100 / DEFAULT_VALUE
@@ -90,18 +113,6 @@ class ProjectContext:
     def day_at(self, fraction: float) -> int:
         """The day ``fraction`` of the way from start to finish."""
         return self.start + int(fraction * (self.finish - self.start))
-
-    @property
-    def owner(self) -> Record:
-        """The project's owner, a firm of the company's vendor directory."""
-        owners = self.company.owners
-        return owners[self.ordinal % len(owners)]
-
-    @property
-    def builder(self) -> Record:
-        """The company itself, as its vendor directory lists it."""
-        own = own_vendor_id(self.company)
-        return next(v for v in reversed(self.company.vendors) if v["id"] == own)
 
     def contact(self, vendor: Record) -> Record:
         """The vendor's contact user."""
@@ -125,13 +136,13 @@ class ProjectContext:
 
 
 def company_context(
-    company: Any, ordinal: int, seed: int, people: dict[int, Any]
+    company: Any, ordinal: int, seed: int, people: dict[int, Any], today: int
 ) -> CompanyContext:
-    """The directory of ``company``; ``people`` are the sandbox's sign-in users by id."""
+    """The directory of ``company`` as of day ``today``; ``people`` are the sign-in users by id."""
     rng = random.Random(f"{seed}/directory/{company.id}")
-    ctx = CompanyContext(company, ordinal, seed)
+    ctx = CompanyContext(company, ordinal, seed, today)
     count = len(company.projects)
-    made = stamp(int(rng.random() * 200) * DAY)
+    made = stamp((today - _HISTORY + int(rng.random() * 200)) * DAY)
     for t, trade in enumerate(TRADES):
         ctx.trades.append(
             {
@@ -161,14 +172,7 @@ def company_context(
         contact = _user(rng, ctx, number, vendor)
         ctx.contacts[vendor["id"]] = contact
         ctx.users.append(contact)
-        vendor["primary_contact"] = {
-            "id": contact["id"],
-            "first_name": contact["first_name"],
-            "last_name": contact["last_name"],
-            "email_address": contact["email_address"],
-            "business_phone": contact["business_phone"],
-            "mobile_phone": contact["mobile_phone"],
-        }
+        vendor["primary_contact"] = primary_contact(contact)
     firms(ctx, seed)
     return ctx
 
@@ -177,8 +181,9 @@ def _vendor(
     rng: random.Random, ctx: CompanyContext, n: int, trade: Trade, trade_record: Record
 ) -> Record:
     name = f"{pick(rng, VENDOR_WORDS)} {trade.name} {pick(rng, VENDOR_SUFFIXES)}"
-    created = int(rng.random() * TODAY * 0.6) * DAY + int(rng.random() * DAY)
-    updated = min(created + int(rng.expovariate(1 / (300 * DAY))), TODAY * DAY)
+    created = (ctx.today - _HISTORY + int(rng.random() * _HISTORY * 0.6)) * DAY
+    created += int(rng.random() * DAY)
+    updated = min(created + int(rng.expovariate(1 / (300 * DAY))), ctx.now - 1)
     place = ctx.company.projects[n % len(ctx.company.projects)]
     return {
         "id": record_id(22, ctx.ordinal, n + 1),
@@ -248,8 +253,9 @@ def _user(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
     email = login or f"{first[0].lower()}{last.lower()}{number}@{domain}"
     title = pick(rng, JOB_TITLES[:10]) if vendor is None else "Foreman"
     template = PERMISSION_TEMPLATES[3] if vendor else pick(rng, PERMISSION_TEMPLATES[:3])
-    created = int(rng.random() * TODAY * 0.7) * DAY + int(rng.random() * DAY)
-    updated = min(created + int(rng.expovariate(1 / (200 * DAY))), TODAY * DAY)
+    created = (ctx.today - _HISTORY + int(rng.random() * _HISTORY * 0.7)) * DAY
+    created += int(rng.random() * DAY)
+    updated = min(created + int(rng.expovariate(1 / (200 * DAY))), ctx.now - 1)
     return {
         "id": user_id or record_id(23, ctx.ordinal, number),
         "name": f"{first} {last}",
@@ -265,7 +271,7 @@ def _user(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "is_employee": vendor is None,
         "created_at": stamp(created),
         "updated_at": stamp(updated),
-        "last_login_at": stamp(min(updated + int(rng.random() * 90 * DAY), TODAY * DAY)),
+        "last_login_at": stamp(min(updated + int(rng.random() * 90 * DAY), ctx.now - 1)),
         "vendor": ref(vendor)
         if vendor
         else {"id": own_vendor_id(ctx), "name": ctx.company.record["name"]},
@@ -286,13 +292,18 @@ def project_context(
     seed: int,
     members: dict[int, frozenset[int]],
 ) -> ProjectContext:
-    """The context of ``project``; ``members`` maps sign-in users to the projects they are on."""
+    """The context of ``project`` in ``company`` (whose ``today`` it shares).
+
+    ``members`` maps sign-in users to the projects they are on.
+    """
     rng = random.Random(f"{seed}/project/{project['id']}")
+    today = company.today
     created_day = int(day_number(project["created_at"]))
-    start = day_number(project["start_date"]) if project["start_date"] else created_day + 30
-    finish = day_number(project["completion_date"]) if project["completion_date"] else start + 600
     stage = project["stage"]
-    elapsed = max(0.0, min(1.0, (TODAY - start) / max(1, finish - start)))
+    start = day_number(project["start_date"]) if project["start_date"] else created_day + 30
+    start = min(start, today - 1)  # the project's set-up (team, codes, budget) is in the past
+    finish = day_number(project["completion_date"]) if project["completion_date"] else start + 600
+    elapsed = max(0.0, min(1.0, (today - start) / max(1, finish - start)))
     if stage in NOT_STARTED:
         progress = 0.0
     elif stage == "Pre-Construction":
@@ -301,7 +312,7 @@ def project_context(
         progress = min(max(elapsed, 0.12), 0.95)
     else:
         progress = 1.0
-    end = max(start, min(TODAY, start + int(progress * (finish - start))))
+    end = max(start, min(today - 1, start + int(progress * (finish - start))))
     value = project["total_value"]
     value_cents = round((float(value) if value is not None else DEFAULT_VALUE) * 100)
     ctx = ProjectContext(project, company, ordinal, seed, start, finish, end, progress, value_cents)
@@ -384,6 +395,10 @@ def _places(ctx: ProjectContext, rng: random.Random) -> None:
                     "trade": trade,
                 }
             )
+
+
+#: Days of history before today: the oldest vendors and users of a company.
+_HISTORY = 3650
 
 
 @functools.lru_cache(maxsize=4096)

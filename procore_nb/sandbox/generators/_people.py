@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ._base import DAY, TODAY, Record, pick, record_id, stamp
+from ._base import DAY, Record, pick, record_id, stamp
 from ._facts import OWNER_KINDS, Trade
 
 CompanyContext = Any  # ._context.CompanyContext (which imports this module)
@@ -27,7 +27,7 @@ def firms(ctx: CompanyContext, seed: int) -> None:
     for n in range(min(12, 2 + len(ctx.company.projects) // 10)):
         place = ctx.company.projects[(n * 7) % len(ctx.company.projects)]
         name = f"{place['city']} {pick(rng, OWNER_KINDS)}"
-        created = int(rng.random() * TODAY * 0.5) * DAY
+        created = (ctx.today - 3000 + int(rng.random() * 1500)) * DAY
         ctx.owners.append(_firm(ctx, record_id(22, ctx.ordinal, 90_001 + n), name, place, created))
     ctx.vendors.extend(ctx.owners)
 
@@ -170,3 +170,21 @@ def contact_fields(  # noqa: PLR0917 - an internal builder fed the record's part
 def own_vendor_id(ctx: CompanyContext) -> int:
     """The company's own entry in its vendor directory (its employees' ``vendor``)."""
     return record_id(22, ctx.ordinal, 0)
+
+
+def primary_contact(contact: Record) -> Record:
+    """A vendor's ``primary_contact``: its contact user's name, email and phones."""
+    keys = ("id", "first_name", "last_name", "email_address", "business_phone", "mobile_phone")
+    return {key: contact[key] for key in keys}
+
+
+def owner_of(ctx: Any) -> Record:
+    """The owner of a project (a ``ProjectContext``): a firm of the company's directory."""
+    owners = ctx.company.owners
+    return owners[ctx.ordinal % len(owners)]  # type: ignore[no-any-return]
+
+
+def builder_of(ctx: Any) -> Record:
+    """The company itself, as its vendor directory lists it (for a ``ProjectContext``)."""
+    own = own_vendor_id(ctx.company)
+    return next(v for v in reversed(ctx.company.vendors) if v["id"] == own)
