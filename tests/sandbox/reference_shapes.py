@@ -12,6 +12,7 @@ spec is one of:
 - a list of items: a one-element ``list`` holding the items' spec.
 
 Every field except a record's ``id`` may be null (Procore documents almost no nullability).
+A module of its own (not a conftest), with a name no other test folder uses.
 """
 
 from __future__ import annotations
