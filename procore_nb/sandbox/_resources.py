@@ -30,11 +30,27 @@ HANDMADE = frozenset({"companies", "projects", "project_stages"})
 #: Lists of a company's projects: a non-admin sees only the projects they belong to.
 PROJECT_LISTS = frozenset({"company_projects"})
 NO_ACCESS = "You do not have access to this project."
-#: Fields only a resource's ``view=extended`` shows (v1.3 company users' role and
-#: verification); project users share those records and have no extended view.
-EXTENDED_ONLY = {
-    "company_users": ("role", "verified_employee"),
-    "project_users": ("role", "verified_employee"),
+#: (resource, view) -> fields its records hold that this view leaves out ("" is no view):
+#: v1.3 company users' role and verification are extended only, and project users (sharing
+#: those records) have no extended view; project vendors' normal view is the company vendor
+#: without its directory details, which extended adds back except two.
+_USERS_EXTRA = ("role", "verified_employee")
+_VENDOR_DETAILS = ("contact_count", "standard_cost_codes")
+HIDDEN: dict[tuple[str, str], tuple[str, ...]] = {
+    ("company_users", ""): _USERS_EXTRA,
+    ("company_users", "normal"): _USERS_EXTRA,
+    ("project_users", "normal"): _USERS_EXTRA,
+    ("project_vendors", "normal"): (
+        *_VENDOR_DETAILS,
+        "legal_name",
+        "children_count",
+        "parent",
+        "bidding",
+        "bidding_distribution",
+        "trades",
+        "company_vendor",
+    ),
+    ("project_vendors", "extended"): _VENDOR_DETAILS,
 }
 
 Record = dict[str, Any]
@@ -127,8 +143,8 @@ def serve(entry: Resource, call: Call, shape: Shape | None = None) -> Reply:
         body = _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
     elif (entry.name, view) in VIEWS:
         body = _dump([_view(entry, view, r) for r in chunk])
-    elif shape is not None or (entry.name in EXTENDED_ONLY and view != "extended"):
-        hidden = () if view == "extended" else EXTENDED_ONLY.get(entry.name, ())
+    elif shape is not None or (entry.name, view or "") in HIDDEN:
+        hidden = HIDDEN.get((entry.name, view or ""), ())
         look = shape(call, scope_id) if shape else None
         body = _dump([_shaped(r, look, hidden) for r in chunk])
     else:

@@ -192,6 +192,20 @@ def test_company_users_extended_view(shared: Sandbox, admin: Get) -> None:
     assert {u["permission_template"]["type"] for u in normal} >= {"global"}
 
 
+def test_project_vendor_views(shared: Sandbox, admin: Get, projects: list[int]) -> None:
+    """Project vendors' normal view leaves out the directory details that extended adds back."""
+    path = f"/rest/v1.1/projects/{projects[0]}/vendors"
+    normal = admin(path).json()
+    extended = admin(path, view="extended").json()
+    check(normal, REFERENCE["project_vendors"], "project_vendors")
+    assert not {"legal_name", "trades", "bidding", "contact_count"} & set(normal[0])
+    assert {"legal_name", "trades", "bidding", "parent"} <= set(extended[0])
+    assert not {"contact_count", "standard_cost_codes"} & set(extended[0])
+    assert [v["id"] for v in normal] == [v["id"] for v in extended]
+    traded = admin(path, **{"filters[trade_id][]": extended[0]["trades"][0]["id"]}).json()
+    assert [v["id"] for v in traded] == [extended[0]["id"]]
+
+
 @pytest.mark.parametrize("version", ["v1.0", "v1.1"])
 def test_older_company_users_paths(shared: Sandbox, admin: Get, version: str) -> None:
     """v1.0 and v1.1 company users answer the same people in the section 4 shape."""
