@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
@@ -137,19 +137,30 @@ def serve(entry: Resource, call: Call, shape: Shape | None = None) -> Reply:
     else:
         chunk = found
         headers = {TOTAL_HEADER: str(len(found))}
+    look = shape(call, scope_id) if shape else None
+    return Reply(_body(entry, view, chunk, bucket, look), headers, len(chunk))
+
+
+def _body(
+    entry: Resource,
+    view: str,
+    chunk: Sequence[Record],
+    bucket: Bucket,
+    look: Callable[[Record], Record] | None,
+) -> bytes:
+    """The JSON of one page: in the entry's envelope, view or alias shape."""
+    hidden = HIDDEN.get((entry.name, view), ())
     if view in ID_VIEWS:
-        body = json.dumps([r["id"] for r in chunk]).encode()
-    elif entry.envelope:
-        body = _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
-    elif (entry.name, view) in VIEWS:
-        body = _dump([_view(entry, view, r) for r in chunk])
-    elif shape is not None or (entry.name, view or "") in HIDDEN:
-        hidden = HIDDEN.get((entry.name, view or ""), ())
-        look = shape(call, scope_id) if shape else None
-        body = _dump([_shaped(r, look, hidden) for r in chunk])
-    else:
-        body = b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
-    return Reply(body, headers, len(chunk))
+        return json.dumps([r["id"] for r in chunk]).encode()
+    if entry.envelope:
+        return _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
+    if (entry.name, view) in VIEWS:
+        return _dump([_view(entry, view, r) for r in chunk])
+    if look is not None:
+        return _dump([_shaped(r, look, hidden) for r in chunk])
+    if hidden:
+        return b"[" + b",".join(bucket.encode_without(r, hidden) for r in chunk) + b"]"
+    return b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
 
 
 def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
@@ -206,12 +217,10 @@ def _view(entry: Resource, view: str, record: Record) -> Record:
     return {k: record.get(k) for k in fields} if fields else record
 
 
-def _shaped(
-    record: Record, look: Callable[[Record], Record] | None, hidden: tuple[str, ...]
-) -> Record:
+def _shaped(record: Record, look: Callable[[Record], Record], hidden: tuple[str, ...]) -> Record:
     if hidden:
         record = {k: v for k, v in record.items() if k not in hidden}
-    return look(record) if look else record
+    return look(record)
 
 
 def _v2(record: Record) -> Record:
