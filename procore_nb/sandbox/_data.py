@@ -324,7 +324,25 @@ def _projects(
                 ),
             }
         )
+        # C26's fields beyond the SDK's model: no random draws, so the rest stays as it was.
+        last = records[-1]
+        last |= {
+            "projected_finish_date": last["completion_date"],
+            "estimated_budget": float(last["total_value"]) if last["total_value"] else None,
+            "sector": None,
+            "project_sector_id": None,
+            "priority": _PRIORITIES[i % 3],
+            "work_scope": _SCOPES[i % 4],
+            "delivery_method": _METHODS[i % 4],
+            "parent_job": None,
+            "created_by": None,
+        }
     return records
+
+
+_PRIORITIES = ("medium", "high", "low")
+_SCOPES = ("new_construction", "renovation_alteration", "new_construction", None)
+_METHODS = ("design_bid_build_dbb", "construction_manager_at_risk_cmar", "design_build_db", None)
 
 
 def _pick(r: Any, items: tuple[Any, ...]) -> Any:
@@ -340,5 +358,7 @@ PROJECT_FIELDS = (
     "completion_date", "store_number", "accounting_project_number", "designated_market_area",
     "project_region_id", "project_bid_type_id", "project_owner_type_id", "photo_id",
     "parent_job_id", "is_demo", "fax", "project_template", "company", "custom_fields",
+    "projected_finish_date", "estimated_budget", "sector", "project_sector_id", "priority",
+    "work_scope", "delivery_method", "parent_job", "created_by",
 )  # fmt: skip
 COMPACT_FIELDS = ("id", "name", "display_name")

@@ -47,7 +47,17 @@ FIELDS: dict[tuple[str, str], str] = {
     ("commitment_change_orders", "vendor_id"): "received_from.id",
 }
 #: Fields ``search`` and ``query`` look in.
-TEXT_FIELDS = ("name", "title", "subject", "number", "description", "comment", "email_address")
+TEXT_FIELDS = (
+    "name",
+    "title",
+    "subject",
+    "number",
+    "description",
+    "comment",
+    "email_address",
+    "first_name",
+    "last_name",
+)
 #: (resource, filter) -> {code sent: value in the record} where Procore filters by codes.
 CODES: dict[tuple[str, str], dict[str, str]] = {
     ("checklists", "status"): {"0": "Open", "1": "In Review", "2": "Closed"},
@@ -149,6 +159,8 @@ def raw_values(params: Params, spec: Filter) -> list[str]:
     values = params.getlist(spec.param)
     if not spec.param.endswith("[]"):
         values += params.getlist(spec.param + "[]")
+    else:  # Rails reads filters[x]=1 as filters[x][]=1: generated clients send the former
+        values += params.getlist(spec.param.removesuffix("[]"))
     if spec.type.endswith("_list"):
         values = [part for value in values for part in value.split(",") if part != ""]
     return [v for v in values if v != ""]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
 from procore_nb._registry import Resource, registry
 
+from ._aliases import Shape
 from ._calls import Call, Reply, RestError, company_param, not_found, to_int, visible
 from ._filters import ID_VIEWS, VIEWS, sort, sort_order, tests
 from ._paging import ParamError, paginate, parse_page
@@ -29,6 +30,28 @@ HANDMADE = frozenset({"companies", "projects", "project_stages"})
 #: Lists of a company's projects: a non-admin sees only the projects they belong to.
 PROJECT_LISTS = frozenset({"company_projects"})
 NO_ACCESS = "You do not have access to this project."
+#: (resource, view) -> fields its records hold that this view leaves out ("" is no view):
+#: v1.3 company users' role and verification are extended only, and project users (sharing
+#: those records) have no extended view; project vendors' normal view is the company vendor
+#: without its directory details, which extended adds back except two.
+_USERS_EXTRA = ("role", "verified_employee")
+_VENDOR_DETAILS = ("contact_count", "standard_cost_codes")
+HIDDEN: dict[tuple[str, str], tuple[str, ...]] = {
+    ("company_users", ""): _USERS_EXTRA,
+    ("company_users", "normal"): _USERS_EXTRA,
+    ("project_users", "normal"): _USERS_EXTRA,
+    ("project_vendors", "normal"): (
+        *_VENDOR_DETAILS,
+        "legal_name",
+        "children_count",
+        "parent",
+        "bidding",
+        "bidding_distribution",
+        "trades",
+        "company_vendor",
+    ),
+    ("project_vendors", "extended"): _VENDOR_DETAILS,
+}
 
 Record = dict[str, Any]
 
@@ -53,9 +76,9 @@ def patterns() -> list[tuple[re.Pattern[str], Resource]]:
     return found
 
 
-def handler(entry: Resource) -> Callable[[Call], Reply]:
-    """The REST resource serving ``entry``."""
-    return lambda call: serve(entry, call)
+def handler(entry: Resource, shape: Shape | None = None) -> Callable[[Call], Reply]:
+    """The REST resource serving ``entry`` (its records in ``shape``, when given)."""
+    return lambda call: serve(entry, call, shape)
 
 
 def scope_of(entry: Resource, call: Call) -> int:
@@ -84,7 +107,7 @@ def scope_of(entry: Resource, call: Call) -> int:
     return project_id
 
 
-def serve(entry: Resource, call: Call) -> Reply:
+def serve(entry: Resource, call: Call, shape: Shape | None = None) -> Reply:
     """Answer one list call of ``entry``."""
     params, state = call.request.params, call.state
     scope_id = scope_of(entry, call)
@@ -95,7 +118,7 @@ def serve(entry: Resource, call: Call) -> Reply:
     page = None
     if entry.paged:
         page = parse_page(params, maximum=entry.max_per_page, default=entry.default_per_page)
-    view = params.get(entry.view_param) or entry.default_view
+    view = (params.get(entry.view_param) if entry.view_param else None) or entry.default_view
     if view and view not in entry.views:
         raise ParamError(entry.view_param, f"must be one of {', '.join(entry.views)}")
     bucket = state.store.bucket(source(entry) or entry.name, scope_id)
@@ -114,15 +137,30 @@ def serve(entry: Resource, call: Call) -> Reply:
     else:
         chunk = found
         headers = {TOTAL_HEADER: str(len(found))}
+    look = shape(call, scope_id) if shape else None
+    return Reply(_body(entry, view, chunk, bucket, look), headers, len(chunk))
+
+
+def _body(
+    entry: Resource,
+    view: str,
+    chunk: Sequence[Record],
+    bucket: Bucket,
+    look: Callable[[Record], Record] | None,
+) -> bytes:
+    """The JSON of one page: in the entry's envelope, view or alias shape."""
+    hidden = HIDDEN.get((entry.name, view), ())
     if view in ID_VIEWS:
-        body = json.dumps([r["id"] for r in chunk]).encode()
-    elif entry.envelope:
-        body = _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
-    elif (entry.name, view) in VIEWS:
-        body = _dump([_view(entry, view, r) for r in chunk])
-    else:
-        body = b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
-    return Reply(body, headers, len(chunk))
+        return json.dumps([r["id"] for r in chunk]).encode()
+    if entry.envelope:
+        return _dump({"data": [_v2(_view(entry, view, r)) for r in chunk]})
+    if (entry.name, view) in VIEWS:
+        return _dump([_view(entry, view, r) for r in chunk])
+    if look is not None:
+        return _dump([_shaped(r, look, hidden) for r in chunk])
+    if hidden:
+        return b"[" + b",".join(bucket.encode_without(r, hidden) for r in chunk) + b"]"
+    return b"[" + b",".join(bucket.encode(r) for r in chunk) + b"]"
 
 
 def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
@@ -177,6 +215,12 @@ def _date(raw: str, name: str) -> str:
 def _view(entry: Resource, view: str, record: Record) -> Record:
     fields = VIEWS.get((entry.name, view))
     return {k: record.get(k) for k in fields} if fields else record
+
+
+def _shaped(record: Record, look: Callable[[Record], Record], hidden: tuple[str, ...]) -> Record:
+    if hidden:
+        record = {k: v for k, v in record.items() if k not in hidden}
+    return look(record)
 
 
 def _v2(record: Record) -> Record:

@@ -24,6 +24,7 @@ from procore_nb._constants import (
 )
 from procore_nb._registry import registry
 
+from ._aliases import GET, aliases
 from ._calls import Call, Reply, RestError, company_param, not_found, to_int, to_json, visible
 from ._data import COMPACT_FIELDS, Company, User
 from ._faults import DroppedResponse, throttled
@@ -182,6 +183,7 @@ class _Route:
     resource: Resource
     version: str
     header: str  # how Procore-Company-Id is treated: "required", "users-exempt" or "optional"
+    methods: tuple[str, ...] = GET
 
 
 _STATIC: dict[str, _Route] = {
@@ -208,6 +210,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Route], ...] = (
 #: Every other registry resource, served by ``_resources.serve`` from its entry.
 _REGISTERED: tuple[tuple[re.Pattern[str], _Route], ...] = tuple(
     (pattern, _Route(handler(entry), entry.version, "required")) for pattern, entry in patterns()
+) + tuple(
+    (
+        alias.pattern,
+        _Route(handler(alias.entry, alias.shape), alias.entry.version, "required", alias.methods),
+    )
+    for alias in aliases()
 )
 
 
@@ -244,7 +252,7 @@ class RestApp:
         if matched is None:
             await self.fallback(scope, receive, send)
             return
-        if scope["method"] not in ("GET", "HEAD"):
+        if scope["method"] not in matched[0].methods:
             refusal = JSONResponse({"errors": "405 Method Not Allowed"}, status_code=405)
             await refusal(scope, receive, send)
             return

@@ -38,6 +38,8 @@ class Bucket:
     deleted: dict[int, str] = field(default_factory=dict)  # id -> deleted_at
     version: int = 0  # bumped on every change, so cached queries see it
     encoded: dict[int, bytes] = field(default_factory=dict)
+    # (id, fields left out) -> the JSON of a view that leaves fields out
+    narrowed: dict[tuple[int, tuple[str, ...]], bytes] = field(default_factory=dict)
 
     def live(self) -> list[Record]:
         if not self.deleted:
@@ -54,8 +56,21 @@ class Bucket:
                 self.encoded[key] = data
         return data
 
+    def encode_without(self, record: Record, hidden: tuple[str, ...]) -> bytes:
+        """The record's JSON without the fields ``hidden``, encoded once."""
+        record_id = record.get("id")
+        data = self.narrowed.get((record_id, hidden)) if record_id is not None else None
+        if data is None:
+            kept = {k: v for k, v in record.items() if k not in hidden}
+            data = json.dumps(kept, separators=(",", ":")).encode()
+            if record_id is not None:
+                self.narrowed[record_id, hidden] = data
+        return data
+
     def touched(self, record_id: int) -> None:
         self.encoded.pop(record_id, None)
+        for key in [k for k in self.narrowed if k[0] == record_id]:
+            del self.narrowed[key]
         self.version += 1
 
 

@@ -28,6 +28,7 @@ from ._facts import (
     VENDOR_WORDS,
     Trade,
 )
+from ._people import BIDDING, contact_fields, firms, own_vendor_id, primary_contact, standard_code
 
 #: Stages before work starts on site: no RFIs, submittals or field records at all.
 NOT_STARTED = frozenset({"Bidding", "Not Awarded", "Canceled"})
@@ -51,6 +52,7 @@ class CompanyContext:
     by_trade: dict[str, list[Record]] = field(default_factory=dict)
     contacts: dict[int, Record] = field(default_factory=dict)  # vendor id -> its contact user
     employees: list[Record] = field(default_factory=list)
+    owners: list[Record] = field(default_factory=list)  # the projects' owners, as vendors
 
     @property
     def now(self) -> int:
@@ -170,6 +172,8 @@ def company_context(
         contact = _user(rng, ctx, number, vendor)
         ctx.contacts[vendor["id"]] = contact
         ctx.users.append(contact)
+        vendor["primary_contact"] = primary_contact(contact)
+    firms(ctx, seed)
     return ctx
 
 
@@ -222,7 +226,12 @@ def _vendor(
         "parent": None,
         "vendor_group": None,
         "primary_contact": None,
+        "business_register": None,
+        "attachments": [],
         "trades": [trade_record],
+        "standard_cost_codes": [standard_code(trade, number) for number, _ in trade.sections],
+        "bidding_distribution": [],
+        "bidding": BIDDING,
     }
 
 
@@ -263,15 +272,17 @@ def _user(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "created_at": stamp(created),
         "updated_at": stamp(updated),
         "last_login_at": stamp(min(updated + int(rng.random() * 90 * DAY), ctx.now - 1)),
-        "vendor": ref(vendor) if vendor else {"id": None, "name": ctx.company.record["name"]},
+        "vendor": ref(vendor)
+        if vendor
+        else {"id": own_vendor_id(ctx), "name": ctx.company.record["name"]},
         "permission_template": {
             "id": template[1],
             "name": template[0],
-            "project_specific": False,
-            "type": "project",
+            "project_specific": number % 10 == 0,
+            "type": "project_specific" if number % 10 == 0 else "global",
         },
         "origin_id": None,
-    }
+    } | contact_fields(ctx, number, vendor, first, last, title, created)
 
 
 def project_context(

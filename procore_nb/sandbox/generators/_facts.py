@@ -130,6 +130,10 @@ VENDOR_WORDS = (
     "Liberty", "Heritage", "Pacific", "Atlas", "Benchmark", "Eagle", "Sterling", "Titan",
     "Precision", "Metro", "Valley", "Northstar", "Redline", "Bluewater", "Ironwood", "Unity",
 )  # fmt: skip
+OWNER_KINDS = (
+    "Development LLC", "Health System", "Unified School District", "Properties Inc.",
+    "Holdings LLC", "Community College", "Housing Partners", "Logistics REIT",
+)  # fmt: skip
 VENDOR_SUFFIXES = ("Inc.", "LLC", "Co.", "Group", "Services", "Contractors", "& Sons")
 BUILDINGS = ("Building A", "Building B", "Parking Garage", "Site")
 LEVELS = ("Basement", "Level 1", "Level 2", "Level 3", "Level 4", "Roof")

@@ -6,6 +6,8 @@ strings add up to the project's ``total_value`` to the cent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._base import (
     DAY,
     Record,
@@ -24,6 +26,8 @@ from ._gen_documents import rfis
 from ._ledger import ledger
 
 _USD = {"currency_iso_code": "USD"}
+#: Direct costs carry their exchange rate inside the currency configuration.
+_USD_RATED = _USD | {"currency_exchange_rate": "1.0", "base_currency_iso_code": "USD"}
 
 
 @register("budget_views")
@@ -81,7 +85,9 @@ def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
             {
                 "id": record_id(18, ctx.ordinal, n),
                 "company_id": company.id,
+                "company": company.record["name"],
                 "project_id": project["id"],
+                "project": project["name"],
                 "wbs_code_id": code["id"],
                 "biller_id": project["id"],
                 "biller": project["name"],
@@ -168,17 +174,10 @@ def change_events(ctx: ProjectContext) -> list[Record]:
                     "login": author["email_address"],
                     "name": author["name"],
                 },
+                "change_event_origin_id": rfi["id"] if rfi else None,
+                "change_event_origin_type": "rfis" if rfi else None,
                 "change_event_line_items": [
-                    {
-                        "id": record_id(21, ctx.ordinal, n),
-                        "event_id": record_id(20, ctx.ordinal, n),
-                        "cost_code_id": order.code["id"],
-                        "proposed_vendor_id": contract.vendor["id"],
-                        "proposed_contract_id": contract_id(ctx, contract),
-                        "description": order.code["name"],
-                        "estimated_cost_amount": money(order.cents),
-                        "uom": "ls",
-                    }
+                    line_item(ctx, n, contract, order, stamp(created), status)
                 ],
                 "rfqs": [],
                 "attachments": [],
@@ -235,9 +234,7 @@ def direct_costs(ctx: ProjectContext) -> list[Record]:
                 if status == "approved"
                 else None,
                 "received_date": day(dated),
-                "currency_configuration": _USD,
-                "currency_exchange_rate": "1.0",
-                "base_currency_iso_code": "USD",
+                "currency_configuration": _USD_RATED,
                 "origin_id": None,
                 "origin_data": None,
                 "created_at": stamp(created),
@@ -246,3 +243,72 @@ def direct_costs(ctx: ProjectContext) -> list[Record]:
             }
         )
     return costs
+
+
+def line_item(  # noqa: PLR0917 - an internal builder fed the record's parts in order
+    ctx: ProjectContext, n: int, contract: Any, order: Any, created: str, status: str
+) -> Record:
+    """The line of change event ``n``: its cost code, vendor, contract and amounts."""
+    code, cents = order.code, order.cents
+    approved = order.status == "approved"
+    number = contract_id(ctx, contract)
+    project = ctx.project
+    return {
+        "id": record_id(21, ctx.ordinal, n),
+        "event_id": record_id(20, ctx.ordinal, n),
+        "number": "1",
+        "position": 1,
+        "title": f"{code['code']} - {code['name']}",
+        "description": code["name"],
+        "status": status,
+        "cost_code_id": code["id"],
+        "line_item_type_id": 3,
+        "proposed_vendor_id": contract.vendor["id"],
+        "proposed_contract_id": number,
+        "prime_contract_line_item_id": None,
+        "rom": cents // 100,
+        "uom": "ls",
+        "estimated_cost_amount": money(cents),
+        "estimated_cost_quantity": 1.0,
+        "estimated_cost_unit_cost": cents / 100,
+        "commitment_contract_cost": money(cents if approved else 0),
+        "commitment_pco_cost": money(cents),
+        "commitment_quantity": 1.0,
+        "commitment_unit_cost": cents / 100,
+        "budget_mod_amount": "0.00",
+        "prime_pco_cost": 0.0,
+        "prime_pco_quantity": None,
+        "prime_pco_unit_cost": None,
+        "rfq_amount": 0.0,
+        "latest_cost": money(cents),
+        "latest_price": None,
+        "revenue_source": "match_latest_cost",
+        "non_commitment_cost": "0.00",
+        "cost_code_is_budgeted": True,
+        "line_item_type": _SUBCONTRACT,
+        "vendor": {"id": contract.vendor["id"], "name": contract.vendor["name"]},
+        "contract": {
+            "id": number,
+            "number": f"{'SC' if contract.kind == 'work_order' else 'PO'}-{contract.number:03d}",
+            "title": f"{contract.trade.name}",
+        },
+        "cost_code": {
+            "id": code["id"],
+            "code": code["code"],
+            "full_code": code["full_code"],
+            "name": code["name"],
+        },
+        "budget_code": {
+            "id": f"{code['id']}-3",
+            "code": f"{code['code']}.S",
+            "description": f"{code['code']}.S - {code['name']}.Subcontract",
+        },
+        "biller": {"id": project["id"], "name": project["name"], "type": "Project"},
+        "sub_job": None,
+        "created_at": created,
+        "updated_at": created,
+        "deleted_at": None,
+    }
+
+
+_SUBCONTRACT = {"id": 3, "name": "Subcontract", "code": "S", "base_type": "commitment"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._base import DAY, Record, day, money, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._ledger import ChangeOrder, Contract, ledger
+from ._people import builder_of, owner_of
 
 _USD = {"currency_iso_code": "USD"}
 _RESOURCE = {"work_order": 12, "purchase_order": 13}
@@ -66,6 +67,7 @@ def _contract(ctx: ProjectContext, contract: Contract) -> Record:
         "executed": executed,
         "private": False,
         "requisitions_are_enabled": contract.kind == "work_order",
+        "show_line_items_to_non_admins": False,
         "vendor": {"id": contract.vendor["id"], "company": contract.vendor["name"]},
         "project": ref(ctx.project),
         "grand_total": money(contract.cents),
@@ -77,12 +79,14 @@ def _contract(ctx: ProjectContext, contract: Contract) -> Record:
         "remaining_balance_outstanding": money(revised - paid),
         "total_payments": money(paid),
         "total_requisitions_amount": money(paid),
+        "total_draw_requests_amount": "0.00",
         "percentage_paid": f"{100 * paid_share:.2f}",
         "retainage_percent": "10.0" if contract.kind == "work_order" else "0.0",
         "contract_date": day(signed // DAY),
         "execution_date": day(signed // DAY + 3) if executed else None,
         "issued_on_date": day(signed // DAY),
         "letter_of_intent_date": None,
+        "approval_letter_date": None,
         "returned_date": day(signed // DAY + 2) if executed else None,
         "signed_contract_received_date": day(signed // DAY + 3) if executed else None,
         "currency_configuration": _USD,
@@ -150,8 +154,8 @@ def prime_contracts(ctx: ProjectContext) -> list[Record]:
             "grand_total": money(ctx.value_cents),
             "approved_change_orders": money(approved),
             "retainage_percent": "5.0",
-            "vendor": {"id": None, "name": "Owner"},
-            "contractor": {"id": None, "name": ctx.company.company.record["name"]},
+            "vendor": owner_of(ctx),
+            "contractor": builder_of(ctx),
             "architect": {
                 "id": architect["id"],
                 "login": architect["email_address"],
@@ -206,7 +210,7 @@ def _change_order(ctx: ProjectContext, order: ChangeOrder, resource: int, contra
         "title": f"Change to {order.code['name']}",
         "description": None,
         "status": order.status,
-        "type": "CommitmentChangeOrder" if resource == 14 else "PrimeContractChangeOrder",
+        "type": "CommitmentChangeOrder" if resource == 14 else "PrimeChangeOrder",
         "contract_id": contract,
         "batch_id": None,
         "legacy_package_id": None,

@@ -5,6 +5,19 @@ from __future__ import annotations
 from ._base import DAY, Record, record_id, register, stamp
 from ._context import CompanyContext, ProjectContext
 
+_LINE_ITEM_TYPES = [
+    {
+        "id": k,
+        "name": name,
+        "code": name[0],
+        "base_type": base,
+        "origin_id": None,
+        "origin_data": None,
+    }
+    for k, (name, base) in enumerate(
+        (("Labor", "labor"), ("Materials", "materials"), ("Subcontract", "commitment")), start=1
+    )
+]
 _TYPES = ("Commercial", "Healthcare", "Education", "Residential", "Industrial", "Infrastructure")
 
 
@@ -109,14 +122,30 @@ def _code(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "biller_type": "Project",
         "biller_origin_id": None,
         "budgeted": parent is not None,
-        "line_item_types": [
-            {"id": 1, "name": "Labor", "code": "L", "base_type": "labor"},
-            {"id": 2, "name": "Materials", "code": "M", "base_type": "materials"},
-            {"id": 3, "name": "Subcontract", "code": "S", "base_type": "commitment"},
-        ],
+        "line_item_types": _LINE_ITEM_TYPES,
         "origin_id": None,
         "origin_data": None,
         "created_at": made,
         "updated_at": made,
         "deleted_at": None,
     }
+
+
+@register("company_people", scope="company")
+def company_people(ctx: CompanyContext) -> list[Record]:
+    """``/companies/{company_id}/people``: every directory user as a person (no reference users)."""
+    return [
+        {
+            "id": user["contact_id"],
+            "first_name": user["first_name"],
+            "last_name": user["last_name"],
+            "employee_id": user["employee_id"],
+            "is_employee": user["is_employee"],
+            "user_id": user["id"],
+            "user_uuid": None,
+            "work_classification_id": user["work_classification_id"],
+            "origin_id": user["origin_id"],
+            "contact": {"is_active": user["is_active"], "email": user["email_address"]},
+        }
+        for user in ctx.users
+    ]

@@ -149,9 +149,29 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
         "questions": [
             {"id": rfi_id, "body": f"Please clarify the {topic} at {location['node_name']}."}
         ],
-        "project_stage": ctx.project["project_stage"],
+        "project_stage": _stage(ctx),
         "custom_fields": custom,
     }
+
+
+def _stage(ctx: ProjectContext) -> Record:
+    """The project's stage as RFIs show it (their prefixes follow the stage)."""
+    stage = ctx.project["project_stage"]
+
+    def make() -> Record:
+        projects = ctx.company.company.projects
+        return {
+            "id": stage["id"],
+            "parent_id": None,
+            "dependent_projects": sum(p["project_stage"]["id"] == stage["id"] for p in projects),
+            "name": stage["name"],
+            "formatted_name": stage["name"],
+            "formatted_parent_name": None,
+            "default_stage": stage["name"] == "Course of Construction",
+            "procore_category": True,
+        }
+
+    return _shared((stage["id"], ctx.company.company.id, "stage"), make)
 
 
 _STATUSES = {
@@ -240,6 +260,23 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "submittal_manager": ref(manager),
         "created_by": ref(manager),
         "submittal_workflow_template": None,
+        "submittal_workflow_template_applied_at": None,
+        "submittal_package": None,
+        "scheduled_task": None,
+        "drawing_ids": [],
+        "linked_drawing_ids": [],
+        "associated_attachments": [],
+        "last_distributed_submittal": {
+            "id": record_id(3, ctx.ordinal, 50_000 + n),
+            "distributed_by": ref(manager),
+            "distributed_to": [ref(u) for u in ctx.team[:3]],
+            "message": f"{status['name']}: distributed for record.",
+            "sent_at": stamp(closed_at + 3600),
+            "distributed_attachments": [],
+            "distributed_responses": [],
+        }
+        if closed_at
+        else None,
         "ball_in_court": court,
         "approvers": [
             {
@@ -250,6 +287,9 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
                 "sent_date": day(created_day),
                 "returned_date": returned_day,
                 "response": {"id": status["id"], "name": status["name"]} if closed else None,
+                "response_required": True,
+                "workflow_group_number": 1,
+                "associated_attachments": [],
                 "user": ref(approver),
             }
         ],

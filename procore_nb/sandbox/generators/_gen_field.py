@@ -77,6 +77,7 @@ _OBSERVATION_TYPES = (
         1.0,
     ),
 )
+_RISKS = ("ml_low", "ml_medium", "ml_high")
 _INSPECTIONS = ("Pre-Installation Meeting", "In-Progress Inspection", "Final Inspection")
 
 
@@ -180,6 +181,11 @@ def punch_item(ctx: ProjectContext, rng: random.Random, n: int, created: int) ->
         "cost_impact_amount": None,
         "schedule_impact": "no_impact",
         "schedule_impact_days": None,
+        # Procore's model rates an item's risk when it is made; the reason shows while open.
+        "schedule_risk": _RISKS[n % 3],
+        "schedule_risk_confidence": 55 + n % 40,
+        "schedule_risk_probability": 10 + (n * 7) % 80,
+        "schedule_risk_reason": None if closed else f"{kind['name']} items at this stage run late",
         "has_resolved_responses": bool(closed),
         "has_unresolved_responses": not closed,
         "created_at": stamp(created),
@@ -219,6 +225,7 @@ def observation(ctx: ProjectContext, rng: random.Random, n: int, created: int) -
         "number": str(n),
         "name": f"{kind['name']}: {pick(rng, trade.topics)}",
         "description": f"Observed at {location['node_name']}.",
+        "description_rich_text": f"<p>Observed at {location['node_name']}.</p>",
         "status": status,
         "priority": weighted(rng, (("Low", 3.0), ("Medium", 5.0), ("High", 2.0), ("Urgent", 0.4))),
         "personal": False,
@@ -244,6 +251,23 @@ def observation(ctx: ProjectContext, rng: random.Random, n: int, created: int) -
         "closed_at": stamp(closed) if closed else None,
         "deleted_at": None,
         "custom_fields": {},
+    }
+
+
+_INSPECTION_TYPES = tuple(
+    {"id": 80 + k, "name": name.split()[0], "created_at": stamp(0), "updated_at": stamp(0)}
+    for k, name in enumerate(_INSPECTIONS)
+)
+_PHRASING = {"conforming_response": "Yes", "deficient_response": "No", "global": True}
+
+
+def _company_user(user: Record) -> Record:
+    """A user as inspections show one: with the name of their company."""
+    return {
+        "id": user["id"],
+        "login": user["email_address"],
+        "name": user["name"],
+        "company_name": user["vendor"]["name"],
     }
 
 
@@ -280,12 +304,8 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
     deficient = int(inspected * rng.random() * 0.15)
     location = pick(rng, ctx.locations)
     due = created + 7 * DAY
-    user = {
-        "id": inspector["id"],
-        "login": inspector["email_address"],
-        "name": inspector["name"],
-        "company_name": inspector["vendor"]["name"],
-    }
+    user = _company_user(inspector)
+    section = next((s for s in ctx.sections if s["trade"] is trade), None)
     return {
         "id": record_id(7, ctx.ordinal, n),
         "number": n,
@@ -298,7 +318,7 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "inspection_date": day(created // DAY),
         "due_at": stamp(due),
         "closed_at": stamp(closed) if closed else None,
-        "inspection_type": {"id": 80 + k, "name": _INSPECTIONS[k].split()[0]},
+        "inspection_type": _INSPECTION_TYPES[k],
         "location": location,
         "trade": _trade(ctx, trade),
         "responsible_contractor": ref(vendor) if vendor else None,
@@ -306,6 +326,21 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "created_by": user,
         "closed_by": user if closed else None,
         "inspectors": [user],
+        "distribution_members": [user, _company_user(ctx.team[0])],
+        "specification_section": {
+            "id": section["id"],
+            "description": section["description"],
+            "section": section["number"],
+            "latest_revision_url": None,
+        }
+        if section
+        else None,
+        "managed_equipment_id": None,
+        "drawing_ids": [],
+        "current_drawing_revision_ids": [],
+        "default_response_phrasing": _PHRASING,
+        "signature_requests": [],
+        "attachments": [],
         "list_template_id": 900 + TRADES.index(trade) * 3 + k,
         "list_template_name": f"{trade.name} {_INSPECTIONS[k]}",
         "template_id": 900 + TRADES.index(trade) * 3 + k,
@@ -314,7 +349,9 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "conforming_item_count": inspected - deficient,
         "deficient_item_count": deficient,
         "not_applicable_item_count": 0,
+        "neutral_item_count": 0,
         "observations_count": deficient,
+        "closed_observations_count": deficient if closed else deficient // 2,
         "created_at": stamp(created),
         "updated_at": stamp(closed or created),
         "custom_fields": {},

@@ -31,11 +31,26 @@ def _workdays(ctx: ProjectContext) -> list[int]:
     )
 
 
+def _contact(user: Record, vendor: Record) -> Record:
+    """The vendor's contact as a manpower log shows it (one dict per vendor, shared)."""
+    return {
+        "id": user["id"],
+        "login_information_id": user["id"],
+        "name": user["name"],
+        "email": user["email_address"],
+        "job_title": user["job_title"],
+        "business_phone": user["business_phone"],
+        "mobile_phone": user["mobile_phone"],
+        "vendor_name": vendor["name"],
+    }
+
+
 @register("manpower_logs")
 def manpower_logs(ctx: ProjectContext) -> list[Record]:
     """One log per vendor per working day while its trade is on site."""
     rng = ctx.rng("manpower_logs")
     records: list[Record] = []
+    shown: dict[int, Record] = {}  # vendor id -> its contact, as logs show it
     span = max(1, ctx.finish - ctx.start)
     crews = {
         v["id"]: max(2, int(rng.lognormvariate(1.6, 0.5) * ctx.size**0.3)) for v in ctx.vendors
@@ -52,6 +67,9 @@ def manpower_logs(ctx: ProjectContext) -> list[Record]:
             hours = 8.0 if rng.random() < 0.8 else 10.0
             logged = min(number * DAY + 23 * 3600 + int(rng.random() * 3000), ctx.now - 1)
             codes = ctx.codes_of(trade)
+            contact = shown.get(vendor["id"]) or shown.setdefault(
+                vendor["id"], _contact(ctx.contact(vendor), vendor)
+            )
             records.append(
                 {
                     "id": record_id(9, ctx.ordinal, len(records) + 1),
@@ -68,6 +86,7 @@ def manpower_logs(ctx: ProjectContext) -> list[Record]:
                     "location": None,
                     "created_by": who,
                     "user": who,
+                    "contact": contact,
                     "position": position,
                     "attachments": [],
                     "permissions": {"can_update": True, "can_delete": True},

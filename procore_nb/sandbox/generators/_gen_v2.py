@@ -18,13 +18,22 @@ _FLAT = (
     "submittal_manager",
 )
 
+#: v1.1 objects v2 replaces with ids (``*_id``) or leaves out.
+_OBJECTS = (
+    "type",
+    "submittal_package",
+    "scheduled_task",
+    "submittal_workflow_template",
+    "last_distributed_submittal",
+)
+
 
 @register("submittals_v2")
 def submittals_v2(ctx: ProjectContext) -> list[Record]:
     """The project's submittals as ``/rest/v2.0/.../submittals`` lists them."""
     records = []
     for item in submittals(ctx):
-        flat: Record = {k: v for k, v in item.items() if k not in (*_FLAT, "type")}
+        flat: Record = {k: v for k, v in item.items() if k not in (*_FLAT, *_OBJECTS)}
         for name in _FLAT:
             flat[f"{name}_id"] = (item[name] or {}).get("id")
         flat["distribution_member_ids"] = [m["id"] for m in flat.pop("distribution_members")]
