@@ -46,13 +46,18 @@ def _user_folders_untouched() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strip PROCORE_* variables and keep home, config, data and caches inside tmp_path."""
+def _isolated_environment(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strip PROCORE_* variables and keep home, config, data and caches in temporary folders.
+
+    Home is a folder of its own, beside ``tmp_path``, so that a test may expect ``tmp_path``
+    to hold only what it wrote there.
+    """
     for name in list(os.environ):
         if name.startswith("PROCORE_"):
             monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
+    home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
