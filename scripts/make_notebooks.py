@@ -605,7 +605,7 @@ PORTFOLIO_MAP = [
     ),
     new_markdown_cell(
         "## The health score\n\n"
-        "Bands: Healthy up to 25, Watch to 50, At risk above. The sentence below the counts "
+        "Bands: Healthy up to 20, Watch to 40, At risk above. The sentence below the counts "
         "says how the score is made."
     ),
     new_code_cell(

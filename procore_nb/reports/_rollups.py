@@ -206,7 +206,7 @@ def health(
     ``overdue``, ``days_late`` and ``variance_share`` are indexed by project id (as
     ``open_and_overdue(..., by="project_id")`` gives ``overdue`` and ``days_late`` and
     ``cost_by_project(..., by="project_id")`` gives ``variance_share``). The score is 0
-    (healthy) to 100, to one decimal (:data:`HEALTH_EXPLAINED` says it in a sentence): 30
+    (healthy) to 100, to two decimals (:data:`HEALTH_EXPLAINED` says it in a sentence): 30
     points for overdue items, 20 for their mean days past due, 50 for the cost overrun,
     each part rising smoothly towards its points (:data:`HEALTH_SCALES`), so that projects
     are told apart rather than tied at a cap. A project without a budget has no cost part.
@@ -230,7 +230,7 @@ def health(
     out["overdue_items"] = late_here.fillna(0.0).astype("int64").to_numpy()
     out["days_late"] = days_here.to_numpy()
     out["cost_variance"] = share_here.to_numpy()
-    out["health_score"] = score.round(1).to_numpy()
+    out["health_score"] = score.round(2).to_numpy()
     out["health"] = health_band(out["health_score"]).to_numpy()
     kinds: dict[str, Kind] = {
         "overdue_items": "count",
@@ -243,15 +243,15 @@ def health(
 #: The health bands, best first, with the score each starts above.
 HEALTH_BANDS: tuple[tuple[str, float], ...] = (
     ("Healthy", -1.0),
-    ("Watch", 25.0),
-    ("At risk", 50.0),
+    ("Watch", 20.0),
+    ("At risk", 40.0),
 )
 #: A colour per health band, for ``maps.project_map(..., colour_by=("health", HEALTH_COLOURS))``.
 HEALTH_COLOURS: dict[str, str] = {"At risk": "#c62828", "Watch": "#f9a825", "Healthy": "#2e7d32"}
 
 
 def health_band(score: pd.Series) -> pd.Series:
-    """``Healthy`` (score up to 25), ``Watch`` (to 50) or ``At risk`` (over 50)."""
+    """``Healthy`` (score up to 20), ``Watch`` (to 40) or ``At risk`` (over 40)."""
     bins = [low for _, low in HEALTH_BANDS] + [np.inf]
     labels = [name for name, _ in HEALTH_BANDS]
     bands = pd.cut(score.astype("float64"), bins=bins, labels=labels)

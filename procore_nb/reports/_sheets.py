@@ -20,7 +20,7 @@ _FORMATS: Mapping[Kind, str] = {
     "percent": '0.0"%"',
     "days": _WHOLE,
     "count": _WHOLE,
-    "score": "0.0",
+    "score": "0.00",
     "date": "mmm d, yyyy",
     "timestamp": "mmm d, yyyy hh:mm",
     "id": "0",

@@ -9,7 +9,7 @@ keeps its numbers (for Excel, for further work). Each column is shown by its dec
 - ``money``: ``$1,647,776,124``, with cents only under a thousand (``$512.30``);
 - ``share`` (0 to 1): ``4.8%``; ``percent`` (0 to 100, as Procore sends them): ``4.8%``;
 - ``days``, ``count``: whole numbers, ``2,366``;
-- ``score``: one decimal, ``87.3`` (scores tell projects apart: whole numbers would tie them);
+- ``score``: two decimals, ``87.25`` (scores tell projects apart: whole numbers would tie them);
 - ``number``: at most two decimals (none when every value is whole);
 - ``date``: ``Mar 4, 2025``; ``timestamp``: ``Mar 4, 2025 14:05 UTC``;
 - ``id`` and ``text``: as they are.
@@ -151,8 +151,8 @@ def _utc(value: Any) -> pd.Timestamp:
 
 
 def score(value: Any) -> str:
-    """A score to one decimal: ``87.25`` -> ``"87.3"``."""
-    return MISSING if _missing(value) else f"{float(value):,.1f}"
+    """A score to two decimals: ``87.254`` -> ``"87.25"``."""
+    return MISSING if _missing(value) else f"{float(value):,.2f}"
 
 
 def _percent_of_100(value: Any) -> str:

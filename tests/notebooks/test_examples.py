@@ -440,9 +440,7 @@ def test_portfolio_map_scores_every_project_read(reports: Path, truth: Truth) ->
     assert analysis.HEALTH_EXPLAINED in html
     scores = health["Health score"]
     assert scores.nunique() >= 50  # the score separates projects (it tied all the worst at 100)
-    # the 15 worst are told apart, not tied at a cap; on today's sandbox data, where most open
-    # items are years late, one or two pairs still meet at one decimal
-    assert scores.nlargest(15).nunique() >= 12
+    assert scores.nlargest(15).nunique() == 15  # the 15 worst are told apart, not tied
     assert len(_pngs(html)) == 2  # the static map, and the interactive map's picture
     # overdue items per project: open RFIs, submittals and punch items past due on the day of
     # the data (its latest update), every project counted whatever it lacks

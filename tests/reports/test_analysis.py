@@ -247,12 +247,12 @@ def _expected_score(overdue: float, days_late: float, overrun: float) -> float:
         30 * (1 - np.exp(-overdue / 10))
         + 20 * (1 - np.exp(-days_late / 30))
         + 50 * (1 - np.exp(-overrun / 0.10)),
-        1,
+        2,
     )
 
 
 def test_health_scores_overdue_lateness_and_overrun() -> None:
-    """30 points for overdue items, 20 for days late, 50 for overrun; bands at 25 and 50."""
+    """30 points for overdue items, 20 for days late, 50 for overrun; bands at 20 and 40."""
     projects = pd.DataFrame({"id": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
     overdue = pd.Series({1: 0, 2: 10, 3: 4})
     days_late = pd.Series({2: 30.0, 3: 5.0})

@@ -194,7 +194,7 @@ def test_headers_read_as_words() -> None:
         ("date", pd.Timestamp("2025-03-04", tz="UTC"), "Mar 4, 2025"),
         ("timestamp", pd.Timestamp("2025-03-04 14:05:09", tz="UTC"), "Mar 4, 2025 14:05 UTC"),
         ("percent", 12.5, "12.5%"),
-        ("score", 87.25, "87.2"),
+        ("score", 87.254, "87.25"),
         ("number", 1234.5678, "1,234.57"),
         ("number", 3.0, "3"),
         ("count", 2.6, "3"),

@@ -136,23 +136,21 @@ def test_the_health_map_has_bands_an_executive_recognises(portfolio: Portfolio) 
         ],
         ignore_index=True,
     )
-    overdue = (
-        pd.concat(
-            [
-                analysis.open_and_overdue(f, as_of=DAY, by="project_id")["overdue"]
-                for f in chosen.values()
-            ],
-            axis=1,
-        )
-        .fillna(0)
-        .sum(axis=1)
+    status = pd.concat(
+        [analysis.open_and_overdue(f, as_of=DAY, by="project_id") for f in chosen.values()]
     )
+    overdue = status.groupby(level=0)["overdue"].sum()
+    late_days = (status["days_late"] * status["overdue"]).groupby(level=0).sum()
+    days_late = late_days / overdue.where(overdue > 0)
     cost = analysis.cost_by_project(budget, commitments, by="project_id")
     read = projects[
         projects["id"].isin(chosen["rfis"]["project_id"])
         | projects["id"].isin(budget["project_id"])
     ]
-    bands = analysis.health(read, overdue=overdue, variance_share=cost["variance_share"])["health"]
+    scored = analysis.health(
+        read, overdue=overdue, days_late=days_late, variance_share=cost["variance_share"]
+    )
+    bands = scored["health"]
     shares = bands.value_counts(normalize=True)
     assert len(read) >= 200
     assert set(shares.index) == set(analysis.HEALTH_COLOURS)

@@ -42,7 +42,8 @@ def _working(sb: Sandbox, client: procore_nb.Client, count: int = 3) -> list[int
     """Active projects under construction for months (with change events), tools all on."""
     projects = client.projects()
     disabled = {d["project_id"] for d in sb.disabled_tools()}
-    months = pd.to_datetime(projects["start_date"]) <= pd.Timestamp(TODAY) - pd.Timedelta(days=120)
+    started_by = pd.Timestamp(TODAY, tz="UTC") - pd.Timedelta(days=120)
+    months = pd.to_datetime(projects["start_date"]) <= started_by
     building = projects[(projects["stage"].astype(str) == "Course of Construction") & months]
     return [int(i) for i in building["id"] if int(i) not in disabled][:count]
 
