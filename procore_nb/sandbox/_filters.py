@@ -56,6 +56,8 @@ CODES: dict[tuple[str, str], dict[str, str]] = {
 DEFAULTS: dict[str, dict[str, str]] = {
     "manpower_logs": {"status": "approved"},
     "notes_logs": {"status": "approved"},
+    "delivery_logs": {"status": "approved"},
+    "daily_construction_report_logs": {"status": "approved"},
 }
 #: (resource, view) -> the fields of that view; views not listed send the whole record.
 VIEWS: dict[tuple[str, str], tuple[str, ...]] = {
