@@ -45,6 +45,9 @@ FIELDS: dict[tuple[str, str], str] = {
     ("project_vendors", "trade_id"): "trades[].id",
     ("manpower_logs", "vendor_id"): "vendor.id",
     ("commitment_change_orders", "vendor_id"): "received_from.id",
+    ("correspondence_type_items", "vendor_id"): "received_from.company.id",
+    ("correspondence_type_items", "login_information_id"): "assignees[].id",
+    ("images", "trade_ids"): "trades[].id",
 }
 #: Fields ``search`` and ``query`` look in.
 TEXT_FIELDS = ("name", "title", "subject", "number", "description", "comment", "email_address")
