@@ -48,6 +48,9 @@ FIELDS: dict[tuple[str, str], str] = {
     ("correspondence_type_items", "vendor_id"): "received_from.company.id",
     ("correspondence_type_items", "login_information_id"): "assignees[].id",
     ("images", "trade_ids"): "trades[].id",
+    ("images", "uploader_id"): "uploader.id",
+    ("drawing_revisions", "drawing_discipline_id"): "discipline.id",
+    ("drawing_revisions", "drawing_set_id"): "drawing_set.id",
 }
 #: Fields ``search`` and ``query`` look in.
 TEXT_FIELDS = ("name", "title", "subject", "number", "description", "comment", "email_address")

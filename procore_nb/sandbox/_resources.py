@@ -133,7 +133,8 @@ def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
     if params.get("budget_row_type") == "unbudgeted":
         records = []  # every cost code of the sandbox's budgets is budgeted
     checks = tests(entry, params, bucket.records[0] if bucket.records else None)
-    if "log_date" in entry.filters:
+    day_rule = entry.filters.get("log_date")
+    if day_rule is not None and day_rule.plain:  # not photos' filters[log_date]
         checks.append(_days(call))
     if checks:
         records = [r for r in records if all(check(r) for check in checks)]
