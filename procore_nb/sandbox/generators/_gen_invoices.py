@@ -85,7 +85,8 @@ def _contract_invoices(ctx: ProjectContext, contract: Contract, before: int) -> 
     low, high = contract.trade.phase
     revised = contract.cents + contract.total("approved")
     contact = ctx.contact(contract.vendor)
-    previous, previous_id, out = 0, None, []
+    previous, previous_id = 0, None
+    out: list[Record] = []
     for number, first, last in periods(ctx):
         done = int(revised * _done(ctx, low, high, last))
         if done <= previous:

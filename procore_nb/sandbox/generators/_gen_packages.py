@@ -128,7 +128,7 @@ def submittal_packages(ctx: ProjectContext) -> list[Record]:
     for item in submittals(ctx):
         by_section.setdefault(item["specification_section"]["id"], []).append(item)
     manager = ctx.team[min(1, len(ctx.team) - 1)]
-    out = []
+    out: list[Record] = []
     for section in ctx.sections:
         items = by_section.get(section["id"])
         if not items:

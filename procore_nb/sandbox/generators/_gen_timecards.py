@@ -52,14 +52,16 @@ def timecard_entries(ctx: ProjectContext) -> list[Record]:
     general = ctx.codes_of(TRADES[0]) or ctx.cost_codes
     names = {t.name: t for t in TRADES}
     for number in workdays(ctx):
-        people = [(u, general, None) for u in supers]
+        people: list[tuple[Record, list[Record], Record | None]] = [
+            (u, general, None) for u in supers
+        ]
         for vendor in on_site(ctx, number):
             if rng.random() < 0.1:
                 continue
             codes = ctx.codes_of(names[vendor["trade_name"]]) or general
             people.append((ctx.contact(vendor), codes, vendor))
-        for person, codes, vendor in people:
-            records.append(_entry(ctx, rng, number, len(records) + 1, (person, codes, vendor)))
+        for who in people:
+            records.append(_entry(ctx, rng, number, len(records) + 1, who))
     return records
 
 
