@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ from nbclient import NotebookClient
 
 from procore_nb import Client
 from procore_nb.sandbox import Sandbox
+
+#: The day the data of every test sandbox is as of: pinned, so the suite gives the same
+#: answers on any date (the sandbox's clock starts on it too).
+TODAY = dt.date(2025, 12, 31)
 
 #: The type of the ``make_client`` fixtures. Imported from here, not from a conftest: with
 #: several test folders in one run, ``conftest`` names whichever was imported first.

@@ -92,6 +92,7 @@ def _announce(d: dict[str, object]) -> None:
         f"service account: client_id={d['service_client_id']}"
         f"  client_secret={d['service_client_secret']}",
         f"main company id: {d['company_id']}",
+        f"data as of:      {d['today']}  (the sandbox clock starts on this day)",
         f"sign in:         {d['url']}/oauth/authorize?response_type=code&client_id={d['client_id']}"
         "&redirect_uri=urn:ietf:wg:oauth:2.0:oob",
     ]

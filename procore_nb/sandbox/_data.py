@@ -1,15 +1,16 @@
 """The sandbox's world: users, companies, stages and projects, generated from a seed.
 
-Generation is one pass over a seeded :class:`random.Random`, so the same options give the
-same data on every machine. Records are kept as plain dicts in Procore's field order; each
-record's JSON is encoded once, on first use, because paging serves the same records many
-times.
+Generation is one pass over a seeded :class:`random.Random`, so the same options (and the same
+today) give the same data on every machine. Projects' dates follow their stage, counted back
+from today: a bid is months old, a job under construction is part way between its start and
+its completion date, a completed one finished months or years ago. Records are kept as plain
+dicts in Procore's field order; each record's JSON is encoded once, on first use, because
+paging serves the same records many times.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import random
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from typing import Any, cast
 from procore_nb._constants import DEFAULT_STAGES, DEMO_USER
 
 from ._geo import ABROAD, NOWHERE, STREET_KINDS, STREETS, US_METROS, Place, coordinates
-from ._options import Options
+from ._options import Options, today_of
+from .generators._base import DAY, day, day_of, stamp
 
 #: Id of the main company: above 2**32 on purpose, so clients must keep 64-bit ids.
 MAIN_COMPANY_ID = 4_300_001_234
@@ -74,9 +76,6 @@ _KINDS = (
 )  # fmt: skip
 _SUFFIXES = ("", "", "", "", " Phase 2", " Phase 3", " Renovation", " Expansion", " - Building B")
 _TEMPLATES = ({"id": 90001, "name": "Commercial Template"}, {"id": 90002, "name": "K-12 Template"})
-_EPOCH = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
-_SPAN = int((dt.datetime(2025, 6, 30, tzinfo=dt.UTC) - _EPOCH).total_seconds())
-_LATEST = dt.datetime(2025, 12, 31, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -112,8 +111,10 @@ class Company:
 class World:
     """All generated data, plus lookups the REST layer needs."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, *, today: dt.date | None = None) -> None:
         rng = random.Random(options.seed)
+        #: Day number (see ``generators/_base.py``) of the day the data is as of.
+        self.today = day_of(today or today_of(options))
         self.companies: dict[int, Company] = {}
         for k in range(options.companies):
             company_id = MAIN_COMPANY_ID if k == 0 else 8000 + 111 * k
@@ -126,7 +127,7 @@ class World:
             company = Company(_company_record(company_id, name, main=k == 0), stages)
             count = options.projects if k == 0 else rng.randint(6, 24)
             base = MAIN_PROJECT_BASE if k == 0 else 300_000 + 10_000 * k
-            company.projects = _projects(rng, company, count=count, base=base)
+            company.projects = _projects(rng, company, count=count, base=base, today=self.today)
             self.companies[company_id] = company
         self.project_index: dict[int, tuple[int, int]] = {
             record["id"]: (company_id, position)
@@ -212,26 +213,34 @@ def _company_record(company_id: int, name: str, *, main: bool) -> dict[str, Any]
     }
 
 
-class _Dates:
-    """Day strings computed once: formatting a timestamp per project is the generator's hot spot."""
-
-    def __init__(self) -> None:
-        days = (_LATEST - _EPOCH).days + 1000
-        self.days = [(_EPOCH + dt.timedelta(days=d)).strftime("%Y-%m-%d") for d in range(days)]
-
-    def stamp(self, seconds: int) -> str:
-        day, rest = divmod(seconds, 86400)
-        hour, rest = divmod(rest, 3600)
-        return f"{self.days[day]}T{hour:02d}:{rest // 60:02d}:{rest % 60:02d}Z"
+def _plan(r: Any, stage: str, today: int) -> tuple[int, int, int]:
+    """Created, start and completion days of a project in ``stage`` as of day ``today``."""
+    length = 180 + int(r() * 720)
+    if stage == "Bidding":
+        created = today - 1 - int(r() ** 1.5 * 330)
+        return created, today + 20 + int(r() * 200), today + 20 + length
+    if stage in ("Not Awarded", "Canceled"):
+        created = today - 30 - int(r() * (700 if stage == "Not Awarded" else 1500))
+        start = created + 30 + int(r() * 120)
+        return created, start, start + length
+    if stage == "Pre-Construction":
+        start = today - 3 - int(r() * 0.07 * length)
+    elif stage == "Course of Construction":
+        # Part way through, and one job in twelve running past its completion date.
+        done = 1.0 + 0.15 * r() if r() < 1 / 12 else 0.12 + 0.83 * r()
+        start = today - int(done * length)
+    else:
+        ended = {"Post-Construction": (0, 90), "Warranty": (60, 300)}.get(stage, (120, 2600))
+        start = today - ended[0] - int(r() * ended[1]) - length
+    return start - int(r() * 120), start, start + length
 
 
 def _projects(
-    rng: random.Random, company: Company, *, count: int, base: int
+    rng: random.Random, company: Company, *, count: int, base: int, today: int
 ) -> list[dict[str, Any]]:
     # rng.random() arithmetic instead of randint/choice: same determinism, several times faster,
     # which is what keeps 100,000 projects within a few seconds.
     r = rng.random
-    dates = _dates()
     stage_by_name = {stage["name"]: stage for stage in company.stages}
     stage_refs = {s["name"]: {"id": s["id"], "name": s["name"]} for s in company.stages}
     # A company spans ~40-50 metros at a few hundred projects, fewer when it is small.
@@ -239,21 +248,21 @@ def _projects(
     stages = rng.choices(list(_STAGE_MIX), weights=[w for w, _ in _STAGE_MIX.values()], k=count)
     places = rng.choices(metros, weights=[m.weight for m in metros], k=count)
     company_ref = {"id": company.id, "name": company.record["name"]}
-    latest = int((_LATEST - _EPOCH).total_seconds())
+    latest = today * DAY - 1  # the data is as of the start of today
     records: list[dict[str, Any]] = []
     project_id = base
     for i in range(count):
         project_id += 1 + int(r() * 9)
         place: Place = places[i] if r() >= 0.03 else ABROAD[int(r() * len(ABROAD))]
         stage = stage_by_name[stages[i]]
-        created = int(r() * _SPAN)
+        created_day, start_day, finish_day = _plan(r, stage["name"], today)
+        created = created_day * DAY + int(r() * DAY)
         updated = created + min(int(rng.expovariate(1 / 20_000_000)), latest - created)
-        year = dates.days[created // 86400][:4]
+        year = day(created_day)[:4]
         name = f"{_pick(r, _PLACES)} {_pick(r, _KINDS)}{_pick(r, _SUFFIXES)}"
         if i == 0:
             name = "Sandbox Test Project"
         number = f"{year}-{i + 1:04d}" if r() < 0.9 else None
-        start_day = created // 86400 + int(r() * 120)
         has_dates = r() < 0.9
         total = round(rng.lognormvariate(15.5, 1.1), 2) if r() < 0.85 else None
         estimate = round(total * (0.85 + 0.3 * r()), 2) if total and r() < 0.6 else None
@@ -279,8 +288,8 @@ def _projects(
                 "phone": f"({201 + int(r() * 789)}) 555-{int(r() * 10_000):04d}"
                 if r() < 0.7
                 else "",
-                "created_at": dates.stamp(created),
-                "updated_at": dates.stamp(updated),
+                "created_at": stamp(created),
+                "updated_at": stamp(updated),
                 "active": r() < _STAGE_MIX[stage["name"]][1],
                 "origin_id": origin,
                 "origin_data": None,
@@ -289,10 +298,8 @@ def _projects(
                 # Procore sends money as decimal strings.
                 "total_value": f"{total:.2f}" if total is not None else None,
                 "estimated_value": f"{estimate:.2f}" if estimate is not None else None,
-                "start_date": dates.days[start_day] if has_dates else None,
-                "completion_date": (
-                    dates.days[start_day + 180 + int(r() * 720)] if has_dates else None
-                ),
+                "start_date": day(start_day) if has_dates else None,
+                "completion_date": day(finish_day) if has_dates else None,
                 "store_number": None,
                 "accounting_project_number": number,
                 "designated_market_area": place.city if us else None,
@@ -318,11 +325,6 @@ def _projects(
             }
         )
     return records
-
-
-@functools.cache
-def _dates() -> _Dates:
-    return _Dates()
 
 
 def _pick(r: Any, items: tuple[Any, ...]) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ _HELP: dict[str, str] = {
     "seed": "seed of the generated data and of injected faults",
     "companies": "number of companies",
     "projects": "number of projects in the main company",
+    "today": "the day the data is as of and the sandbox clock starts on (default: today, UTC)",
     "token_lifetime": "access-token lifetime in seconds (expires_in)",
     "rate_limit_hourly": "requests per hour per app and user",
     "rate_limit_spike": "requests per spike window per app and user",
@@ -74,6 +76,7 @@ class Options:
     seed: int = 0
     companies: int = 4
     projects: int = 400
+    today: str | dt.date | None = None  # kept as "YYYY-MM-DD"; None: the real date
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
     rate_limit_hourly: int = 3600
     rate_limit_spike: int = 25
@@ -88,6 +91,12 @@ class Options:
 
     def __post_init__(self) -> None:
         self.redirect_uri = tuple(self.redirect_uri)
+        if isinstance(self.today, dt.date):
+            if isinstance(self.today, dt.datetime):
+                raise ValueError(
+                    f"today must be a date, not a datetime ({self.today!r}): pass .date() of it"
+                )
+            self.today = self.today.isoformat()
         check(self)
 
     def public(self) -> dict[str, Any]:
@@ -133,6 +142,8 @@ def check(options: Options) -> None:
         raise ValueError("companies must be at least 2 (one of them is hidden from the demo user)")
     if options.projects < 1:
         raise ValueError("projects must be at least 1")
+    if options.today is not None:
+        day_of(options.today)
     if not options.allow_remote and not is_loopback(options.host):
         raise ValueError(
             f"host {options.host!r} is not a loopback address: pass allow_remote=True "
@@ -151,6 +162,33 @@ def _check_place(options: Options) -> None:
         raise ValueError(
             f"state_dir {state!r} is a file, not a folder: name a folder (it is created if missing)"
         )
+
+
+#: The days ``today`` may name: the data reaches ten years before it, and 2000 is day 0.
+EARLIEST_TODAY, LATEST_TODAY = dt.date(2010, 1, 1), dt.date(2059, 12, 31)
+
+
+def day_of(value: object) -> dt.date:
+    """The date an option ``today`` names (``"YYYY-MM-DD"``), or ``ValueError`` saying why not."""
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    try:
+        if not isinstance(text, str) or len(text) != 10:
+            raise ValueError(text)
+        found = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"today must be a date as YYYY-MM-DD (for example 2025-12-31), not {value!r}"
+        ) from None
+    if not EARLIEST_TODAY <= found <= LATEST_TODAY:
+        raise ValueError(f"today must be between {EARLIEST_TODAY} and {LATEST_TODAY}, not {found}")
+    return found
+
+
+def today_of(options: Options) -> dt.date:
+    """The sandbox's today: the pinned ``today``, else the real date (UTC)."""
+    if options.today is None:
+        return dt.datetime.now(dt.UTC).date()
+    return day_of(options.today)
 
 
 def is_loopback(host: str) -> bool:
@@ -213,7 +251,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                 help=f"{help_} (default: {', '.join(default)})",
             )
         elif default is None:
-            parser.add_argument(flag, metavar="PATH", help=help_)
+            metavar = "YYYY-MM-DD" if field.name == "today" else "PATH"
+            parser.add_argument(flag, metavar=metavar, help=help_)
         else:
             parser.add_argument(
                 flag, type=type(default), default=default, help=f"{help_} (default: {default})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 import ssl
@@ -36,16 +37,18 @@ class Sandbox:
     """A Procore-compatible server on 127.0.0.1, with demo credentials and test controls.
 
     Every option is keyword-only and matches a flag of ``procore-nb sandbox``; see
-    ``docs/sandbox.md``. ``process=True`` runs the server in a child process (for benchmarks
-    and multi-process tests); by default it runs in a thread of this process.
+    ``docs/sandbox.md``. ``today`` (a :class:`datetime.date` or ``"YYYY-MM-DD"``) pins the day
+    the data is as of, and the clock starts on it; by default it is the real date (UTC).
+    ``process=True`` runs the server in a child process (for benchmarks and multi-process
+    tests); by default it runs in a thread of this process.
 
     Examples
     --------
     >>> from procore_nb.sandbox import Sandbox
-    >>> with Sandbox(seed=0, projects=50) as sb:
+    >>> with Sandbox(seed=0, projects=50, today="2025-12-31") as sb:
     ...     code = sb.authorize()
-    ...     sb.url.startswith("http://127.0.0.1:")
-    True
+    ...     sb.url.startswith("http://127.0.0.1:"), sb.today.isoformat()
+    (True, '2025-12-31')
     """
 
     def __init__(self, *, process: bool = False, timeout: float = 60.0, **options: Any) -> None:
@@ -65,6 +68,10 @@ class Sandbox:
         self.service_client_secret = self.options.service_client_secret
         self.redirect_uris = self.options.redirect_uri
         self.company_id: int = MAIN_COMPANY_ID
+        #: The day the data is as of (known once started unless pinned).
+        self.today: dt.date | None = (
+            dt.date.fromisoformat(str(self.options.today)) if self.options.today else None
+        )
         self.ca_file: str | None = None
         self._url: str | None = None
         self._runner: InProcess | ChildProcess | None = None
@@ -92,6 +99,7 @@ class Sandbox:
         self._url = str(description["url"])
         self.ca_file = description["ca_file"]
         self.company_id = int(description["company_id"])
+        self.today = dt.date.fromisoformat(description["today"])
         if self.ca_file:
             self._ssl = ssl.create_default_context(cafile=self.ca_file)
         try:
@@ -134,6 +142,10 @@ class Sandbox:
         """Change runtime options (faults, latency, limits, token lifetime); returns them all."""
         data: dict[str, Any] = self._call("POST", "/_sandbox/config", options)
         return data
+
+    def now(self) -> float:
+        """The sandbox clock's unix time (it starts on the sandbox's ``today``)."""
+        return float(self._call("GET", "/_sandbox/clock")["now"])
 
     def advance(self, seconds: float) -> float:
         """Move the sandbox's clock forward; returns its new unix time."""

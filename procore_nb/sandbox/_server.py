@@ -111,6 +111,7 @@ class Running:
             "service_client_id": options.service_client_id,
             "service_client_secret": options.service_client_secret,
             "company_id": MAIN_COMPANY_ID,
+            "today": self.state.clock.today.isoformat(),
             "pid": os.getpid(),
         }
 

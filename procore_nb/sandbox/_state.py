@@ -7,7 +7,7 @@ from ._counters import Counters
 from ._data import World
 from ._faults import Faults
 from ._limits import RateLimiter
-from ._options import Options
+from ._options import Options, today_of
 from ._query import QueryCache
 from ._store import Results, Store
 from ._tokens import TokenStore
@@ -19,8 +19,8 @@ class State:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.clock = Clock()
-        self.world = World(options)
+        self.clock = Clock(today_of(options))
+        self.world = World(options, today=self.clock.today)
         self.tokens = TokenStore(self.clock)
         self.limiter = RateLimiter(self.clock)
         self.counters = Counters()

@@ -80,7 +80,7 @@ class Store:
         if found is None:
             company = self.world.companies[company_id]
             found = company_context(
-                company, self._ordinals[company_id], self.seed, self.world.users
+                company, self._ordinals[company_id], self.seed, self.world.users, self.world.today
             )
             self._companies[company_id] = found
         return found

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from sandbox_http import Get, getter, sign_in
+from sandboxed import TODAY
 
 from procore_nb.sandbox import Sandbox
 
@@ -14,7 +15,11 @@ from procore_nb.sandbox import Sandbox
 def shared() -> Iterator[Sandbox]:
     """One sandbox per module, for tests that only read (no clock, config or limit changes)."""
     with Sandbox(
-        seed=0, projects=400, rate_limit_spike=1_000_000, rate_limit_hourly=1_000_000
+        seed=0,
+        projects=400,
+        rate_limit_spike=1_000_000,
+        rate_limit_hourly=1_000_000,
+        today=TODAY,
     ) as sb:
         yield sb
 
@@ -22,7 +27,7 @@ def shared() -> Iterator[Sandbox]:
 @pytest.fixture
 def sb() -> Iterator[Sandbox]:
     """A fresh sandbox for tests that change its clock, options or counters."""
-    with Sandbox(seed=0, projects=60) as sandbox:
+    with Sandbox(seed=0, projects=60, today=TODAY) as sandbox:
         yield sandbox
 
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from sandboxed import TODAY
 
 from procore_nb._constants import DEFAULT_STAGES
 from procore_nb.sandbox import Options
@@ -19,7 +20,7 @@ _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 @pytest.fixture(scope="module")
 def world() -> World:
     """The default world: four companies, 400 projects in the main one."""
-    return World(Options(seed=0))
+    return World(Options(seed=0, today=TODAY))
 
 
 def _main(world: World) -> list[dict[str, object]]:
@@ -27,9 +28,9 @@ def _main(world: World) -> list[dict[str, object]]:
 
 
 def test_same_seed_same_data_other_seed_other_data(world: World) -> None:
-    """Generation depends on the seed and nothing else."""
-    again = World(Options(seed=0))
-    other = World(Options(seed=1))
+    """Generation depends on the seed and today, and nothing else."""
+    again = World(Options(seed=0, today=TODAY))
+    other = World(Options(seed=1, today=TODAY))
     assert [world.encoded(p) for p in _main(world)] == [again.encoded(p) for p in _main(again)]
     assert [p["name"] for p in _main(world)] != [p["name"] for p in _main(other)]
 
@@ -89,6 +90,6 @@ def test_ids_exceed_32_bits_and_are_unique(world: World) -> None:
 
 def test_sizes_follow_the_options() -> None:
     """projects sets the main company's size and companies the number of companies."""
-    world = World(Options(seed=3, projects=2_000, companies=6))
+    world = World(Options(seed=3, projects=2_000, companies=6, today=TODAY))
     assert len(world.companies) == 6
     assert len(_main(world)) == 2_000

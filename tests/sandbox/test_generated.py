@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sandboxed import TODAY
 
 from procore_nb.sandbox import Options
 from procore_nb.sandbox._data import MAIN_COMPANY_ID, World
 from procore_nb.sandbox._store import Store
 from procore_nb.sandbox.generators import GENERATORS
-from procore_nb.sandbox.generators._base import TODAY, day
+from procore_nb.sandbox.generators._base import day, day_of
 
 Record = dict[str, Any]
 NOT_STARTED = {"Bidding", "Not Awarded", "Canceled"}
@@ -21,7 +22,7 @@ NOT_STARTED = {"Bidding", "Not Awarded", "Canceled"}
 @pytest.fixture(scope="module")
 def store() -> Store:
     """A store over the default world (400 projects)."""
-    return Store(World(Options(seed=0)), seed=0)
+    return Store(World(Options(seed=0, today=TODAY)), seed=0)
 
 
 def _projects(store: Store) -> list[Record]:
@@ -47,9 +48,9 @@ def _records(store: Store, name: str, project: Record) -> list[Record]:
 def test_same_seed_same_records_other_seed_other_records(store: Store) -> None:
     """Records depend on the seed and the scope only, not on the order of requests."""
     project = _started(store)[3]
-    again = Store(World(Options(seed=0)), seed=0)
+    again = Store(World(Options(seed=0, today=TODAY)), seed=0)
     again.bucket("submittals", _started(again)[0]["id"])  # a different request first
-    other = Store(World(Options(seed=1)), seed=1)
+    other = Store(World(Options(seed=1, today=TODAY)), seed=1)
     for name in ("rfis", "work_order_contracts", "manpower_logs"):
         assert _records(store, name, project) == _records(again, name, project)
     assert _records(store, "rfis", project) != other.bucket("rfis", project["id"]).records
@@ -78,7 +79,7 @@ def test_rfis_grow_with_size_and_mix_statuses(store: Store) -> None:
     for project in _started(store, 60):
         for rfi in _records(store, "rfis", project):
             statuses[rfi["status"]] += 1
-            overdue += rfi["status"] == "open" and rfi["due_date"] < day(TODAY)
+            overdue += rfi["status"] == "open" and rfi["due_date"] < day(day_of(TODAY))
     assert statuses["closed"] > statuses["open"] > statuses["draft"] > 0
     assert 0 < overdue < statuses["open"]
 
@@ -104,7 +105,7 @@ def test_timestamps_are_ordered_and_within_the_project(store: Store) -> None:
     directory = {"project_users", "project_vendors"}  # people and firms predate the project
     names = [n for n, g in GENERATORS.items() if g.scope == "project" and n not in directory]
     for project in _started(store, 12):
-        start, end = project["start_date"], min(project["completion_date"], day(TODAY))
+        start, end = project["start_date"], min(project["completion_date"], day(day_of(TODAY)))
         for name in names:
             for record in _records(store, name, project):
                 created = record.get("created_at")
@@ -112,7 +113,7 @@ def test_timestamps_are_ordered_and_within_the_project(store: Store) -> None:
                     continue
                 assert created <= record["updated_at"], (name, record["id"])
                 assert start <= created[:10] <= end, (name, record["id"], created)
-                assert record["updated_at"][:10] <= day(TODAY), name
+                assert record["updated_at"][:10] <= day(day_of(TODAY)), name
 
 
 def test_budget_rows_sum_to_the_project_value(store: Store) -> None:

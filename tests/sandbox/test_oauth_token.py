@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 
 import pytest
 import requests
@@ -43,12 +42,12 @@ def _me(sb: Sandbox, token: str) -> requests.Response:
 
 def test_success_body_is_shaped_like_procores(sb: Sandbox) -> None:
     """The token answer has Procore's five fields, expires_in from the options, created_at now."""
-    before = time.time()
+    before = sb.now()
     body = sign_in(sb)
     assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "created_at"}
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 5400
-    assert before - 2 <= body["created_at"] <= time.time() + 2
+    assert before - 2 <= body["created_at"] <= sb.now() + 2
     assert sb.counters()["grants"]["authorization_code"] == 1
 
 

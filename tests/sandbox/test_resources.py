@@ -18,7 +18,8 @@ def _project(admin: Get, sb: Sandbox, stage: str = "Course of Construction") -> 
     params = {"company_id": sb.company_id, "per_page": 1000}
     projects = admin("/rest/v1.0/projects", **params).json()
     disabled = {d["project_id"] for d in sb.disabled_tools()}
-    return next(p for p in projects if p["stage"] == stage and p["id"] not in disabled)
+    found = (p for p in projects if p["stage"] == stage and p["start_date"])
+    return next(p for p in found if p["id"] not in disabled)
 
 
 def _path(entry: Any, sb: Sandbox, project_id: int, admin: Get) -> str:

@@ -6,6 +6,17 @@ company-level resources) from a :class:`~._context.ProjectContext` or
 scope's records can be dropped from memory and made again, identical. ``make`` builds one new
 record numbered ``n`` created at a given second (``POST /_sandbox/mutate`` creates records
 with it; without it, a new record is a copy of an existing one).
+
+Time
+----
+Days and seconds are counted from :data:`EPOCH`, a fixed origin. The data is as of the
+sandbox's *today* (the real date, or the one ``--today`` / ``Sandbox(today=...)`` pins), and
+a generator gets it in one way only: from its context. ``ctx.today`` is today's day number
+and ``ctx.now`` (``ctx.today * DAY``) the first second of today. Every record is created and
+changed before ``ctx.now``, so nothing is in the future of the sandbox clock, which starts
+on today; due dates and plans may lie after it. An item is open or closed, and overdue or
+not, as seen at ``ctx.now`` (:func:`closing` decides when an item closes). Never read the
+real clock or a fixed date in a generator: it is a pure function of (seed, scope, today).
 """
 
 from __future__ import annotations
@@ -19,9 +30,8 @@ from typing import Any, TypeVar
 Record = dict[str, Any]
 T = TypeVar("T")
 
-#: Day 0 of the generated data, and the data's "today": records end on or before it.
-EPOCH = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
-TODAY = (dt.date(2025, 12, 31) - EPOCH.date()).days
+#: Day 0 of the day and second numbers of the generated data (a fixed origin, not "today").
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 DAY = 86_400
 
 
@@ -58,7 +68,8 @@ def register(
 
 # --- time ------------------------------------------------------------------------------------
 
-_DAYS = [(EPOCH + dt.timedelta(days=d)).strftime("%Y-%m-%d") for d in range(TODAY + 1200)]
+# Day strings of 2000-2059, made once: formatting dates is the generators' hot spot.
+_DAYS = [(EPOCH.date() + dt.timedelta(days=d)).isoformat() for d in range(60 * 366)]
 
 
 def day(number: int) -> str:
@@ -78,6 +89,30 @@ def stamp(second: int) -> str:
 def second_of(moment: float) -> int:
     """Seconds after the epoch of a unix time (the sandbox clock)."""
     return int(moment - EPOCH.timestamp())
+
+
+def day_of(date: dt.date) -> int:
+    """The day number of ``date``."""
+    return (date - EPOCH.date()).days
+
+
+def closing(
+    rng: random.Random, created: int, mean_days: float, *, now: int, done: bool = False
+) -> int | None:
+    """When an item created at ``created`` closes, or None while it is still open at ``now``.
+
+    Items close after an exponential time of mean ``mean_days`` (one in thirty is stuck and
+    takes six times as long), so open items are the recent ones and a minority of them is
+    past a due date a little longer than the mean. On a finished project (``done``) every
+    item is closed before ``now``.
+    """
+    mean = mean_days * (6.0 if rng.random() < 1 / 30 else 1.0)
+    closes = created + int(rng.expovariate(1 / (mean * DAY)))
+    if closes < now:
+        return closes
+    if done:
+        return max(created, now - 1 - int(rng.random() * 3600))
+    return None
 
 
 def work_second(rng: random.Random, number: int) -> int:

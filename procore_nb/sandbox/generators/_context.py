@@ -2,8 +2,8 @@
 
 Every generator of a project draws from the same :class:`ProjectContext`, so an RFI's
 assignee is one of the project's users, a commitment's vendor is one of its vendors, and a
-budget row's cost code is one of its cost codes. Contexts are pure functions of the seed and
-the scope, made on first use and cached.
+budget row's cost code is one of its cost codes. Contexts are pure functions of the seed, the
+scope and the sandbox's today (``ctx.today``, see :mod:`._base`), made on first use and cached.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._base import DAY, EPOCH, TODAY, Record, pick, record_id, ref, stamp
+from ._base import DAY, EPOCH, Record, pick, record_id, ref, stamp
 from ._facts import (
     AREAS,
     BUILDINGS,
@@ -31,6 +31,8 @@ from ._facts import (
 
 #: Stages before work starts on site: no RFIs, submittals or field records at all.
 NOT_STARTED = frozenset({"Bidding", "Not Awarded", "Canceled"})
+#: Stages of a project that is over: its items are closed.
+FINISHED = frozenset({"Warranty", "Completed", "Canceled"})
 #: Typical value of a project when Procore has none, in dollars.
 DEFAULT_VALUE = 5_000_000.0
 
@@ -42,12 +44,18 @@ class CompanyContext:
     company: Any  # procore_nb.sandbox._data.Company
     ordinal: int
     seed: int
+    today: int  # day number of the sandbox's today: records are made before it
     trades: list[Record] = field(default_factory=list)
     vendors: list[Record] = field(default_factory=list)
     users: list[Record] = field(default_factory=list)
     by_trade: dict[str, list[Record]] = field(default_factory=dict)
     contacts: dict[int, Record] = field(default_factory=dict)  # vendor id -> its contact user
     employees: list[Record] = field(default_factory=list)
+
+    @property
+    def now(self) -> int:
+        """The first second of today: every record is created and changed before it."""
+        return self.today * DAY
 
 
 @dataclass
@@ -60,7 +68,7 @@ class ProjectContext:
     seed: int
     start: int  # first day of work
     finish: int  # planned last day
-    end: int  # last day with records: finish, or today if earlier
+    end: int  # last day with records: finish, or yesterday if earlier
     progress: float  # 0 before work starts, 1 when done
     value_cents: int  # the project's budget, in cents
     team: list[Record] = field(default_factory=list)  # the builder's people on it
@@ -75,6 +83,21 @@ class ProjectContext:
     @property
     def id(self) -> int:
         return int(self.project["id"])
+
+    @property
+    def today(self) -> int:
+        """Day number of the sandbox's today (see :mod:`._base`)."""
+        return int(self.company.today)
+
+    @property
+    def now(self) -> int:
+        """The first second of today: every record is created and changed before it."""
+        return int(self.company.now)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the project is over (Warranty, Completed, Canceled): nothing left open."""
+        return self.project["stage"] in FINISHED
 
     @property
     def size(self) -> float:
@@ -111,13 +134,13 @@ class ProjectContext:
 
 
 def company_context(
-    company: Any, ordinal: int, seed: int, people: dict[int, Any]
+    company: Any, ordinal: int, seed: int, people: dict[int, Any], today: int
 ) -> CompanyContext:
-    """The directory of ``company``; ``people`` are the sandbox's sign-in users by id."""
+    """The directory of ``company`` as of day ``today``; ``people`` are the sign-in users by id."""
     rng = random.Random(f"{seed}/directory/{company.id}")
-    ctx = CompanyContext(company, ordinal, seed)
+    ctx = CompanyContext(company, ordinal, seed, today)
     count = len(company.projects)
-    made = stamp(int(rng.random() * 200) * DAY)
+    made = stamp((today - _HISTORY + int(rng.random() * 200)) * DAY)
     for t, trade in enumerate(TRADES):
         ctx.trades.append(
             {
@@ -154,8 +177,9 @@ def _vendor(
     rng: random.Random, ctx: CompanyContext, n: int, trade: Trade, trade_record: Record
 ) -> Record:
     name = f"{pick(rng, VENDOR_WORDS)} {trade.name} {pick(rng, VENDOR_SUFFIXES)}"
-    created = int(rng.random() * TODAY * 0.6) * DAY + int(rng.random() * DAY)
-    updated = min(created + int(rng.expovariate(1 / (300 * DAY))), TODAY * DAY)
+    created = (ctx.today - _HISTORY + int(rng.random() * _HISTORY * 0.6)) * DAY
+    created += int(rng.random() * DAY)
+    updated = min(created + int(rng.expovariate(1 / (300 * DAY))), ctx.now - 1)
     place = ctx.company.projects[n % len(ctx.company.projects)]
     return {
         "id": record_id(22, ctx.ordinal, n + 1),
@@ -220,8 +244,9 @@ def _user(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
     email = login or f"{first[0].lower()}{last.lower()}{number}@{domain}"
     title = pick(rng, JOB_TITLES[:10]) if vendor is None else "Foreman"
     template = PERMISSION_TEMPLATES[3] if vendor else pick(rng, PERMISSION_TEMPLATES[:3])
-    created = int(rng.random() * TODAY * 0.7) * DAY + int(rng.random() * DAY)
-    updated = min(created + int(rng.expovariate(1 / (200 * DAY))), TODAY * DAY)
+    created = (ctx.today - _HISTORY + int(rng.random() * _HISTORY * 0.7)) * DAY
+    created += int(rng.random() * DAY)
+    updated = min(created + int(rng.expovariate(1 / (200 * DAY))), ctx.now - 1)
     return {
         "id": user_id or record_id(23, ctx.ordinal, number),
         "name": f"{first} {last}",
@@ -237,7 +262,7 @@ def _user(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "is_employee": vendor is None,
         "created_at": stamp(created),
         "updated_at": stamp(updated),
-        "last_login_at": stamp(min(updated + int(rng.random() * 90 * DAY), TODAY * DAY)),
+        "last_login_at": stamp(min(updated + int(rng.random() * 90 * DAY), ctx.now - 1)),
         "vendor": ref(vendor) if vendor else {"id": None, "name": ctx.company.record["name"]},
         "permission_template": {
             "id": template[1],
@@ -256,13 +281,18 @@ def project_context(
     seed: int,
     members: dict[int, frozenset[int]],
 ) -> ProjectContext:
-    """The context of ``project``; ``members`` maps sign-in users to the projects they are on."""
+    """The context of ``project`` in ``company`` (whose ``today`` it shares).
+
+    ``members`` maps sign-in users to the projects they are on.
+    """
     rng = random.Random(f"{seed}/project/{project['id']}")
+    today = company.today
     created_day = int(day_number(project["created_at"]))
-    start = day_number(project["start_date"]) if project["start_date"] else created_day + 30
-    finish = day_number(project["completion_date"]) if project["completion_date"] else start + 600
     stage = project["stage"]
-    elapsed = max(0.0, min(1.0, (TODAY - start) / max(1, finish - start)))
+    start = day_number(project["start_date"]) if project["start_date"] else created_day + 30
+    start = min(start, today - 1)  # the project's set-up (team, codes, budget) is in the past
+    finish = day_number(project["completion_date"]) if project["completion_date"] else start + 600
+    elapsed = max(0.0, min(1.0, (today - start) / max(1, finish - start)))
     if stage in NOT_STARTED:
         progress = 0.0
     elif stage == "Pre-Construction":
@@ -271,7 +301,7 @@ def project_context(
         progress = min(max(elapsed, 0.12), 0.95)
     else:
         progress = 1.0
-    end = max(start, min(TODAY, start + int(progress * (finish - start))))
+    end = max(start, min(today - 1, start + int(progress * (finish - start))))
     value = project["total_value"]
     value_cents = round((float(value) if value is not None else DEFAULT_VALUE) * 100)
     ctx = ProjectContext(project, company, ordinal, seed, start, finish, end, progress, value_cents)
@@ -354,6 +384,10 @@ def _places(ctx: ProjectContext, rng: random.Random) -> None:
                     "trade": trade,
                 }
             )
+
+
+#: Days of history before today: the oldest vendors and users of a company.
+_HISTORY = 3650
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ._base import (
     DAY,
-    TODAY,
     Record,
     day,
     money,
@@ -187,7 +186,7 @@ def change_events(ctx: ProjectContext) -> list[Record]:
                 "origin_id": None,
                 "origin_data": None,
                 "created_at": stamp(created),
-                "updated_at": stamp(min(created + 6 * DAY, max(created, TODAY * DAY + 20 * 3600))),
+                "updated_at": stamp(min(created + 6 * DAY, max(created, ctx.now - 4 * 3600))),
                 "deleted_at": None,
             }
         )
@@ -200,7 +199,8 @@ def direct_costs(ctx: ProjectContext) -> list[Record]:
     rng = ctx.rng("direct_costs")
     count = int(30 * ctx.size**0.4 * ctx.progress * (0.5 + rng.random()))
     moments = sorted(
-        work_second(rng, ctx.day_at(ctx.progress * rng.random())) for _ in range(count)
+        work_second(rng, min(ctx.day_at(ctx.progress * rng.random()), ctx.end))
+        for _ in range(count)
     )
     costs = []
     for n, created in enumerate(moments, start=1):
@@ -209,7 +209,9 @@ def direct_costs(ctx: ProjectContext) -> list[Record]:
         cents = int(rng.lognormvariate(11.5, 1.0))
         dated = created // DAY
         status = (
-            "approved" if dated < TODAY - 20 else weighted(rng, (("pending", 2.0), ("draft", 1.0)))
+            "approved"
+            if dated < ctx.today - 20
+            else weighted(rng, (("pending", 2.0), ("draft", 1.0)))
         )
         employee = pick(rng, ctx.team)
         costs.append(
@@ -229,7 +231,9 @@ def direct_costs(ctx: ProjectContext) -> list[Record]:
                 "amount": money(cents),
                 "grand_total": money(cents),
                 "direct_cost_date": day(dated),
-                "payment_date": day(min(dated + 30, TODAY)) if status == "approved" else None,
+                "payment_date": day(min(dated + 30, ctx.today - 1))
+                if status == "approved"
+                else None,
                 "received_date": day(dated),
                 "currency_configuration": _USD,
                 "currency_exchange_rate": "1.0",

@@ -7,7 +7,7 @@ project's value. Money is sent as decimal strings, as Procore sends it.
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, day, money, record_id, ref, register, stamp
+from ._base import DAY, Record, day, money, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._ledger import ChangeOrder, Contract, ledger
 
@@ -197,7 +197,7 @@ def prime_change_orders(ctx: ProjectContext) -> list[Record]:
 def _change_order(ctx: ProjectContext, order: ChangeOrder, resource: int, contract: int) -> Record:
     created = _second(ctx, order.fraction, 17)
     decided = order.status in ("approved", "rejected")
-    reviewed = min(created + 6 * DAY, max(created, TODAY * DAY + 20 * 3600)) if decided else None
+    reviewed = min(created + 6 * DAY, max(created, ctx.now - 4 * 3600)) if decided else None
     reviewer = ctx.team[0]
     who = ref(reviewer)
     record: Record = {

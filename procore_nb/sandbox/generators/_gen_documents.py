@@ -15,7 +15,6 @@ from typing import Any
 
 from ._base import (
     DAY,
-    TODAY,
     Record,
     day,
     pick,
@@ -91,15 +90,15 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
     manager = ctx.team[0]
     assignee = pick(rng, ctx.team[1:] or ctx.team)
     asked_day = created // DAY
-    age = max(0, TODAY - asked_day)
+    age = max(0, ctx.today - asked_day)
     odds = 0.99 if ctx.progress >= 1 else min(0.96, 1 - math.exp(-age / 20))
     closed = age > 0 and rng.random() < odds  # an RFI asked today is not answered yet
     status = "closed" if closed else ("draft" if rng.random() < 0.08 else "open")
     resolved = created + int(rng.expovariate(1 / (9 * DAY))) if closed else None
     if resolved is not None:
-        resolved = min(resolved, max(created, TODAY * DAY + 22 * 3600))
+        resolved = min(resolved, max(created, ctx.now - 2 * 3600))
     updated = max(created, resolved or created + int(rng.random() * min(age, 5) * DAY))
-    updated = min(updated, max(created, TODAY * DAY + 23 * 3600))
+    updated = min(updated, max(created, ctx.now - 3600))
     topic = pick(rng, trade.topics)
     subject = f"{topic[0].upper()}{topic[1:]} at {location['name']}"
     court = {"open": assignee, "draft": manager}.get(status)
@@ -200,7 +199,7 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
     manager = ctx.team[min(1, len(ctx.team) - 1)]
     approver = ctx.team[-1]
     created_day = created // DAY
-    age = max(0, TODAY - created_day)
+    age = max(0, ctx.today - created_day)
     review = 7 + int(rng.expovariate(1 / 12))
     closed = age > review and rng.random() < (0.995 if ctx.progress >= 1 else 0.93)
     key = (
@@ -210,7 +209,7 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
     )
     status = _STATUSES[key]
     closed_at = work_second(rng, created_day + review) if closed else None
-    updated = closed_at or created + int(rng.random() * min(age, 4) * DAY)
+    updated = closed_at or min(created + int(rng.random() * min(age, 4) * DAY), ctx.now - 1)
     type_id, type_name = weighted(
         rng, [(t, w) for t, w in zip(SUBMITTAL_TYPES, (5, 4, 2, 0.5, 1, 1, 1), strict=True)]
     )

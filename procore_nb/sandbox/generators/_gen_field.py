@@ -10,8 +10,8 @@ import random
 
 from ._base import (
     DAY,
-    TODAY,
     Record,
+    closing,
     day,
     pick,
     record_id,
@@ -98,14 +98,6 @@ def _moments(
     )
 
 
-def _closed(rng: random.Random, created: int, mean_days: float, done: bool) -> int | None:
-    """When an item created at ``created`` closed, or None while still open."""
-    closes = created + int(rng.expovariate(1 / (mean_days * DAY)))
-    if closes <= TODAY * DAY and (done or rng.random() < 0.9):
-        return closes
-    return None
-
-
 def punch_items(ctx: ProjectContext) -> list[Record]:
     """Punch items, mostly during the last quarter of the job."""
     rng = ctx.rng("punch_items")
@@ -121,7 +113,7 @@ def punch_item(ctx: ProjectContext, rng: random.Random, n: int, created: int) ->
     location = pick(rng, ctx.locations)
     contact = ctx.contact(vendor) if vendor else ctx.team[-1]
     manager = ctx.team[0]
-    closed = _closed(rng, created, 18, ctx.progress >= 1)
+    closed = closing(rng, created, 11, now=ctx.now, done=ctx.finished)
     status = "Closed" if closed else ("Pending" if rng.random() < 0.1 else "Open")
     workflow = {"Closed": "closed", "Pending": "draft"}.get(status) or pick(
         rng, ("initiated", "work_required", "ready_for_review")
@@ -214,7 +206,7 @@ def observation(ctx: ProjectContext, rng: random.Random, n: int, created: int) -
     contact = ctx.contact(vendor) if vendor else ctx.team[-1]
     kind = weighted(rng, _OBSERVATION_TYPES)
     location = pick(rng, ctx.locations)
-    closed = _closed(rng, created, 6, ctx.progress >= 1)
+    closed = closing(rng, created, 6, now=ctx.now, done=ctx.finished)
     status = (
         "closed"
         if closed
@@ -281,7 +273,7 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
     """One inspection."""
     vendor = ctx.vendor_for(trade)
     inspector = pick(rng, ctx.team)
-    closed = _closed(rng, created, 5, ctx.progress >= 1)
+    closed = closing(rng, created, 5, now=ctx.now, done=ctx.finished)
     status = "Closed" if closed else ("In Review" if rng.random() < 0.3 else "Open")
     items = 10 + int(rng.random() * 30)
     inspected = items if closed else int(items * rng.random())
@@ -302,7 +294,7 @@ def checklist(  # noqa: PLR0917 - an internal builder fed the record's parts in 
         "status": status,
         "private": False,
         "deleted": False,
-        "overdue": not closed and due < TODAY * DAY,
+        "overdue": not closed and due < ctx.now,
         "inspection_date": day(created // DAY),
         "due_at": stamp(due),
         "closed_at": stamp(closed) if closed else None,

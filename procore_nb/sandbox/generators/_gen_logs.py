@@ -6,7 +6,7 @@ and ``end_date``); the sandbox serves every day and the REST layer picks the day
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, day, pick, record_id, ref, register, stamp
+from ._base import DAY, Record, day, pick, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._facts import TRADES
 
@@ -50,14 +50,14 @@ def manpower_logs(ctx: ProjectContext) -> list[Record]:
                 continue
             workers = max(1, int(crews[vendor["id"]] * (0.6 + 0.8 * rng.random())))
             hours = 8.0 if rng.random() < 0.8 else 10.0
-            logged = number * DAY + 23 * 3600 + int(rng.random() * 3000)
+            logged = min(number * DAY + 23 * 3600 + int(rng.random() * 3000), ctx.now - 1)
             codes = ctx.codes_of(trade)
             records.append(
                 {
                     "id": record_id(9, ctx.ordinal, len(records) + 1),
                     "date": day(number),
                     "datetime": stamp(number * DAY + 14 * 3600),
-                    "status": "pending" if number > TODAY - 3 else "approved",
+                    "status": "pending" if number > ctx.today - 3 else "approved",
                     "num_workers": workers,
                     "num_hours": f"{hours:.1f}",
                     "man_hours": f"{workers * hours:.1f}",
@@ -89,14 +89,14 @@ def notes_logs(ctx: ProjectContext) -> list[Record]:
         if rng.random() > 0.33:
             continue
         author = pick(rng, ctx.team)
-        logged = number * DAY + 22 * 3600 + int(rng.random() * 5000)
+        logged = min(number * DAY + 22 * 3600 + int(rng.random() * 5000), ctx.now - 1)
         vendor = pick(rng, ctx.vendors) if rng.random() < 0.3 else None
         records.append(
             {
                 "id": record_id(10, ctx.ordinal, len(records) + 1),
                 "date": day(number),
                 "datetime": stamp(number * DAY + 15 * 3600),
-                "status": "pending" if number > TODAY - 3 else "approved",
+                "status": "pending" if number > ctx.today - 3 else "approved",
                 "comment": pick(rng, _NOTES),
                 "is_issue_day": rng.random() < 0.1,
                 "created_by_collaborator": False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ._base import DAY, TODAY, Record, record_id, register, stamp, work_second
+from ._base import DAY, Record, record_id, register, stamp, work_second
 from ._context import ProjectContext
 
 _PHASES = (
@@ -62,7 +62,7 @@ def _task(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
     wbs: str,
 ) -> Record:
     start, finish = ctx.day_at(low), max(ctx.day_at(low) + 1, ctx.day_at(high))
-    done = max(0.0, min(1.0, (TODAY - start) / max(1, finish - start)))
+    done = max(0.0, min(1.0, (ctx.today - start) / max(1, finish - start)))
     slip = int(rng.gauss(0, 4))
     return {
         "id": record_id(8, ctx.ordinal, n),
@@ -76,9 +76,11 @@ def _task(  # noqa: PLR0917 - an internal builder fed the record's parts in orde
         "percentage": int(100 * done) if ctx.progress < 1 else 100,
         "start_datetime": stamp(start * DAY + 14 * 3600),
         "finish_datetime": stamp(finish * DAY + 23 * 3600),
-        "actual_start": stamp((start + slip) * DAY + 14 * 3600) if start + slip <= TODAY else None,
+        "actual_start": stamp((start + slip) * DAY + 14 * 3600)
+        if start + slip < ctx.today
+        else None,
         "actual_finish": stamp((finish + slip) * DAY + 23 * 3600)
-        if finish + slip <= TODAY
+        if finish + slip < ctx.today
         else None,
         "baseline_start": stamp(start * DAY + 14 * 3600),
         "baseline_finish": stamp(finish * DAY + 23 * 3600),

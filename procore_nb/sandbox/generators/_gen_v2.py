@@ -6,7 +6,7 @@ adds a few fields; the REST layer sends every id as a string inside ``{"data": [
 
 from __future__ import annotations
 
-from ._base import TODAY, Record, register
+from ._base import Record, register
 from ._context import ProjectContext, day_number
 from ._gen_documents import submittals
 
@@ -29,7 +29,7 @@ def submittals_v2(ctx: ProjectContext) -> list[Record]:
             flat[f"{name}_id"] = (item[name] or {}).get("id")
         flat["distribution_member_ids"] = [m["id"] for m in flat.pop("distribution_members")]
         closed = item["closed_at"]
-        late = 0 if closed else max(0, TODAY - day_number(item["due_date"]))
+        late = 0 if closed else max(0, ctx.today - day_number(item["due_date"]))
         flat |= {
             "submittal_package_id": None,
             "scheduled_task_id": None,

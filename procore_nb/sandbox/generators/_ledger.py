@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ._base import TODAY, Record, split_cents, weighted
+from ._base import Record, split_cents, weighted
 from ._context import ProjectContext
 from ._facts import Trade
 
@@ -122,6 +122,6 @@ def _order(  # noqa: PLR0917 - an internal builder fed the record's parts in ord
     cents = int(base * rng.gauss(0.025, 0.03))
     fraction = min(ctx.progress, after + (ctx.progress - after) * rng.random())
     status = weighted(rng, _CO_STATUS)
-    if ctx.day_at(fraction) > TODAY - 20 and status == "approved":
+    if ctx.day_at(fraction) > ctx.today - 20 and status == "approved":
         status = "pending"  # recent change orders are still in review
     return ChangeOrder(number, cents, status, max(0.0, fraction), rng.choice(codes))
