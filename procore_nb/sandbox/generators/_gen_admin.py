@@ -6,7 +6,7 @@ Locations and sections are the project's own (the ones every other record points
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, pick, record_id, register, stamp
+from ._base import DAY, Record, pick, record_id, register, stamp
 from ._context import ProjectContext
 
 _EQUIPMENT_RESOURCE = 62
@@ -105,7 +105,7 @@ def managed_equipment(ctx: ProjectContext) -> list[Record]:
             continue
         arrived = ctx.day_at(phase[0]) * DAY + 14 * 3600
         here = phase[1] >= ctx.progress
-        updated = min(ctx.day_at(min(phase[1], ctx.progress)), TODAY) * DAY + 15 * 3600
+        updated = min(ctx.day_at(min(phase[1], ctx.progress)), ctx.end) * DAY + 15 * 3600
         made = stamp(arrived)
         # The catalogue ids are one per fleet entry: the same make or model everywhere.
         make_rec = _named("make", n, make, company, made)

@@ -11,7 +11,6 @@ import random
 
 from ._base import (
     DAY,
-    TODAY,
     Record,
     day,
     pick,
@@ -88,7 +87,7 @@ def _item(
     ctx: ProjectContext, rng: random.Random, n: int, created: int, kind: tuple[int, int]
 ) -> Record:
     tool = _tool(ctx.company.ordinal, kind[0])
-    age = TODAY - created // DAY
+    age = ctx.today - created // DAY
     closed = age > 21 and rng.random() < 0.9
     draft = not closed and rng.random() < 0.1
     closed_at = created + int((3 + rng.random() * 18) * DAY) if closed else None

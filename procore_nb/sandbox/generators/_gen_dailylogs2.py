@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from ._base import DAY, TODAY, Record, day, money, pick, record_id, ref, register, stamp
+from ._base import DAY, Record, day, money, pick, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._facts import TRADES
 from ._gen_timecards import on_site, workdays
@@ -42,8 +42,8 @@ def _user(user: Record) -> Record:
     return {"id": user["id"], "login": user["email_address"], "name": user["name"]}
 
 
-def _status(number: int) -> str:
-    return "pending" if number > TODAY - 3 else "approved"
+def _status(ctx: ProjectContext, number: int) -> str:
+    return "pending" if number > ctx.today - 3 else "approved"
 
 
 def _log(ctx: ProjectContext, resource: int, n: int, number: int, rng: random.Random) -> Record:
@@ -94,7 +94,7 @@ def _weather(ctx: ProjectContext, rng: random.Random, number: int) -> Iterator[R
         "is_weather_delay": "Yes" if sky == "Rain" and rng.random() < 0.5 else "No",
         "time": stamp(number * DAY + 14 * 3600),
         "comments": None,
-        "status": _status(number),
+        "status": _status(ctx, number),
         "permissions": {"can_update": True, "can_delete": True},
     }
 
@@ -126,7 +126,7 @@ def _report(ctx: ProjectContext, rng: random.Random, number: int) -> Iterator[Re
         yield {
             "vendor": ref(vendor),
             "trade": ctx.company.trades[TRADES.index(_TRADE[vendor["trade_name"]])],
-            "status": _status(number),
+            "status": _status(ctx, number),
             "number_of_foreman_workers": crew[0],
             "number_of_journeyman_workers": crew[1],
             "number_of_apprentice_workers": crew[2],
@@ -157,7 +157,7 @@ def _delivery(ctx: ProjectContext, rng: random.Random, number: int) -> Iterator[
             "delivery_from": vendor["name"],
             "tracking_number": f"TRK{rng.randrange(10**6, 10**7)}",
             "contents": f"{pick(rng, trade.sections)[1]} materials",
-            "status": _status(number),
+            "status": _status(ctx, number),
             "time_hour": 6 + int(rng.random() * 8),
             "time_minute": pick(rng, (0, 15, 30, 45)),
             "comments": None,
@@ -217,7 +217,7 @@ def _visitor(ctx: ProjectContext, rng: random.Random, number: int) -> Iterator[R
     yield {
         "subject": subject,
         "details": details,
-        "status": _status(number),
+        "status": _status(ctx, number),
         "begin_hour": begin,
         "begin_minute": 0,
         "end_hour": begin + 1 + int(rng.random() * 2),

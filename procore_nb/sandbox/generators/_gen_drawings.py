@@ -33,7 +33,7 @@ def _areas(ctx: ProjectContext) -> list[Record]:
 
 def _sets(ctx: ProjectContext, rng: random.Random) -> list[tuple[int, str, int]]:
     """``(set id, name, day)`` of the construction set and the bulletins up to today."""
-    found = [(record_id(_SET, ctx.ordinal, 1), "Issued for Construction", ctx.start - 20)]
+    found = [(record_id(_SET, ctx.ordinal, 1), "Issued for Construction", ctx.start)]
     number = ctx.start + 30 + int(rng.random() * 40)
     while number <= ctx.end:
         found.append(
@@ -145,7 +145,7 @@ def drawing_areas(ctx: ProjectContext) -> list[Record]:
     """One drawing area per building, and the site."""
     out = []
     for n, (area, rows) in enumerate(_drawings(ctx), start=1):
-        latest = max((r["updated_at"] for r in rows), default=area["created_at"])
+        latest = max([area["created_at"], *(r["updated_at"] for r in rows)])
         out.append(
             {
                 "id": record_id(_AREA, ctx.ordinal, n),

@@ -8,7 +8,7 @@ review; amounts are cents summed exactly, sent as decimal strings.
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, day, money, record_id, register, stamp
+from ._base import DAY, Record, day, money, record_id, register, stamp
 from ._context import ProjectContext
 from ._gen_contracts import contract_id
 from ._ledger import Contract, ledger
@@ -24,7 +24,7 @@ def periods(ctx: ProjectContext) -> list[tuple[int, int, int]]:
         return []
     out = []
     number, first = 1, ctx.start
-    while first <= min(ctx.end, TODAY):
+    while first <= ctx.end:
         out.append((number, first, first + PERIOD_DAYS - 1))
         number, first = number + 1, first + PERIOD_DAYS
     return out
@@ -36,10 +36,10 @@ def _done(ctx: ProjectContext, low: float, high: float, last_day: int) -> float:
     return max(0.0, min(1.0, (fraction - low) / max(0.01, high - low)))
 
 
-def _status(last_day: int, final: bool) -> str:
-    if last_day >= TODAY:
+def _status(ctx: ProjectContext, last_day: int, final: bool) -> str:
+    if last_day >= ctx.today:
         return "draft"
-    if last_day >= TODAY - PERIOD_DAYS:
+    if last_day >= ctx.today - PERIOD_DAYS:
         return "under_review" if not final else "pending_owner_approval"
     return "approved"
 
@@ -91,9 +91,9 @@ def _contract_invoices(ctx: ProjectContext, contract: Contract, before: int) -> 
         done = int(revised * _done(ctx, low, high, last))
         if done <= previous:
             continue
-        billed = min(last, TODAY) * DAY + 17 * 3600 + int(rng.random() * 3600)
+        billed = min(last, ctx.end) * DAY + 17 * 3600 + int(rng.random() * 3600)
         final = done >= revised
-        status = _status(last, final)
+        status = _status(ctx, last, final)
         record_number = before + len(out) + 1
         record: Record = {
             "id": record_id(_REQUISITION, ctx.ordinal, record_number),
@@ -118,11 +118,11 @@ def _contract_invoices(ctx: ProjectContext, contract: Contract, before: int) -> 
             "final": final,
             "deletable": status == "draft",
             "move_materials_to_previous_work_completed": False,
-            "billing_date": day(min(last, TODAY)),
+            "billing_date": day(min(last, ctx.end)),
             "payment_date": day(last + 30) if status == "approved" else None,
             "requisition_start": day(first),
             "requisition_end": day(last),
-            "submitted_at": day(min(last, TODAY)) if status != "draft" else None,
+            "submitted_at": day(min(last, ctx.end)) if status != "draft" else None,
             "created_at": stamp(billed),
             "updated_at": stamp(billed + (3 * DAY if status == "approved" else 0)),
             "created_by": {
@@ -154,9 +154,9 @@ def payment_applications(ctx: ProjectContext) -> list[Record]:
     previous = 0
     for number, first, last in periods(ctx):
         done = int(revised * _done(ctx, 0.0, 1.0, last))
-        status = _status(last, done >= revised)
+        status = _status(ctx, last, done >= revised)
         status = "under_review" if status == "pending_owner_approval" else status
-        made = min(last, TODAY)
+        made = min(last, ctx.end)
         summary = _summary(revised, ctx.value_cents, done, previous, _label(first, last))
         summary.pop("new_materials")
         summary.pop("stored_materials")

@@ -8,7 +8,7 @@ submittals of each specification section.
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, day, money, record_id, register, stamp
+from ._base import DAY, Record, day, money, record_id, register, stamp
 from ._context import ProjectContext
 from ._gen_contracts import contract_id
 from ._gen_documents import submittals
@@ -34,7 +34,7 @@ def _orders(ctx: ProjectContext) -> list[tuple[int, ChangeOrder, str]]:
 def _moments(ctx: ProjectContext, order: ChangeOrder) -> tuple[int, int | None]:
     created = min(ctx.day_at(order.fraction), ctx.end) * DAY + 17 * 3600
     decided = order.status in ("approved", "rejected")
-    reviewed = min(created + 6 * DAY, max(created, TODAY * DAY + 20 * 3600)) if decided else None
+    reviewed = min(created + 6 * DAY, max(created, ctx.now - 4 * 3600)) if decided else None
     return created, reviewed
 
 

@@ -7,7 +7,7 @@ hours. Incidents older than a month are mostly closed.
 
 from __future__ import annotations
 
-from ._base import DAY, TODAY, Record, pick, record_id, register, stamp, work_second
+from ._base import DAY, Record, pick, record_id, register, stamp, work_second
 from ._context import ProjectContext
 from ._gen_timecards import on_site, workdays
 
@@ -51,9 +51,9 @@ def incidents(ctx: ProjectContext) -> list[Record]:
         if rng.random() >= hours / HOURS_PER_INCIDENT:
             continue
         happened = work_second(rng, number)
-        closed = number < TODAY - 30 or rng.random() < 0.3
+        closed = number < ctx.today - 30 or rng.random() < 0.3
         author = pick(rng, team)
-        updated = min(happened + int(rng.random() * 20) * DAY, TODAY * DAY + 18 * 3600)
+        updated = min(happened + int(rng.random() * 20) * DAY, ctx.now - 3600)
         records.append(
             {
                 "id": record_id(_RESOURCE, ctx.ordinal, len(records) + 1),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from ._base import DAY, TODAY, Record, day, pick, record_id, ref, register, stamp
+from ._base import DAY, Record, day, pick, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._facts import TRADES
 
@@ -74,10 +74,10 @@ def _entry(
 ) -> Record:
     person, codes, vendor = who
     hours = 8.0 if rng.random() < 0.75 else pick(rng, (6.0, 9.0, 10.0))
-    start = number * DAY + (13 if vendor else 12) * 3600 + int(rng.random() * 4) * 900
+    start = number * DAY + (12 if vendor else 11) * 3600 + int(rng.random() * 4) * 900
     stop = start + int((hours + 0.5) * 3600)
-    logged = stop + int(rng.random() * 3600)
-    recent = number > TODAY - 7
+    logged = min(stop + int(rng.random() * 3600), ctx.now - 1)
+    recent = number > ctx.today - 7
     approval = "pending" if recent else pick(rng, ("approved", "approved", "completed"))
     week = (number - ctx.start) // 7 + 1
     author = _user(ctx.team[min(1, len(ctx.team) - 1)])
