@@ -29,6 +29,7 @@ from procore_nb.reports._columns import first as _first
 from procore_nb.reports._columns import keys as _keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
+from procore_nb.reports._questions import *  # noqa: F403 - hours, drawings, incident rate, invoices
 from procore_nb.reports._rollups import (
     HEALTH_BANDS,
     HEALTH_COLOURS,

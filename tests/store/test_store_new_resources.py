@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import Store
@@ -26,7 +26,7 @@ NEW = tuple(list(registry())[28:])
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox of 24 projects with a spike limit high enough not to matter."""
-    with Sandbox(seed=7, projects=24, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=7, projects=24, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 

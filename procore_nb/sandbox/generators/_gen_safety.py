@@ -1,8 +1,8 @@
 """Incidents: injuries, near misses and property damage while trades are on site.
 
-About one incident per 25,000 crew hours (the trades on site, eight workers a day each), a
-third of them recordable, so a project's OSHA rate lands near the industry's 2-4 per 200,000
-hours. Incidents older than a month are mostly closed.
+About one incident per 25,000 hours worked (a trade on site logs about 40 hours a day in the
+manpower logs), a third of them recordable, so a project's OSHA rate lands near the
+industry's 2-4 per 200,000 hours. Incidents older than a month are mostly closed.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from ._context import ProjectContext
 from ._gen_timecards import on_site, workdays
 
 _RESOURCE = 47
-#: Crew hours per incident (each trade on site counts eight workers for eight hours).
+#: Hours worked per incident, and the hours a trade on site works a day (manpower logs).
 HOURS_PER_INCIDENT = 25_000
+TRADE_DAY_HOURS = 40
 _HAZARDS = ("Fall from height", "Struck by object", "Caught between", "Electrical", "Slip or trip")
 _BEHAVIORS = ("Rushing", "Improper PPE", "Bypassed procedure", "Distraction")
 _CONDITIONS = ("Poor housekeeping", "Inadequate lighting", "Weather", "Defective equipment")
@@ -47,7 +48,7 @@ def incidents(ctx: ProjectContext) -> list[Record]:
     made = "2016-01-01T00:00:00Z"
     records: list[Record] = []
     for number in workdays(ctx):
-        hours = 64 * len(on_site(ctx, number))
+        hours = TRADE_DAY_HOURS * len(on_site(ctx, number))
         if rng.random() >= hours / HOURS_PER_INCIDENT:
             continue
         happened = work_second(rng, number)
