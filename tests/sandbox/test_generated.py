@@ -13,7 +13,6 @@ from procore_nb.sandbox import Options
 from procore_nb.sandbox._data import MAIN_COMPANY_ID, World
 from procore_nb.sandbox._store import Store
 from procore_nb.sandbox.generators import GENERATORS
-from procore_nb.sandbox.generators._base import day, day_of
 
 Record = dict[str, Any]
 NOT_STARTED = {"Bidding", "Not Awarded", "Canceled"}
@@ -79,7 +78,7 @@ def test_rfis_grow_with_size_and_mix_statuses(store: Store) -> None:
     for project in _started(store, 60):
         for rfi in _records(store, "rfis", project):
             statuses[rfi["status"]] += 1
-            overdue += rfi["status"] == "open" and rfi["due_date"] < day(day_of(TODAY))
+            overdue += rfi["status"] == "open" and rfi["due_date"] < TODAY.isoformat()
     assert statuses["closed"] > statuses["open"] > statuses["draft"] > 0
     assert 0 < overdue < statuses["open"]
 
@@ -101,11 +100,11 @@ def test_people_and_vendors_come_from_the_project(store: Store) -> None:
 
 
 def test_timestamps_are_ordered_and_within_the_project(store: Store) -> None:
-    """created_at <= updated_at, created within the project's dates, nothing after today."""
+    """created_at <= updated_at, created within the project's dates, nothing from today on."""
     directory = {"project_users", "project_vendors"}  # people and firms predate the project
     names = [n for n, g in GENERATORS.items() if g.scope == "project" and n not in directory]
     for project in _started(store, 12):
-        start, end = project["start_date"], min(project["completion_date"], day(day_of(TODAY)))
+        start, end = project["start_date"], min(project["completion_date"], TODAY.isoformat())
         for name in names:
             for record in _records(store, name, project):
                 created = record.get("created_at")
@@ -113,7 +112,7 @@ def test_timestamps_are_ordered_and_within_the_project(store: Store) -> None:
                     continue
                 assert created <= record["updated_at"], (name, record["id"])
                 assert start <= created[:10] <= end, (name, record["id"], created)
-                assert record["updated_at"][:10] <= day(day_of(TODAY)), name
+                assert record["updated_at"][:10] < TODAY.isoformat(), name
 
 
 def test_budget_rows_sum_to_the_project_value(store: Store) -> None:

@@ -97,17 +97,23 @@ def day_of(date: dt.date) -> int:
 
 
 def closing(
-    rng: random.Random, created: int, mean_days: float, *, now: int, done: bool = False
+    rng: random.Random,
+    created: int,
+    mean_days: float,
+    *,
+    now: int,
+    done: bool = False,
+    least_days: float = 0.0,
 ) -> int | None:
     """When an item created at ``created`` closes, or None while it is still open at ``now``.
 
-    Items close after an exponential time of mean ``mean_days`` (one in thirty is stuck and
-    takes six times as long), so open items are the recent ones and a minority of them is
-    past a due date a little longer than the mean. On a finished project (``done``) every
-    item is closed before ``now``.
+    Items close ``least_days`` plus an exponential time of mean ``mean_days`` after they are
+    created (one in thirty is stuck and takes six times as long), so open items are the recent
+    ones, and of those past a due date a little after the mean, a minority. On a finished
+    project (``done``) every item is closed before ``now``.
     """
     mean = mean_days * (6.0 if rng.random() < 1 / 30 else 1.0)
-    closes = created + int(rng.expovariate(1 / (mean * DAY)))
+    closes = created + int((least_days + rng.expovariate(1 / mean)) * DAY)
     if closes < now:
         return closes
     if done:

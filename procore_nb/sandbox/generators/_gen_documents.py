@@ -8,7 +8,6 @@ site, and are reviewed in a few weeks.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from ._base import (
     DAY,
     Record,
+    closing,
     day,
     pick,
     record_id,
@@ -91,12 +91,9 @@ def rfi(ctx: ProjectContext, rng: random.Random, number: int, created: int) -> R
     assignee = pick(rng, ctx.team[1:] or ctx.team)
     asked_day = created // DAY
     age = max(0, ctx.today - asked_day)
-    odds = 0.99 if ctx.progress >= 1 else min(0.96, 1 - math.exp(-age / 20))
-    closed = age > 0 and rng.random() < odds  # an RFI asked today is not answered yet
+    resolved = closing(rng, created, 8, now=ctx.now, done=ctx.finished)
+    closed = resolved is not None
     status = "closed" if closed else ("draft" if rng.random() < 0.08 else "open")
-    resolved = created + int(rng.expovariate(1 / (9 * DAY))) if closed else None
-    if resolved is not None:
-        resolved = min(resolved, max(created, ctx.now - 2 * 3600))
     updated = max(created, resolved or created + int(rng.random() * min(age, 5) * DAY))
     updated = min(updated, max(created, ctx.now - 3600))
     topic = pick(rng, trade.topics)
@@ -200,21 +197,21 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
     approver = ctx.team[-1]
     created_day = created // DAY
     age = max(0, ctx.today - created_day)
-    review = 7 + int(rng.expovariate(1 / 12))
-    closed = age > review and rng.random() < (0.995 if ctx.progress >= 1 else 0.93)
+    returned = closing(rng, created, 10, now=ctx.now, done=ctx.finished, least_days=5)
+    closed = returned is not None
     key = (
         weighted(rng, _CLOSED)
         if closed
         else ("draft" if rng.random() < 0.15 else pick(rng, ("open", "pending")))
     )
     status = _STATUSES[key]
-    closed_at = work_second(rng, created_day + review) if closed else None
+    closed_at = returned
     updated = closed_at or min(created + int(rng.random() * min(age, 4) * DAY), ctx.now - 1)
     type_id, type_name = weighted(
         rng, [(t, w) for t, w in zip(SUBMITTAL_TYPES, (5, 4, 2, 0.5, 1, 1, 1), strict=True)]
     )
     location = pick(rng, ctx.locations)
-    returned = day(closed_at // DAY) if closed_at else None
+    returned_day = day(closed_at // DAY) if closed_at else None
     court = (
         []
         if closed
@@ -251,7 +248,7 @@ def submittal(  # noqa: PLR0917 - an internal builder fed the record's parts in 
                 "comment": "Reviewed." if closed else None,
                 "due_date": day(created_day + 14),
                 "sent_date": day(created_day),
-                "returned_date": returned,
+                "returned_date": returned_day,
                 "response": {"id": status["id"], "name": status["name"]} if closed else None,
                 "user": ref(approver),
             }
