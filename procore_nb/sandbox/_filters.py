@@ -77,6 +77,7 @@ VIEWS: dict[tuple[str, str], tuple[str, ...]] = {
     ("project_vendors", "name"): ("id", "name"),
     ("project_vendors", "minimal"): ("id", "name", "logo", "is_active"),
     ("vendors", "compact"): ("id", "name"),
+    ("drawings", "compact"): ("id", "number", "title", "obsolete", "discipline"),
 }
 #: Views that answer a bare list of ids.
 ID_VIEWS = frozenset({"ids_only", "ids"})

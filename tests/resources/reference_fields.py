@@ -66,6 +66,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "updated_at": "datetime",
         "latest_revision_update": "datetime",
     },
+    "drawings": {
+        "id": "int",
+        "drawing_discipline_id": "int",
+        "number": "str",
+        "title": "str",
+        "discipline": "str",
+        "obsolete": "bool",
+        "current_revision": "obj",
+    },
     "drawing_revisions": {
         **{
             k: "int"

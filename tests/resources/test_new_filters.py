@@ -91,3 +91,16 @@ def test_packages_by_contract_and_deleted(client: Client, sb: Sandbox) -> None:
     done = sb.mutate("change_order_packages", project_id=projects[0], delete=1)
     gone = _frame(client, "change_order_packages", projects, include_deleted="only")
     assert set(gone["id"]) == set(done["deleted"])
+
+
+def test_drawings_of_an_area_are_its_current_sheets(client: Client, sb: Sandbox) -> None:
+    """drawing_area_id= picks an area's drawings: the current revisions of that area."""
+    projects = _busy(client)[:1]
+    areas = _frame(client, "drawing_areas", projects)
+    revisions = _frame(client, "drawing_revisions", projects)
+    for area in areas["id"]:
+        sheets = _frame(client, "drawings", projects, drawing_area_id=int(area))
+        current = revisions[revisions["current"] & (revisions["drawing_area.id"] == area)]
+        assert set(sheets["id"]) == set(current["drawing_id"])
+        assert set(sheets["current_revision.id"]) == set(current["id"])
+        assert len(sheets) == areas.loc[areas["id"] == area, "drawings_count"].item()

@@ -171,3 +171,41 @@ def drawing_revisions(ctx: ProjectContext) -> list[Record]:
         for area, rows in found
         for row in rows
     ]
+
+
+@register("drawings")
+def drawings(ctx: ProjectContext) -> list[Record]:
+    """Every sheet of every area with its current revision (the list of one area is picked by
+    the REST layer, through the revisions that name the area)."""
+    out = []
+    for _, rows in _drawings(ctx):
+        for row in rows:
+            if not row["current"]:
+                continue
+            out.append(
+                {
+                    "id": row["drawing_id"],
+                    "drawing_discipline_id": row["discipline"]["id"],
+                    "number": row["number"],
+                    "title": row["title"],
+                    "discipline": row["discipline"]["name"],
+                    "obsolete": False,
+                    "current_revision": {
+                        key: row[key]
+                        for key in (
+                            "id",
+                            "pdf_size",
+                            "png_size",
+                            "revision_number",
+                            "pdf_url",
+                            "png_url",
+                            "thumbnail_url",
+                            "large_thumbnail_url",
+                            "floorplan",
+                            "has_drawing_sketches",
+                            "updated_at",
+                        )
+                    },
+                }
+            )
+    return sorted(out, key=lambda r: r["id"])
