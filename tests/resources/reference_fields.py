@@ -202,6 +202,31 @@ FIELDS: dict[str, dict[str, str]] = {
         "description": "str",
         "label": "str",
     },
+    "specification_section_divisions": {
+        "id": "int",
+        "number": "str",
+        "description": "str",
+        "url": "str",
+    },
+    "drawing_sets": {
+        **{
+            k: "int"
+            for k in (
+                "id",
+                "project_id",
+                "company_id",
+                "position",
+                "published_drawings_count",
+                "unpublished_drawings_count",
+            )
+        },
+        "name": "str",
+        "date": "date",
+        "created_at": "datetime",
+        "updated_at": "datetime",
+        "connected": "bool",
+        "deletable": "bool",
+    },
     "incidents": {
         **{
             k: "int"

@@ -1,4 +1,4 @@
-"""Project admin lists: locations, specification sections and managed equipment.
+"""Project admin lists: locations, specification sections and divisions, managed equipment.
 
 Locations and sections are the project's own (the ones every other record points at, from
 :class:`~._context.ProjectContext`); equipment is what the job's stage needs on site.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from ._base import DAY, Record, pick, record_id, register, stamp
 from ._context import ProjectContext
 
-_EQUIPMENT_RESOURCE = 62
+_EQUIPMENT_RESOURCE, _DIVISION_RESOURCE = 62, 66
 #: (name, category, type, make, model, phase when on site as fractions of the project)
 _FLEET = (
     ("Excavator", "Earthmoving", "Tracked Excavator", "Caterpillar", "320", (0.0, 0.25)),
@@ -150,3 +150,20 @@ def managed_equipment(ctx: ProjectContext) -> list[Record]:
             }
         )
     return records
+
+
+@register("specification_section_divisions")
+def specification_section_divisions(ctx: ProjectContext) -> list[Record]:
+    """The CSI divisions of the project's trades, each with its book as one PDF."""
+    seen: dict[str, str] = {}
+    for trade in ctx.trades:
+        seen.setdefault(trade.division, trade.division_name)
+    return [
+        {
+            "id": record_id(_DIVISION_RESOURCE, ctx.ordinal, int(number)),
+            "number": number,
+            "description": name,
+            "url": f"https://storage.procore.example.com/specs/{ctx.id}/division-{number}.pdf",
+        }
+        for number, name in sorted(seen.items())
+    ]

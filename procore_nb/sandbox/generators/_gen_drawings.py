@@ -209,3 +209,34 @@ def drawings(ctx: ProjectContext) -> list[Record]:
                 }
             )
     return sorted(out, key=lambda r: r["id"])
+
+
+@register("drawing_sets")
+def drawing_sets(ctx: ProjectContext) -> list[Record]:
+    """The construction set and the bulletins, with the sheets each published."""
+    if ctx.progress <= 0:
+        return []
+    counts: dict[int, int] = {}
+    for _, rows in _drawings(ctx):
+        for row in rows:
+            counts[row["drawing_set"]["id"]] = counts.get(row["drawing_set"]["id"], 0) + 1
+    out = []
+    for position, (set_id, name, issued) in enumerate(_sets(ctx, ctx.rng("drawings")), start=1):
+        made = stamp(issued * DAY + 15 * 3600)
+        out.append(
+            {
+                "id": set_id,
+                "project_id": ctx.id,
+                "company_id": int(ctx.company.company.id),
+                "position": position,
+                "name": name,
+                "date": made[:10],
+                "created_at": made,
+                "updated_at": made,
+                "published_drawings_count": counts.get(set_id, 0),
+                "unpublished_drawings_count": 0,
+                "connected": False,
+                "deletable": counts.get(set_id, 0) == 0,
+            }
+        )
+    return out
