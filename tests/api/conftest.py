@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sandboxed import TODAY
 
 import procore_nb
 from procore_nb.sandbox import Sandbox
@@ -21,7 +22,7 @@ MakeClient = Callable[..., procore_nb.Client]
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox with 400 projects and a spike limit high enough not to matter."""
-    with Sandbox(seed=0, projects=400, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=0, projects=400, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 from procore_nb import Client, PermissionDeniedError, SkippedProjectsWarning
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
@@ -22,7 +22,7 @@ MISSING = 999_999_999  # no such project
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A company of 30 projects (this module's own, smaller than the api folder's)."""
-    with Sandbox(seed=0, projects=30, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=0, projects=30, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandboxed import TODAY
 
 from procore_nb.demo import sandbox_environment
 from procore_nb.sandbox import Sandbox
@@ -98,6 +99,7 @@ def sandbox() -> Iterator[Sandbox]:
         client_secret=f"client-secret-{secrets.token_hex(8)}",
         password=f"password-{secrets.token_hex(8)}",
         rate_limit_spike=10_000,
+        today=TODAY,
     ) as sb:
         yield sb
 

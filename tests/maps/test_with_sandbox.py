@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sandboxed import TODAY
 
 import procore_nb
 from procore_nb import export, maps, summaries
@@ -21,7 +22,7 @@ from procore_nb.sandbox import Sandbox
 @pytest.fixture(scope="module")
 def fetched() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """All projects and the stage list of the sandbox's main company."""
-    with Sandbox(seed=0, projects=150, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=0, projects=150, rate_limit_spike=100_000, today=TODAY) as sb:
         client = procore_nb.Client(
             api_url=sb.url,
             client_id=sb.client_id,

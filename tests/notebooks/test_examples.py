@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import tables
@@ -49,7 +49,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run every example notebook once against a fresh sandbox."""
     out = tmp_path_factory.mktemp("reports")
     (out / "earlier.png").write_bytes(b"left by an earlier run")
-    written = run_examples(out, sandbox_options={"projects": 300, "seed": 3})
+    written = run_examples(out, sandbox_options={"projects": 300, "seed": 3, "today": TODAY})
     (out / "written.txt").write_text("\n".join(sorted(p.name for p in written)))
     return out
 
@@ -256,7 +256,7 @@ class Truth:
 def truth() -> Iterator[Truth]:
     """The records of the active projects of a sandbox like the one the reports ran on."""
     procore_nb.set_testing(True)
-    with Sandbox(projects=300, seed=3, **DEMO_LIMITS) as sb:
+    with Sandbox(projects=300, seed=3, today=TODAY, **DEMO_LIMITS) as sb:
         client = sandbox_client(sb)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # projects with a tool disabled are skipped

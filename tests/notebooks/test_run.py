@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import ConfigurationError
@@ -26,7 +26,7 @@ STAGES = ROOT / "notebooks" / "03_stage_summary.ipynb"
 def sb() -> Iterator[Sandbox]:
     """A small sandbox for the runs of this module."""
     procore_nb.set_testing(True)
-    with Sandbox(seed=5, projects=60) as sandbox:
+    with Sandbox(seed=5, projects=60, today=TODAY) as sandbox:
         yield sandbox
     procore_nb.set_testing(False)
 

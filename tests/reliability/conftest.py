@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from leaks import Watch
+from sandboxed import TODAY
 
 from procore_nb import Client
 from procore_nb.sandbox import Sandbox
@@ -36,6 +37,7 @@ def sb() -> Iterator[Sandbox]:
         other_password=f"other-password-{secrets.token_hex(8)}",
         service_client_secret=f"service-secret-{secrets.token_hex(8)}",
         rate_limit_spike=100_000,
+        today=TODAY,
     ) as sandbox:
         yield sandbox
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb.sandbox import Sandbox
@@ -18,7 +18,7 @@ from procore_nb.sandbox import Sandbox
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A small company (12 projects) with a spike limit high enough not to matter."""
-    with Sandbox(seed=0, projects=12, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=0, projects=12, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 

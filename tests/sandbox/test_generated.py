@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -184,3 +185,14 @@ def test_punch_items_and_observations_have_trade_and_location(store: Store) -> N
         for item in items:
             assert item["trade"]["id"] in trades
             assert item["location"]["node_name"]
+
+
+def test_daily_logs_are_on_working_days(store: Store) -> None:
+    """Manpower and notes logs fall on Monday to Friday only."""
+    days = {
+        dt.date.fromisoformat(log["date"]).weekday()
+        for project in _started(store, 6)
+        for name in ("manpower_logs", "notes_logs")
+        for log in _records(store, name, project)
+    }
+    assert days == {0, 1, 2, 3, 4}

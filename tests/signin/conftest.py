@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandboxed import TODAY
 
 import procore_nb
 from procore_nb import Client
@@ -18,7 +19,7 @@ from procore_nb.sandbox import Sandbox
 def sb() -> Iterator[Sandbox]:
     """A small sandbox on 127.0.0.1 shared by the tests of one module."""
     procore_nb.set_testing(True)
-    with Sandbox(seed=0, projects=20, rate_limit_spike=10_000) as sandbox:
+    with Sandbox(seed=0, projects=20, rate_limit_spike=10_000, today=TODAY) as sandbox:
         yield sandbox
     procore_nb.set_testing(False)
 

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 from procore_nb.sandbox import Sandbox
 
@@ -24,7 +24,7 @@ def _no_telemetry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def sb() -> Iterator[Sandbox]:
     """A small sandbox."""
-    with Sandbox(seed=5, projects=30, rate_limit_spike=100_000) as sandbox:
+    with Sandbox(seed=5, projects=30, rate_limit_spike=100_000, today=TODAY) as sandbox:
         yield sandbox
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import Store
@@ -26,7 +26,7 @@ RESOURCES = ("rfis", "change_events")
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox of 24 projects with a spike limit high enough not to matter."""
-    with Sandbox(seed=7, projects=24, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=7, projects=24, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 
@@ -39,10 +39,11 @@ def sb(sandbox: Sandbox) -> Iterator[Sandbox]:
 
 
 def _working(sb: Sandbox, client: procore_nb.Client, count: int = 3) -> list[int]:
-    """Active projects under construction whose tools are all on."""
+    """Active projects under construction for months (with change events), tools all on."""
     projects = client.projects()
     disabled = {d["project_id"] for d in sb.disabled_tools()}
-    building = projects[projects["stage"].astype(str) == "Course of Construction"]
+    months = pd.to_datetime(projects["start_date"]) <= pd.Timestamp(TODAY) - pd.Timedelta(days=120)
+    building = projects[(projects["stage"].astype(str) == "Course of Construction") & months]
     return [int(i) for i in building["id"] if int(i) not in disabled][:count]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sandboxed import sandbox_client
+from sandboxed import TODAY, sandbox_client
 
 import procore_nb
 from procore_nb import Store
@@ -22,7 +22,7 @@ from procore_nb.store._source import ClientSource, window_end
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """A sandbox of 60 projects with a spike limit high enough not to matter."""
-    with Sandbox(seed=3, projects=60, rate_limit_spike=100_000) as sb:
+    with Sandbox(seed=3, projects=60, rate_limit_spike=100_000, today=TODAY) as sb:
         yield sb
 
 

@@ -23,9 +23,9 @@ _NOTES = (
 
 
 def _workdays(ctx: ProjectContext) -> list[int]:
-    # 2016-01-01 was a Friday: day numbers 1 and 2 (mod 7) are weekends.
+    # Day 0 (2000-01-01, the EPOCH) was a Saturday: day numbers 0 and 1 (mod 7) are weekends.
     return (
-        [d for d in range(ctx.start, ctx.end + 1) if d % 7 not in (1, 2)]
+        [d for d in range(ctx.start, ctx.end + 1) if d % 7 not in (0, 1)]
         if ctx.progress > 0
         else []
     )
