@@ -104,3 +104,13 @@ def test_drawings_of_an_area_are_its_current_sheets(client: Client, sb: Sandbox)
         assert set(sheets["id"]) == set(current["drawing_id"])
         assert set(sheets["current_revision.id"]) == set(current["id"])
         assert len(sheets) == areas.loc[areas["id"] == area, "drawings_count"].item()
+
+
+@pytest.mark.parametrize(
+    "name", ["timecard_entries", "weather_logs", "work_logs", "delivery_logs", "equipment_logs"]
+)
+def test_logs_fall_on_working_days(client: Client, sb: Sandbox, name: str) -> None:
+    """Timecards and daily logs are dated Monday to Friday, none today or later."""
+    frame = _frame(client, name, _busy(client), **_ALL_DAYS)
+    assert set(frame["date"].dt.day_of_week) == {0, 1, 2, 3, 4}
+    assert frame["created_at"].max() < pd.Timestamp(sb.today, tz="UTC")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from ._base import DAY, Record, day, pick, record_id, ref, register, stamp
+from ._base import DAY, EPOCH, Record, day, pick, record_id, ref, register, stamp
 from ._context import ProjectContext
 from ._facts import TRADES
 
@@ -22,10 +22,11 @@ _TIME_TYPES = (
 
 
 def workdays(ctx: ProjectContext) -> list[int]:
-    """The project's working days with records (2016-01-01 was a Friday: no weekends)."""
+    """The project's working days with records, Monday to Friday."""
     if ctx.progress <= 0:
         return []
-    return [d for d in range(ctx.start, ctx.end + 1) if d % 7 not in (1, 2)]
+    weekend = {(5 - EPOCH.weekday()) % 7, (6 - EPOCH.weekday()) % 7}  # Saturday, Sunday
+    return [d for d in range(ctx.start, ctx.end + 1) if d % 7 not in weekend]
 
 
 def on_site(ctx: ProjectContext, number: int) -> list[Record]:
