@@ -32,6 +32,13 @@ from procore_nb.reports._columns import keys as _keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
 from procore_nb.reports._kinds import Kind, declare
+from procore_nb.reports._questions import (
+    OSHA_HOURS,
+    drawings_revised,
+    hours_by_vendor,
+    incident_rate,
+    invoiced_vs_committed,
+)
 from procore_nb.reports._rollups import (
     HEALTH_BANDS,
     HEALTH_COLOURS,
@@ -53,14 +60,19 @@ __all__ = [
     "HEALTH_EXPLAINED",
     "HEALTH_POINTS",
     "HEALTH_SCALES",
+    "OSHA_HOURS",
     "age_days",
     "ageing",
     "as_of",
     "change_order_exposure",
     "cost_by_project",
+    "drawings_revised",
     "health",
     "health_band",
+    "hours_by_vendor",
+    "incident_rate",
     "inspection_outcomes",
+    "invoiced_vs_committed",
     "is_open",
     "is_overdue",
     "open_and_overdue",

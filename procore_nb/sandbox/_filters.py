@@ -45,6 +45,16 @@ FIELDS: dict[tuple[str, str], str] = {
     ("project_vendors", "trade_id"): "trades[].id",
     ("manpower_logs", "vendor_id"): "vendor.id",
     ("commitment_change_orders", "vendor_id"): "received_from.id",
+    ("correspondence_type_items", "vendor_id"): "received_from.company.id",
+    ("correspondence_type_items", "login_information_id"): "assignees[].id",
+    ("images", "trade_ids"): "trades[].id",
+    ("images", "uploader_id"): "uploader.id",
+    ("drawing_revisions", "drawing_area_id"): "drawing_area.id",
+    ("drawing_revisions", "drawing_id"): "drawing_id",
+    ("drawing_revisions", "drawing_discipline_id"): "discipline.id",
+    ("drawing_revisions", "drawing_set_id"): "drawing_set.id",
+    ("images", "image_category_id"): "image_category_id",
+    ("change_order_packages", "contract_id"): "contract_id",
 }
 #: Fields ``search`` and ``query`` look in.
 TEXT_FIELDS = (
@@ -66,6 +76,8 @@ CODES: dict[tuple[str, str], dict[str, str]] = {
 DEFAULTS: dict[str, dict[str, str]] = {
     "manpower_logs": {"status": "approved"},
     "notes_logs": {"status": "approved"},
+    "delivery_logs": {"status": "approved"},
+    "daily_construction_report_logs": {"status": "approved"},
 }
 #: (resource, view) -> the fields of that view; views not listed send the whole record.
 VIEWS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -75,6 +87,7 @@ VIEWS: dict[tuple[str, str], tuple[str, ...]] = {
     ("project_vendors", "name"): ("id", "name"),
     ("project_vendors", "minimal"): ("id", "name", "logo", "is_active"),
     ("vendors", "compact"): ("id", "name"),
+    ("drawings", "compact"): ("id", "number", "title", "obsolete", "discipline"),
 }
 #: Views that answer a bare list of ids.
 ID_VIEWS = frozenset({"ids_only", "ids"})
@@ -171,8 +184,9 @@ def tests(entry: Resource, params: Params, sample: Record | None) -> list[Test]:
     found: list[Test] = []
     defaults = DEFAULTS.get(entry.name, {})
     for name, spec in entry.filters.items():
-        if name == "include_deleted" or (spec.plain and spec.type in ("date", "bool", "int")):
-            continue
+        plain = spec.plain and spec.type in ("date", "bool", "int")
+        if name == "include_deleted" or (plain and (entry.name, name) not in FIELDS):
+            continue  # plain ids that narrow a list are named in FIELDS
         values = raw_values(params, spec)
         if not values and name in defaults:
             values = [defaults[name]]

@@ -52,6 +52,11 @@ HIDDEN: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("project_vendors", "extended"): _VENDOR_DETAILS,
 }
+#: Children whose records do not name their parent: (a sibling resource, its field naming the
+#: child, its field naming the parent). Drawings: their revisions name the drawing area.
+LINKS: dict[str, tuple[str, str, str]] = {
+    "drawings": ("drawing_revisions", "drawing_id", "drawing_area"),
+}
 
 Record = dict[str, Any]
 
@@ -129,8 +134,11 @@ def serve(entry: Resource, call: Call, shape: Shape | None = None) -> Reply:
         (k, v) for k, v in params.pairs if k not in ("page", "per_page", entry.view_param)
     )
     day = state.clock.now() // 86_400
-    key = (entry.name, scope_id, bucket.version, member, query, day)
+    parent = call.request.path_params.get(entry.parent_param) if entry.parent else None
+    key = (entry.name, scope_id, bucket.version, member, query, day, parent)
     found = state.results.get(key, lambda: _select(entry, call, bucket))
+    if entry.name in LINKS and parent is not None:
+        found = _linked(entry, call, scope_id, found)
     headers: dict[str, str] = {}
     if page is not None:
         chunk, headers = paginate(found, page, call.request.link_base)
@@ -171,12 +179,22 @@ def _select(entry: Resource, call: Call, bucket: Bucket) -> list[Record]:
     if params.get("budget_row_type") == "unbudgeted":
         records = []  # every cost code of the sandbox's budgets is budgeted
     checks = tests(entry, params, bucket.records[0] if bucket.records else None)
-    if "log_date" in entry.filters:
+    day_rule = entry.filters.get("log_date")
+    if day_rule is not None and day_rule.plain:  # not photos' filters[log_date]
         checks.append(_days(call))
     if checks:
         records = [r for r in records if all(check(r) for check in checks)]
     order = sort_order(entry, params)
     return sort(records, order) if order else list(records)
+
+
+def _linked(entry: Resource, call: Call, scope_id: int, records: list[Record]) -> list[Record]:
+    """The children of the path's parent, found through the sibling resource that links them."""
+    sibling, child, parent = LINKS[entry.name]
+    wanted = to_int(call.request.path_params[entry.parent_param], entry.parent_param)
+    linked = call.state.store.bucket(sibling, scope_id).live()
+    keep = {r[child] for r in linked if (r.get(parent) or {}).get("id") == wanted}
+    return [r for r in records if r["id"] in keep]
 
 
 def _deleted(entry: Resource, raw: str | None, bucket: Bucket) -> list[Record]:

@@ -16,9 +16,11 @@ from procore_nb._registry import Resource, registry
 from procore_nb.sandbox import Sandbox
 
 #: Keywords that make a resource return more than Procore's default (daily logs: today only).
+#: Every resource under the daily-log date rule (a plain ``log_date`` parameter).
 WIDE: dict[str, dict[str, Any]] = {
-    "manpower_logs": {"start_date": "2000-01-01", "end_date": "2100-12-31"},
-    "notes_logs": {"start_date": "2000-01-01", "end_date": "2100-12-31"},
+    name: {"start_date": "2000-01-01", "end_date": "2100-12-31"}
+    for name, entry in registry().items()
+    if "log_date" in entry.filters and entry.filters["log_date"].plain
 }
 
 

@@ -23,11 +23,12 @@ def _project(admin: Get, sb: Sandbox, stage: str = "Course of Construction") -> 
 
 
 def _path(entry: Any, sb: Sandbox, project_id: int, admin: Get) -> str:
-    path = entry.path.format(company_id=sb.company_id, project_id=project_id, budget_view_id="{v}")
-    if "{v}" in path:
-        views = admin("/rest/v1.0/budget_views", project_id=project_id).json()
-        path = path.replace("{v}", str(views[0]["id"]))
-    return str(path)
+    fill = {"company_id": sb.company_id, "project_id": project_id}
+    if entry.parent:  # the first of the project's parents (a budget view, a drawing area)
+        parent = registry()[entry.parent]
+        first = admin(parent.path.format(**fill), project_id=project_id).json()[0]
+        fill[entry.parent_param] = first[parent.key]
+    return str(entry.path.format(**fill))
 
 
 def _all(admin: Get, path: str, **params: Any) -> list[dict[str, Any]]:
