@@ -135,10 +135,10 @@ def test_cost_codes_are_named_once_one_project_is_picked(fresh: Sandbox, client:
     project = ex.project.options[1][1]
     fresh.reset_counters()
     ex.project.value = project
-    # the project's cost codes, and its RFIs for the locations they name
+    # the project's cost codes and its locations, each a list of its own
     assert fresh.counters()["by_path"] == {
         "/rest/v1.0/cost_codes": 1,
-        f"/rest/v1.0/projects/{project}/rfis": 1,
+        f"/rest/v1.0/projects/{project}/locations": 1,
     }
     picker = ex.filter_widget("cost_code_id")
     codes = _frame(client, "cost_codes", projects=project)
