@@ -30,6 +30,7 @@ def fetched() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
             client_secret=sb.client_secret,
             company_id=sb.company_id,
             progress=False,
+            cache="none",  # a module fixture runs before the autouse isolation of each test
         )
         client.exchange_code(sb.authorize())
         yield client.projects(status="all"), client.project_stages()

@@ -314,15 +314,19 @@ def test_show_code_keeps_the_code(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("service_account")
 def test_skipped_projects_are_a_sentence_in_the_report(sb: Sandbox, tmp_path: Path) -> None:
     """A pull that skips a project with its tool disabled says so in words, not as a warning."""
-    disabled = next(t["project_id"] for t in sb.disabled_tools() if "rfis" in t["resources"])
-    ids = [int(i) for i in sandbox_client(sb).projects()["id"].iloc[:2]]
+    listed = [int(i) for i in sandbox_client(sb).projects()["id"]]
+    ids, disabled = listed[:2], listed[-1]
+    sb.set_tool(disabled, "rfi", enabled=False)
     path = _notebook(
         tmp_path / "skips.ipynb",
         "import procore_nb as pnb\nclient = pnb.login()\n"
         f"rfis = client.frame('rfis', projects={[*ids, disabled]})\n"
         "print(f'{len(rfis):,} RFIs')",
     )
-    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    try:
+        assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    finally:
+        sb.set_tool(disabled, "rfi", enabled=True)
     html = (tmp_path / "out" / "skips.html").read_text(encoding="utf-8")
     body = html.split("</head>", 1)[1]
     assert '<div class="report-note">1 of 3 projects were skipped for rfis' in body

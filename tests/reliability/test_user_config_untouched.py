@@ -21,10 +21,12 @@ from procore_nb.sandbox import Sandbox
 PLUGINS_OFF = ["-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist"]
 
 
-def test_every_folder_a_test_writes_is_inside_its_tmp_path(tmp_path: Path) -> None:
+def test_every_folder_a_test_writes_is_inside_its_tmp_path(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Home, config (tokens, config.toml), data (stores) and cache are the test's own."""
+    assert Path.home().is_relative_to(tmp_path_factory.getbasetemp())  # a folder of its own
     for folder in [
-        Path.home(),
         Path(platformdirs.user_config_dir("procore_nb", appauthor=False)),
         Path(platformdirs.user_data_dir("procore_nb", appauthor=False)),
         Path(platformdirs.user_cache_dir("procore_nb", appauthor=False)),
