@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import platformdirs
+import pytest
 from userfolders import snapshot, user_folders
 
 import procore_nb
