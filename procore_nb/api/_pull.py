@@ -259,11 +259,17 @@ def pull_frame(
     bar labelled ``label`` for lists of several pages.
     """
     conversion = warm_up()
-    names = Background(stages, "procore_nb-stages") if stages is not None else None
+    # The stage list runs under a stop of its own: when the pull fails (or Ctrl-C), it gives
+    # up at once, even inside an announced wait, instead of holding the failure back.
+    halt = threading.Event()
+    names = (
+        Background(lambda: under(halt, stages), "procore_nb-stages") if stages is not None else None
+    )
     try:
         got, total = _pages(pull, conversion, progress=progress, label=label)
     except BaseException:
         if names is not None:
+            halt.set()
             names.wait()  # no request of this call outlives it, even when it fails
         raise
     if got is None or total is None:
