@@ -219,7 +219,8 @@ def parameters_as_of() -> nbformat.NotebookNode:
 DATA_NOTE = new_markdown_cell(
     "## The data\n\n"
     'Every read is in this one cell. `projects=` takes a list of ids, `"active"` or `"all"`; '
-    'projects whose tool is disabled are skipped (`df.attrs["skipped"]` says which).'
+    'projects whose tool is disabled are skipped (`df.attrs["skipped"]` says which).',
+    metadata={"tags": ["analyst"]},  # for whoever edits the notebook: reports leave it out
 )
 
 
@@ -245,7 +246,8 @@ RFIS_AND_SUBMITTALS = [
         "# RFIs and submittals: what is open, what is late, who holds it\n\n"
         "Open and overdue RFIs and submittals per project, how long open RFIs have sat in "
         "each person's court, how fast each responsible contractor turns them around, and "
-        "how the overdue count moved month by month; figures and a workbook go to `reports/`."
+        "how the overdue count moved month by month; figures and a workbook are written "
+        "beside this report."
     ),
     parameters_as_of(),
     new_code_cell(SETUP),
@@ -470,7 +472,8 @@ FIELD = [
         "Every read is in this one cell, through the local store (`client.store()`: later runs "
         "pull only what changed, none within `max_age`). Daily logs (manpower) answer today "
         "only unless given a date range (Procore's rule), so they are read live for the 12 "
-        "weeks before the data's latest update."
+        "weeks before the data's latest update.",
+        metadata={"tags": ["analyst"]},
     ),
     new_code_cell(
         "import pandas as pd\n\n"
@@ -609,6 +612,7 @@ PORTFOLIO_MAP = [
         "says how the score is made."
     ),
     new_code_cell(
+        "from IPython.display import Markdown, display\n\n"
         "# overdue RFIs, submittals and punch items per project, and how late they are\n"
         "status = pd.concat(\n"
         '    [analysis.open_and_overdue(items, as_of=day, by="project_id") '
@@ -626,7 +630,7 @@ PORTFOLIO_MAP = [
         'bands = scored["health"].value_counts().reindex(list(analysis.HEALTH_COLOURS), '
         "fill_value=0)\n"
         'print(", ".join(f"{band}: {count:,}" for band, count in bands.items()))\n'
-        "print(analysis.HEALTH_EXPLAINED)\n"
+        "display(Markdown(analysis.HEALTH_EXPLAINED))\n"
         'if cost.attrs["without_budget"]:\n'
         "    print(f\"{cost.attrs['without_budget']} projects have no budget: \"\n"
         '          "their score has no cost part.")\n'

@@ -290,8 +290,16 @@ def title_of(notebook: Any, default: str) -> str:
     return default
 
 
+#: Cells tagged so speak to the notebook's analyst (how it reads, what to change): a report
+#: leaves them out unless ``--show-code``.
+ANALYST_TAG = "analyst"
+
+
 def write_report(notebook: Any, path: Path, facts: Facts, *, show_code: bool) -> Path:
-    """Write ``notebook`` as one self-contained HTML document to ``path``."""
+    """Write ``notebook`` as one self-contained HTML document to ``path``.
+
+    Cells tagged :data:`ANALYST_TAG` are left out unless ``show_code``.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
@@ -310,6 +318,12 @@ def write_report(notebook: Any, path: Path, facts: Facts, *, show_code: bool) ->
     }
     notebook.metadata.pop("widgets", None)
     notebook.metadata["title"] = facts.title
+    if not show_code:  # notes for whoever edits the notebook, not for its reader
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if ANALYST_TAG not in cell.get("metadata", {}).get("tags", [])
+        ]
     text, _ = exporter.from_notebook_node(notebook, resources=resources)
     path.write_text(text, encoding="utf-8")
     return path

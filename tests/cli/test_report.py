@@ -165,3 +165,20 @@ def test_pdf_beside_the_report(tmp_path: Path) -> None:
     pdf = print_pdf(report)
     assert pdf == tmp_path / "weekly.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("show_code", [False, True])
+def test_notes_for_the_analyst_stay_out_of_the_report(tmp_path: Path, show_code: bool) -> None:
+    """Markdown tagged 'analyst' is left out of a report, and kept with --show-code."""
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "How to edit: `projects=` takes ids.", metadata={"tags": ["analyst"]}
+            ),
+            new_markdown_cell("What the numbers mean."),
+        ]
+    )
+    html = write_report(notebook, tmp_path / "r.html", Facts(title="T"), show_code=show_code)
+    text = html.read_text()
+    assert "What the numbers mean." in text
+    assert ("How to edit" in text) == show_code
