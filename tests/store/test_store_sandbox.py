@@ -97,7 +97,9 @@ def test_a_token_that_expires_mid_sync_is_renewed(sb: Sandbox, tmp_path: Path) -
     client = sandbox_client(sb)
     store = Store(client, tmp_path / "s.duckdb")
     store.sync("projects")
-    sb.configure(token_lifetime=1)
+    # Renewed tokens live 5 s: short enough to run out between steps, long enough that a
+    # renewal is not spent before its request arrives on a loaded machine (1 s was flaky).
+    sb.configure(token_lifetime=5)
     sb.advance(6000)  # the token in hand (90 minutes) has expired
     store.sync("projects")
     store.sync("project_stages")
