@@ -8,31 +8,13 @@ import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 
-import pytest
 from ipywidgets.embed import dependency_state
-from sandboxed import sandbox_client
 
 import procore_nb
 from procore_nb import Client
 from procore_nb.explorer import Explorer, Pick, curl_command, python_line
 from procore_nb.sandbox import Sandbox
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    """A small sandbox without rate-limit waits."""
-    procore_nb.set_testing(True)
-    with Sandbox(seed=11, projects=12, rate_limit_spike=100_000) as sandbox:
-        yield sandbox
-    procore_nb.set_testing(False)
-
-
-@pytest.fixture(scope="module")
-def client(sb: Sandbox) -> Client:
-    """A client signed in to the sandbox as its demo user."""
-    return sandbox_client(sb)
 
 
 def _quiet_frame(client: Client, *args: object, **kwargs: object) -> object:

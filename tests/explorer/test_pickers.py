@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandboxed import sandbox_client
 
 import procore_nb
 from procore_nb import Client
@@ -20,21 +19,6 @@ from procore_nb.explorer import Explorer, Pick, curl_command, forget, source_of
 from procore_nb.explorer._clipboard import FRESH_SECONDS, copy_script
 from procore_nb.explorer._sources import seen_in
 from procore_nb.sandbox import Sandbox
-
-
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    """A small sandbox without rate-limit waits."""
-    procore_nb.set_testing(True)
-    with Sandbox(seed=11, projects=12, rate_limit_spike=100_000) as sandbox:
-        yield sandbox
-    procore_nb.set_testing(False)
-
-
-@pytest.fixture(scope="module")
-def client(sb: Sandbox) -> Client:
-    """A client signed in to the sandbox as its demo user."""
-    return sandbox_client(sb)
 
 
 @pytest.fixture
