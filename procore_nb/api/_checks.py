@@ -40,6 +40,7 @@ __all__ = [
     "check_seconds",
     "check_url",
     "is_loopback_http",
+    "parse_company_id",
     "whole",
 ]
 
@@ -262,3 +263,29 @@ def check_ca_file(path: str) -> None:
             f"The CA file {path!r} holds no certificate that can be read ({type(exc).__name__}): "
             "give the PEM file of the certificate authority, such as the sandbox's ca.pem."
         ) from None
+
+
+def parse_company_id(value: object) -> int | None:
+    """Return a company id as a positive ``int`` (``None`` stays ``None``), or refuse it.
+
+    Examples
+    --------
+    >>> parse_company_id("4264807")
+    4264807
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
+    if hasattr(value, "__index__"):
+        # int, and the integers of numpy and pandas: an id picked out of a DataFrame.
+        number = operator.index(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise ConfigurationError(
+            f"company_id must be a positive integer (or its digits as text), not {value!r}."
+        )
+    if number <= 0:
+        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
+    return number

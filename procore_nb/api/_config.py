@@ -20,7 +20,6 @@ only) and the testing switch that turns retry backoff off.
 
 from __future__ import annotations
 
-import operator
 import os
 import time
 import tomllib
@@ -31,30 +30,35 @@ from typing import Any, Final
 
 import platformdirs
 
-from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI
+from procore_nb._constants import ENVIRONMENTS, OOB_REDIRECT_URI, UNATTENDED_VARIABLE
 from procore_nb._exceptions import ConfigurationError
 from procore_nb.api._checks import (
     check_ca_file,
     check_seconds,
     check_url,
     is_loopback_http,
+    parse_company_id,
     whole,
 )
 
 __all__ = [
+    "ATTENDED_MAX_WAIT",
     "GRANTS",
+    "UNATTENDED_MAX_WAIT",
     "ClientConfig",
     "Settings",
     "check_seconds",
     "check_url",
     "config_dir",
     "config_file",
+    "default_max_wait",
     "is_loopback_http",
     "is_testing",
     "parse_company_id",
     "resolve_settings",
     "set_testing",
     "token_dir",
+    "unattended",
 ]
 
 #: The environment used when nothing names one.
@@ -107,30 +111,27 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
-def parse_company_id(value: object) -> int | None:
-    """Return a company id as a positive ``int`` (``None`` stays ``None``), or refuse it.
+#: Longest rate-limit wait sat out when somebody is watching (seconds).
+ATTENDED_MAX_WAIT: Final = 120.0
+#: Longest rate-limit wait sat out in an unattended run: Procore's hourly window and a
+#: minute, so that a scheduled job whose pull needs more than the hour's budget waits for
+#: the next window instead of failing.
+UNATTENDED_MAX_WAIT: Final = 3660.0
 
-    Examples
-    --------
-    >>> parse_company_id("4264807")
-    4264807
+
+def unattended() -> bool:
+    """Return True when nobody is there to watch (``PROCORE_NB_UNATTENDED`` is set).
+
+    ``procore-nb run`` and ``procore-nb demo`` set it in the kernels they start; set it
+    yourself (``PROCORE_NB_UNATTENDED=1``) when a scheduler runs notebooks another way
+    (papermill, ``jupyter nbconvert --execute``).
     """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
-    if hasattr(value, "__index__"):
-        # int, and the integers of numpy and pandas: an id picked out of a DataFrame.
-        number = operator.index(value)
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise ConfigurationError(
-            f"company_id must be a positive integer (or its digits as text), not {value!r}."
-        )
-    if number <= 0:
-        raise ConfigurationError(f"company_id must be a positive integer, not {value!r}.")
-    return number
+    return os.environ.get(UNATTENDED_VARIABLE, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def default_max_wait() -> float:
+    """:data:`UNATTENDED_MAX_WAIT` in an unattended run, else :data:`ATTENDED_MAX_WAIT`."""
+    return UNATTENDED_MAX_WAIT if unattended() else ATTENDED_MAX_WAIT
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,11 @@ class ClientConfig:
         rate-limit headers).
     max_wait:
         Longest rate-limit wait (seconds) the client sits out; a longer announced wait
-        raises :class:`~procore_nb.RateLimitError` naming the reset time instead.
+        raises :class:`~procore_nb.RateLimitError` naming the reset time instead. The
+        default is 120 s, or 3,660 s (the hourly window and a minute) in an unattended run
+        (``PROCORE_NB_UNATTENDED=1``, set by ``procore-nb run``) and in ``procore-nb
+        sync``: a scheduled job that needs more than the hour's requests waits for the
+        next window, the wait shown in its progress bar, instead of failing.
     retries:
         Retries of a failed idempotent request (5xx, dropped connection, timeout, 429).
     backoff_factor, backoff_jitter:
@@ -178,7 +183,7 @@ class ClientConfig:
     """
 
     max_workers: int | None = None
-    max_wait: float = 120.0
+    max_wait: float = field(default_factory=default_max_wait)
     retries: int = 5
     backoff_factor: float = 0.5
     backoff_jitter: float = 0.5

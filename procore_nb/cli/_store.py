@@ -9,12 +9,16 @@ identity's store, or else every store file of this computer.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from procore_nb._exceptions import ProcoreError
 from procore_nb.api._client import Client
+from procore_nb.api._config import UNATTENDED_MAX_WAIT, ClientConfig
+from procore_nb.api._pacing import log as _pacing_log
 from procore_nb.signin._commands import _make_client, _parser
 from procore_nb.store._arguments import project_ids
 from procore_nb.store._identity import default_path, recorded_in, store_folder
@@ -25,7 +29,9 @@ __all__ = ["store_main", "sync_main"]
 
 
 def _signed_in(args: argparse.Namespace) -> Client:
-    client = _make_client(args)
+    # A sync is a job (nightly, from cron): it waits for the next hourly window, the wait
+    # shown in its bar, rather than fail when a pull needs more than the hour's requests.
+    client = _make_client(args, config=ClientConfig(max_wait=UNATTENDED_MAX_WAIT))
     if args.company_id is not None:
         client.company_id = args.company_id
     if client.grant == "client_credentials":
@@ -39,6 +45,31 @@ def _with_store_flags(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--company-id", help="the company (default: PROCORE_COMPANY_ID)")
     parser.add_argument("--path", help="the store's DuckDB file (default: per company)")
     return parser
+
+
+@contextlib.contextmanager
+def _waits_said(command: str) -> Iterator[None]:
+    """Say each rate-limit wait on stderr (a cron log keeps it), above any progress bar.
+
+    A wait before the first page of a list (the project list, a one-page resource) has no
+    bar to show it in; a job that sits out the rest of the hour must still say why.
+    """
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    pacing = logging.getLogger(_pacing_log.name)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"procore-nb {command}: %(message)s"))
+    level, propagate = pacing.level, pacing.propagate
+    pacing.addHandler(handler)
+    pacing.setLevel(logging.INFO)
+    pacing.propagate = False
+    try:
+        with logging_redirect_tqdm(loggers=[pacing]):
+            yield
+    finally:
+        pacing.removeHandler(handler)
+        pacing.setLevel(level)
+        pacing.propagate = propagate
 
 
 def sync_main(argv: Sequence[str]) -> int:
@@ -60,11 +91,13 @@ def sync_main(argv: Sequence[str]) -> int:
             projects = project_ids([p for p in args.projects.split(",") if p.strip()])
         store = Store(_signed_in(args), args.path, progress=not args.no_progress)
         totals = [0, 0, 0, 0]
-        for resource in args.resources:
-            report = store.sync(resource, projects=projects)
-            print(report)
-            for i, n in enumerate((report.added, report.changed, report.deleted, report.requests)):
-                totals[i] += n
+        with _waits_said("sync"):
+            for resource in args.resources:
+                report = store.sync(resource, projects=projects)
+                print(report)
+                counts = (report.added, report.changed, report.deleted, report.requests)
+                for i, n in enumerate(counts):
+                    totals[i] += n
     except (ProcoreError, KeyboardInterrupt) as exc:
         return _failed("sync", exc)
     added, changed, deleted, requests = totals

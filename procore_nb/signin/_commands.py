@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from procore_nb._exceptions import ProcoreError
 from procore_nb.api._client import Client
+from procore_nb.api._config import ClientConfig
 from procore_nb.api._tokens import FileTokenCache
 from procore_nb.signin._login import sign_in
 from procore_nb.signin._messages import (
@@ -125,11 +127,15 @@ def _parser(command: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _make_client(args: argparse.Namespace) -> Client:
+def _make_client(args: argparse.Namespace, *, config: ClientConfig | None = None) -> Client:
     """A client from the flags that were given (the rest comes from PROCORE_* and the config)."""
     warn_once()  # a command reads the token cache more than once at times: say things once
     names = ("env", "api_url", "login_url", "client_id", "ca_file")
-    options = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    options: dict[str, Any] = {
+        name: getattr(args, name) for name in names if getattr(args, name) is not None
+    }
+    if config is not None:
+        options["config"] = config
     return Client(**options)
 
 

@@ -7,10 +7,11 @@ IPython is not a notebook kernel, and ``import procore_nb`` must stay fast.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 
-from procore_nb._constants import UNATTENDED_VARIABLE
+from procore_nb.api._config import unattended
+
+__all__ = ["in_notebook", "unattended", "widgets_available"]
 
 
 def in_notebook() -> bool:
@@ -29,13 +30,3 @@ def in_notebook() -> bool:
 def widgets_available() -> bool:
     """Return True when ipywidgets can be imported (without importing it)."""
     return importlib.util.find_spec("ipywidgets") is not None
-
-
-def unattended() -> bool:
-    """Return True when nobody is there to sign in (``PROCORE_NB_UNATTENDED`` is set).
-
-    ``procore-nb run`` and ``procore-nb demo`` set it in the kernels they start; set it
-    yourself (``PROCORE_NB_UNATTENDED=1``) when a scheduler runs notebooks another way
-    (papermill, ``jupyter nbconvert --execute``).
-    """
-    return os.environ.get(UNATTENDED_VARIABLE, "").strip().lower() not in {"", "0", "false", "no"}

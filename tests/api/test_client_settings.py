@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import procore_nb
-from procore_nb import Client, ConfigurationError, InsecureURLError
+from procore_nb import Client, ClientConfig, ConfigurationError, InsecureURLError
 from procore_nb.api._config import check_url, parse_company_id
 
 
@@ -245,3 +245,16 @@ def test_config_groups_rare_settings() -> None:
         procore_nb.ClientConfig(max_workers=0)
     assert procore_nb.ClientConfig().max_workers is None  # sized from Total and the window
     assert procore_nb.ClientConfig(max_workers=3).max_workers == 3
+
+
+@pytest.mark.parametrize(("flag", "expected"), [(None, 120.0), ("0", 120.0), ("1", 3660.0)])
+def test_an_unattended_run_waits_out_the_hourly_window(
+    monkeypatch: pytest.MonkeyPatch, flag: str | None, expected: float
+) -> None:
+    """max_wait is 120 s by default and the hour plus a minute when PROCORE_NB_UNATTENDED is set."""
+    if flag is None:
+        monkeypatch.delenv("PROCORE_NB_UNATTENDED", raising=False)
+    else:
+        monkeypatch.setenv("PROCORE_NB_UNATTENDED", flag)
+    assert ClientConfig().max_wait == expected
+    assert ClientConfig(max_wait=5).max_wait == 5

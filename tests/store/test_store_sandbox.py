@@ -226,3 +226,38 @@ def test_a_sync_in_batches_warns_once_against_the_whole_scope(sb: Sandbox, tmp_p
     assert warning.asked == len(ids)
     assert {int(s["project_id"]) for s in warning.skipped} >= set(switched)
     assert f"of {len(ids)} projects" in str(warning)
+
+
+def test_a_nightly_sync_waits_for_the_next_window_instead_of_failing(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    """With the hour's budget spent, ``procore-nb sync`` sits out the window, shown in its bar.
+
+    An attended client, asked the same, fails at once with RateLimitError.
+    """
+    import os
+    import signal
+    import time
+
+    from procore_nb.cli._demo import sandbox_environment
+
+    env = os.environ | sandbox_environment(sb, service_account=True, token_dir=str(tmp_path))
+    command = [str(Path(sys.executable).parent / "procore-nb"), "sync", "rfis"]
+    command += ["--path", str(tmp_path / "night.duckdb"), "--projects", "all"]
+    attended = sandbox_client(sb)
+    sb.configure(rate_limit_hourly=1)  # every request answers 429 until the hour is over
+    try:
+        with pytest.raises(procore_nb.RateLimitError):
+            attended.projects()
+        job = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+        time.sleep(8)
+        still_running = job.poll() is None
+        job.send_signal(signal.SIGINT)
+        _, err = job.communicate(timeout=60)
+    finally:
+        sb.configure(rate_limit_hourly=3600 * 1000)
+    assert still_running, err[-2000:]
+    assert "procore-nb sync: Waiting " in err, err[-2000:]
+    assert " before the next request to Procore" in err
+    assert job.returncode == 130, err[-2000:]
+    assert "interrupted" in err
