@@ -68,3 +68,20 @@ DEMO_USER: Final = {"id": 1234567, "login": "joe.builder@acme.com", "name": "Joe
 #: Set (to ``1``) in the kernels of unattended runs (``procore-nb run``, ``make demo``): no
 #: person is there to paste a code, and reports need static pictures instead of live widgets.
 UNATTENDED_VARIABLE: Final = "PROCORE_NB_UNATTENDED"
+
+#: The names Procore's web app gives its tools, by the engine name the registry's ``tool``
+#: holds (what a 403 names); the others read as their engine name in title case.
+TOOL_NAMES: Final = {
+    "rfi": "RFIs",
+    "submittal_log": "Submittals",
+    "punch_list": "Punch List",
+    "checklists": "Inspections",
+    "drawing_log": "Drawings",
+    "daily_log": "Daily Log",
+    "specification_sections": "Specifications",
+}
+
+
+def tool_name(tool: str) -> str:
+    """Procore's name of a tool: ``'change_orders'`` reads ``'Change Orders'``."""
+    return TOOL_NAMES.get(tool) or tool.replace("_", " ").title()

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from procore_nb._constants import tool_name
 from procore_nb._exceptions import ConfigurationError
 from procore_nb._registry import Resource, registry
 from procore_nb.api._checks import check_id
@@ -114,7 +115,8 @@ def skipped_message(entry: Resource, skipped: list[dict[str, Any]], total: int) 
     why = []
     if refused:
         why.append(
-            f"the {entry.tool or 'tool'} tool is disabled there, the user may not see it, or "
+            f"the {tool_name(entry.tool) + ' ' if entry.tool else ''}tool is disabled there, the "
+            "user may not see it, or "
             "the project does not exist"
         )
     if failed:

@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from procore_nb._registry import registry
+
 __all__ = [
     "FACTS_MIME",
     "FACTS_SOURCE",
@@ -84,6 +86,11 @@ _LIFTED = re.compile(
     re.MULTILINE,
 )
 _SKIPPED = re.compile(r"SkippedProjectsWarning: (.+)")
+#: The parts of procore_nb.api._projects.skipped_message that a reader needs.
+_SKIPPED_PARTS = re.compile(
+    r"(?P<count>\d+ of \d+) projects were skipped for (?P<name>\w+) \((?P<causes>[^)]*)\): "
+    r"(?P<why>.*?)\. Every other project's rows"
+)
 #: An absolute path of two parts or more, not inside a URL.
 _PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.+@-]+/)+([\w.+@-]+)")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -198,11 +205,29 @@ def _as_html(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def _skipped_note(message: str) -> str:
+    """A skipped-projects warning as a reader's sentence: the resource's title, no advice.
+
+    ``"3 of 313 projects are left out of the commitment change orders below (3 answered
+    403): the Change Orders tool is disabled there, ..."``.
+    """
+    found = _SKIPPED_PARTS.match(message)
+    if found is None:
+        return re.split(r" Every other project's rows| df\.attrs\[", message)[0].strip()
+    name = found["name"]
+    title = registry()[name].title if name in registry() else name.replace("_", " ")
+    if len(title) > 1 and not title[1].isupper():  # "RFIs" stays, "Punch items" lowers
+        title = title[0].lower() + title[1:]
+    return (
+        f"{found['count']} projects are left out of the {title} below ({found['causes']}): "
+        f"{found['why']}."
+    )
+
+
 def _tidy_stream(output: Any, notes: list[str]) -> Any | None:
     text = "".join(output.get("text", ""))
     if output.get("name") == "stderr":  # progress bars as text, warnings, logs
-        for message in _SKIPPED.findall(text):
-            notes.append(message.split(" df.attrs[")[0].strip())
+        notes.extend(_skipped_note(message) for message in _SKIPPED.findall(text))
         return None
     text = _REPR.sub(_plain_repr, _clean(_LIFTED.sub("", text)))
     if not text.strip():

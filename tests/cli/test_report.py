@@ -23,9 +23,13 @@ from procore_nb.cli._report import (
 
 WARNING = (
     "/srv/venv/lib/python3.11/site-packages/procore_nb/api/_reader.py:323: "
-    "SkippedProjectsWarning: 3 of 313 projects were skipped for rfis (3 answered 403): the "
-    "RFIs tool is disabled there. df.attrs['skipped'] lists each project and reason; pass "
-    "errors='raise' to stop at the first one instead.\n  warnings.warn(\n"
+    "SkippedProjectsWarning: 3 of 313 projects were skipped for commitment_change_orders (2 "
+    "answered 403, 1 answered 500): the Change Orders tool is disabled there, the user may not "
+    "see it, or the project does not exist; Procore still failed after the retries (5xx, no "
+    "answer in time, a dropped connection): read those projects again later. Every other "
+    "project's rows are in the frame; df.attrs['skipped'] lists each skipped project, its "
+    "status, reason and request id; pass errors='raise' to stop at the first one instead.\n"
+    "  warnings.warn(\n"
 )
 
 
@@ -53,7 +57,10 @@ def test_stderr_goes_and_a_skipped_warning_becomes_a_sentence() -> None:
     assert outputs[0].text == "6,534 RFIs read\n"
     note = outputs[1].data["text/plain"]
     assert note == (
-        "3 of 313 projects were skipped for rfis (3 answered 403): the RFIs tool is disabled there."
+        "3 of 313 projects are left out of the commitment change orders below (2 answered 403, "
+        "1 answered 500): the Change Orders tool is disabled there, the user may not see it, or "
+        "the project does not exist; Procore still failed after the retries (5xx, no answer in "
+        "time, a dropped connection): read those projects again later."
     )
 
 

@@ -329,7 +329,7 @@ def test_skipped_projects_are_a_sentence_in_the_report(sb: Sandbox, tmp_path: Pa
         sb.set_tool(disabled, "rfi", enabled=True)
     html = (tmp_path / "out" / "skips.html").read_text(encoding="utf-8")
     body = html.split("</head>", 1)[1]
-    assert '<div class="report-note">1 of 3 projects were skipped for rfis' in body
+    assert '<div class="report-note">1 of 3 projects are left out of the RFIs below' in body
     assert "Warning" not in body
     assert "df.attrs" not in body
     assert "Store</dt><dd>read live from Procore at " in body
