@@ -5,7 +5,8 @@ network (the template drops require.js, MathJax and widget scripts; images are i
 the kernel's outputs), a header saying what the report is about, and nothing a reader
 should not see. :func:`tidy` filters the outputs: stderr (progress bars drawn as text,
 Python warnings) goes, a skipped-projects warning becomes a sentence, widgets keep only
-their picture, dict and list reprs become tables, local paths become file names.
+their picture, dict and list reprs become tables, local paths become file names, and printed
+prose becomes a paragraph in the report's font (printed columns keep the fixed-width one).
 :data:`FACTS_SOURCE` is run in the kernel after the notebook to learn the facts of the
 header (company, the day the data is measured at, how fresh the store's copy was).
 """
@@ -69,7 +70,11 @@ def _procore_nb_report_facts():
                 break
     day = space.get("day")
     if hasattr(day, "strftime"):
-        facts["as_of"] = day.strftime("%Y-%m-%d")
+        # A day, or the moment of the latest change (say it: an earlier date than the
+        # report's is then not mistaken for a stale copy).
+        timed = any((day.hour, day.minute, day.second))
+        shape = "%Y-%m-%d %H:%M UTC (the latest change)" if timed else "%Y-%m-%d"
+        facts["as_of"] = day.strftime(shape)
     facts["synced_at"] = min(synced) if synced else None
     facts["live"] = live
     display({{"{FACTS_MIME}": facts}}, raw=True)
@@ -94,6 +99,8 @@ _SKIPPED_PARTS = re.compile(
 #: An absolute path of two parts or more, not inside a URL.
 _PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.+@-]+/)+([\w.+@-]+)")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
+#: Printed text laid out in columns (two spaces or a tab inside a line), not prose.
+_ALIGNED = re.compile(r"\S(?: {2,}|\t)\S|^[ \t]+\S", re.MULTILINE)
 #: A dict or list printed on one line, without nesting.
 _REPR = re.compile(r"\{[^{}\n]*\}|\[[^\[\]\n]*\]")
 
@@ -233,7 +240,15 @@ def _tidy_stream(output: Any, notes: list[str]) -> Any | None:
     if not text.strip():
         return None
     output["text"] = text
-    return output
+    if _ALIGNED.search(text):  # columns lined up with spaces: keep the fixed-width font
+        return output
+    from nbformat.v4 import new_output
+
+    lines = "<br>".join(html.escape(line) for line in text.strip("\n").split("\n"))
+    return new_output(  # type: ignore[no-untyped-call]
+        "display_data",
+        data={"text/html": f'<p class="report-text">{lines}</p>', "text/plain": text},
+    )
 
 
 def _tidy_display(output: Any) -> Any | None:
@@ -270,7 +285,10 @@ def _tidy_output(output: Any, notes: list[str], *, keep_errors: bool) -> Any | N
 
 
 def tidy(notebook: Any, *, failed: bool) -> None:
-    """Filter every output of ``notebook`` (in place) for a reader; see the module's doc."""
+    """Filter every output of ``notebook`` (in place) for a reader; see the module's doc.
+
+    Printed prose becomes a paragraph in the report's font; printed columns keep theirs.
+    """
     from nbformat.v4 import new_output
 
     for cell in notebook.cells:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from procore_nb._exceptions import ConfigurationError
 
-__all__ = ["first", "keys", "naive", "require"]
+__all__ = ["first", "group_keys", "keys", "naive", "require"]
 
 
 def require(frame: pd.DataFrame, columns: Iterable[str], purpose: str) -> None:
@@ -32,6 +32,30 @@ def keys(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values.dtype) and not values.isna().any():
         return values
     return values.astype("string").fillna("(none)")
+
+
+def group_keys(frame: pd.DataFrame, by: str, *others: pd.DataFrame) -> pd.Series:
+    """:func:`keys` of ``frame[by]``, where a project name two projects share carries the id.
+
+    Procore lets two projects have one name; grouped by the name alone, their rows would
+    be summed as one project's: ``"Liberty Student Housing (id 5000000889)"``. ``others``
+    are frames grouped beside ``frame`` (joined after), so that each names a project alike.
+    """
+    values = keys(frame[by])
+    if by != "project_name":
+        return values
+    pairs = [
+        f[[by, "project_id"]] for f in (frame, *others) if {by, "project_id"} <= set(f.columns)
+    ]
+    if not pairs or "project_id" not in frame.columns:
+        return values
+    both = pd.concat(pairs, ignore_index=True).dropna()
+    counts = both.drop_duplicates().groupby(by)["project_id"].nunique()
+    shared = values.isin(set(counts.index[counts > 1]))
+    if not shared.any():
+        return values
+    ids = frame["project_id"].astype("string")
+    return values.where(~shared, values + " (id " + ids + ")")
 
 
 def naive(values: pd.Series) -> pd.Series:

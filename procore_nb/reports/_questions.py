@@ -18,9 +18,11 @@ from __future__ import annotations
 import pandas as pd
 
 from procore_nb._exceptions import ConfigurationError
+from procore_nb.reports._columns import group_keys
 from procore_nb.reports._columns import keys as _keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
+from procore_nb.reports._kinds import Kind, declare
 
 __all__ = [
     "OSHA_HOURS",
@@ -57,7 +59,8 @@ def hours_by_vendor(timecards: pd.DataFrame, users: pd.DataFrame) -> pd.DataFram
     out = table.groupby(["vendor", "cost_code"]).agg(
         hours=("hours", "sum"), entries=("hours", "size"), people=("party", "nunique")
     )
-    return out.sort_values("hours", ascending=False, kind="stable")
+    out = out.sort_values("hours", ascending=False, kind="stable")
+    return declare(out, {"hours": "number", "entries": "count", "people": "count"})
 
 
 def drawings_revised(
@@ -79,7 +82,8 @@ def drawings_revised(
     scope = [c for c in ("project_id", "project_name") if c in revisions.columns]
     rows: pd.DataFrame = revisions.loc[revised, [*scope, *wanted]]
     rows = rows.sort_values("received_date", ascending=False, kind="stable")
-    return rows.drop_duplicates("drawing_id").reset_index(drop=True)
+    rows = rows.drop_duplicates("drawing_id").reset_index(drop=True)
+    return declare(rows, {"drawing_id": "id", "received_date": "date"})
 
 
 def incident_rate(
@@ -100,9 +104,9 @@ def incident_rate(
             "timecard_entries (hours), read with start_date= and end_date="
         )
     _require(hours, [by], "incident_rate (hours)")
-    worked = hours.groupby(_keys(hours[by]))[column].sum().astype("float64")
+    worked = hours.groupby(group_keys(hours, by, incidents))[column].sum().astype("float64")
     flags = incidents["recordable"].fillna(False).astype(bool)
-    groups = _keys(incidents[by])
+    groups = group_keys(incidents, by, hours)
     table = pd.DataFrame(
         {
             "incidents": incidents.groupby(groups).size(),
@@ -115,7 +119,8 @@ def incident_rate(
     table.loc["(all)"] = [table["incidents"].sum(), table["recordable"].sum(), worked.sum()]
     table["rate"] = (table["recordable"] * OSHA_HOURS / table["hours"]).where(table["hours"] > 0)
     table.index.name = by
-    return table
+    kinds: dict[str, Kind] = {"incidents": "count", "recordable": "count", "hours": "number"}
+    return declare(table, {**kinds, "rate": "number"})
 
 
 def invoiced_vs_committed(commitments: pd.DataFrame, requisitions: pd.DataFrame) -> pd.DataFrame:
@@ -155,4 +160,10 @@ def invoiced_vs_committed(commitments: pd.DataFrame, requisitions: pd.DataFrame)
     )
     table = table.rename(columns={"id": "commitment_id"})
     ordered = table.sort_values("invoiced_share", ascending=False, kind="stable")
-    return ordered.reset_index(drop=True)
+    money: dict[str, Kind] = dict.fromkeys(
+        ["committed", "invoiced", "approved", "remaining"], "money"
+    )
+    return declare(
+        ordered.reset_index(drop=True),
+        {**money, "invoiced_share": "share", "commitment_id": "id"},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from procore_nb.reports._columns import group_keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
 from procore_nb.reports._kinds import Kind, declare
@@ -24,8 +25,8 @@ __all__ = [
 ]
 
 
-def _money_sum(frame: pd.DataFrame, column: str, by: str) -> pd.Series:
-    return frame.groupby(by)[column].sum(min_count=1).astype("float64")
+def _money_sum(frame: pd.DataFrame, column: str, groups: pd.Series) -> pd.Series:
+    return frame.groupby(groups)[column].sum(min_count=1).astype("float64")
 
 
 def cost_by_project(
@@ -57,14 +58,13 @@ def cost_by_project(
     revised = budget["original_budget_amount"].fillna(0.0)
     if "budget_modifications" in budget.columns:
         revised = revised + budget["budget_modifications"].fillna(0.0)
-    table = pd.DataFrame(
-        {"budget": budget.assign(_revised=revised).groupby(by)["_revised"].sum()}
-    ).join(
+    lines, bought = group_keys(budget, by, commitments), group_keys(commitments, by, budget)
+    table = pd.DataFrame({"budget": revised.groupby(lines).sum()}).join(
         pd.DataFrame(
             {
-                "committed": _money_sum(commitments, "grand_total", by),
-                "approved_cos": _money_sum(commitments, "approved_change_orders", by),
-                "pending_cos": _money_sum(commitments, "pending_change_orders", by),
+                "committed": _money_sum(commitments, "grand_total", bought),
+                "approved_cos": _money_sum(commitments, "approved_change_orders", bought),
+                "pending_cos": _money_sum(commitments, "pending_change_orders", bought),
             }
         ),
         how="outer",
@@ -98,7 +98,7 @@ def change_order_exposure(
     status = change_orders["status"].astype("string").str.lower().fillna("unknown")
     frame = pd.DataFrame(
         {
-            "key": change_orders[by].astype("string").fillna("(none)"),
+            "key": group_keys(change_orders, by).astype("string"),
             "status": status,
             "amount": change_orders[amount].astype("float64"),
         }

@@ -28,7 +28,7 @@ import pandas as pd
 
 from procore_nb._exceptions import ConfigurationError
 from procore_nb.reports._columns import first as _first
-from procore_nb.reports._columns import keys as _keys
+from procore_nb.reports._columns import group_keys
 from procore_nb.reports._columns import naive as _naive
 from procore_nb.reports._columns import require as _require
 from procore_nb.reports._kinds import Kind, declare
@@ -180,7 +180,7 @@ def ageing(
     ages = age_days(chosen, as_of=as_of, since=since).astype("float64")
     bins = [-np.inf, *buckets, np.inf]
     bucket = pd.cut(ages, bins=bins, labels=labels)
-    keys = _keys(chosen[by])
+    keys = group_keys(chosen, by)
     table = pd.crosstab(keys, bucket, dropna=False).reindex(columns=labels, fill_value=0)
     table.columns = pd.Index(labels, name=None)
     table.index.name = by
@@ -202,7 +202,7 @@ def open_and_overdue(
     late = (pd.Timestamp(as_of).normalize() - _naive(items[due])).dt.days.astype("float64")
     flags = pd.DataFrame(
         {
-            "key": _keys(items[by]).to_numpy(),
+            "key": group_keys(items, by).to_numpy(),
             "open": is_open(items).to_numpy(),
             "overdue": overdue,
             "late": late.where(overdue).to_numpy(),

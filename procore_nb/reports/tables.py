@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Hashable, Mapping
 from functools import partial
@@ -73,6 +74,10 @@ _STYLES = [
         "props": "text-align: left; padding: 4px 10px; border-bottom: 1px solid #999;",
     },
     {"selector": "td", "props": "padding: 3px 10px; border-bottom: 1px solid #e3e3e3;"},
+    {
+        "selector": "caption",
+        "props": "caption-side: top; text-align: left; font-weight: 600; padding: 6px 0;",
+    },
 ]
 _RIGHT = frozenset({"money", "share", "percent", "days", "count", "score", "number"})
 
@@ -95,14 +100,15 @@ def money(value: Any, *, currency: str = "$") -> str:
     """A sum of money with thousands separators, without cents from a thousand up.
 
     ``1647776123.76`` -> ``"$1,647,776,124"``, ``512.3`` -> ``"$512.30"``,
-    ``-2500`` -> ``"-$2,500"``.
+    ``-2500`` -> ``"-$2,500"``, ``0`` -> ``"$0"``.
     """
     if _missing(value):
         return MISSING
     number = float(value)
     sign = "-" if number < 0 else ""
     size = abs(number)
-    text = f"{size:,.0f}" if round(size) >= NO_CENTS_FROM else f"{size:,.2f}"
+    whole = round(size) >= NO_CENTS_FROM or size == 0
+    text = f"{size:,.0f}" if whole else f"{size:,.2f}"
     return f"{sign}{currency}{text}"
 
 
@@ -206,6 +212,7 @@ def readable(
     kinds: Mapping[str, Kind] | None = None,
     currency: str = "$",
     headers: bool = True,
+    caption: str | None = None,
 ) -> Styler:
     """``frame`` formatted for a report; the data itself is not changed.
 
@@ -220,6 +227,8 @@ def readable(
         Put before sums of money (Procore keeps one currency per company).
     headers:
         Write column names for readers (``overdue_share`` -> ``Overdue share``).
+    caption:
+        A title shown above the table (what it lists, when the heading above does not say).
 
     Returns
     -------
@@ -248,6 +257,8 @@ def readable(
     if headers:
         names: list[Any] = [None if n is None else header(n) for n in shown.index.names]
         shown = shown.rename_axis(index=names)
+        if shown.columns.name is not None:  # a crosstab's "status" above its columns
+            shown = shown.rename_axis(columns=header(shown.columns.name))
     formatters = {
         column: formatter(resolved[str(column)], currency)
         for column in shown.columns
@@ -264,6 +275,8 @@ def readable(
         styler = styler.hide(axis="index")
     if headers:
         styler = styler.format_index(header, axis=1)
+    if caption is not None:
+        styler = styler.set_caption(html.escape(str(caption)))
     right: list[Hashable] = [c for c in shown.columns if resolved.get(str(c)) in _RIGHT]
     return styler.set_table_styles(_STYLES).set_properties(  # type: ignore[arg-type]
         subset=right, **{"text-align": "right"}

@@ -53,8 +53,8 @@ def test_stderr_goes_and_a_skipped_warning_becomes_a_sentence() -> None:
     )
     tidy(notebook, failed=False)
     outputs = notebook.cells[0].outputs
-    assert [o.output_type for o in outputs] == ["stream", "display_data"]
-    assert outputs[0].text == "6,534 RFIs read\n"
+    assert [o.output_type for o in outputs] == ["display_data", "display_data"]
+    assert outputs[0].data["text/plain"] == "6,534 RFIs read\n"
     note = outputs[1].data["text/plain"]
     assert note == (
         "3 of 313 projects are left out of the commitment change orders below (2 answered 403, "
@@ -62,6 +62,20 @@ def test_stderr_goes_and_a_skipped_warning_becomes_a_sentence() -> None:
         "the project does not exist; Procore still failed after the retries (5xx, no answer in "
         "time, a dropped connection): read those projects again later."
     )
+
+
+def test_printed_prose_is_a_paragraph_and_printed_columns_stay_fixed_width() -> None:
+    """Printed sentences read in the report's font; text lined up in columns keeps its font."""
+    prose = new_output("stream", name="stdout", text="Budget $2,806,821,580\nWrote cost.xlsx\n")
+    columns = new_output("stream", name="stdout", text="id    name\n12    Tower <B>\n")
+    notebook = new_notebook(cells=[_cell(prose, columns)])
+    tidy(notebook, failed=False)
+    paragraph, kept = notebook.cells[0].outputs
+    assert paragraph.data["text/html"] == (
+        '<p class="report-text">Budget $2,806,821,580<br>Wrote cost.xlsx</p>'
+    )
+    assert kept.output_type == "stream"
+    assert kept.text == "id    name\n12    Tower <B>\n"
 
 
 def test_widgets_keep_only_their_picture() -> None:
@@ -98,7 +112,7 @@ def test_reprs_and_paths_are_made_readable() -> None:
         '<table class="report-facts"><tr><th>id</th><td>7</td></tr>'
         "<tr><th>name</th><td>Joe</td></tr></table>"
     )
-    assert printed.text == (
+    assert printed.data["text/plain"] == (
         "Wrote cost.xlsx\nstages: Bidding, Closed\n0 projects have no budget: none\n"
     )
 

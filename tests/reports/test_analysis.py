@@ -186,6 +186,41 @@ def test_projects_without_a_budget_are_left_out_of_variance() -> None:
     assert table.attrs["without_budget"] == 2
 
 
+def test_two_projects_of_one_name_are_not_summed_as_one() -> None:
+    """A name two projects share carries each id, in every table, alike across frames."""
+    budget = pd.DataFrame(
+        {
+            "project_id": [1, 3],
+            "project_name": ["Tower", "Depot"],
+            "original_budget_amount": [100.0, 50.0],
+        }
+    )
+    commitments = pd.DataFrame(
+        {
+            "project_id": [1, 2, 3],
+            "project_name": ["Tower", "Tower", "Depot"],
+            "grand_total": [90.0, 500.0, 40.0],
+            "approved_change_orders": [0.0, 0.0, 0.0],
+            "pending_change_orders": [0.0, 0.0, 0.0],
+        }
+    )
+    table = analysis.cost_by_project(budget, commitments)
+    assert sorted(table.index) == ["Depot", "Tower (id 1)", "Tower (id 2)"]
+    assert table.loc["Tower (id 1)", "variance"] == pytest.approx(10.0)
+    assert pd.isna(table.loc["Tower (id 2)", "variance"])
+    items = pd.DataFrame(
+        {
+            "project_id": [1, 2, 2],
+            "project_name": ["Tower", "Tower", "Tower"],
+            "status": ["open", "open", "closed"],
+            "due_date": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01"]),
+            "created_at": pd.to_datetime(["2024-12-01"] * 3, utc=True),
+        }
+    )
+    status = analysis.open_and_overdue(items, as_of=DAY)
+    assert status["items"].to_dict() == {"Tower (id 1)": 1, "Tower (id 2)": 2}
+
+
 def test_change_order_exposure_sums_by_status() -> None:
     """Counts and sums per status; open amount is pending plus draft."""
     orders = pd.DataFrame(

@@ -66,7 +66,8 @@ def budget_views(ctx: ProjectContext) -> list[Record]:
 
 @register("budget_detail_rows")
 def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
-    """One budgeted row per cost code; the amounts add up to the project's value."""
+    """One budgeted row per cost code: the original amounts add up to the project's value,
+    and the owner's approved change orders are the modifications."""
     if ctx.progress <= 0:
         return []
     books = ledger(ctx)
@@ -75,12 +76,17 @@ def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
         for order in contract.change_orders:
             if order.status == "approved":
                 committed[order.code["id"]] = committed.get(order.code["id"], 0) + order.cents
+    # The owner's approved change orders are the budget's modifications, on their cost code.
+    modified: dict[int, int] = {}
+    for order in books.prime_orders:
+        if order.status == "approved":
+            modified[order.code["id"]] = modified.get(order.code["id"], 0) + order.cents
     project, company = ctx.project, ctx.company.company
     rows = []
     for n, code in enumerate(ctx.cost_codes, start=1):
         trade = code["trade"]
         original = books.budget[code["id"]]
-        forecast = original + committed.get(code["id"], 0)
+        forecast = original + modified.get(code["id"], 0) + committed.get(code["id"], 0)
         rows.append(
             {
                 "id": record_id(18, ctx.ordinal, n),
@@ -100,7 +106,7 @@ def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
                 "category": "Subcontract",
                 "cost_code_origin_id": None,
                 "original_budget_amount": money(original),
-                "budget_modifications": "0.00",
+                "budget_modifications": money(modified.get(code["id"], 0)),
                 "budget_forecast": {
                     "id": record_id(19, ctx.ordinal, n),
                     "manual_amount": None,

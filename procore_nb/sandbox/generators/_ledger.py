@@ -69,7 +69,8 @@ def _ledger(ctx: ProjectContext, rng: random.Random) -> Ledger:
     budget = dict(zip((c["id"] for c in codes), split_cents(ctx.value_cents, weights), strict=True))
     contracts: list[Contract] = []
     numbers = {"work_order": 0, "purchase_order": 0}
-    for vendor in ctx.vendors:
+    # Nothing is bought for a project not yet won (Bidding, Not Awarded: no budget either).
+    for vendor in ctx.vendors if ctx.progress > 0 else []:
         trade = next(t for t in ctx.trades if t.name == vendor["trade_name"])
         signed = max(0.0, trade.phase[0] - 0.15 - 0.1 * rng.random())
         if trade.name == "General Conditions" or signed > ctx.progress + 0.05:
