@@ -49,9 +49,10 @@ EXAMPLES = (
     "05_cost.ipynb",
     "06_field.ipynb",
     "07_portfolio_map.ipynb",
+    "08_site_and_billing.ipynb",
 )
 
-#: The demo sandbox's rate limits: generous, so that seven notebooks over 400 projects take
+#: The demo sandbox's rate limits: generous, so that eight notebooks over 400 projects take
 #: minutes, not the hours Procore's own 3,600 requests an hour would make them (the client's
 #: pacing under Procore's limits is tested on its own; pass sandbox_options to change these).
 DEMO_LIMITS: dict[str, Any] = {"rate_limit_hourly": 1_000_000, "rate_limit_spike": 10_000}

@@ -154,7 +154,11 @@ def invoiced_vs_committed(commitments: pd.DataFrame, requisitions: pd.DataFrame)
     key = requisitions["commitment_id"]
     table["invoiced"] = table["id"].map(amounts[billed].groupby(key[billed]).sum()).fillna(0.0)
     table["approved"] = table["id"].map(amounts[approved].groupby(key[approved]).sum()).fillna(0.0)
-    table["remaining"] = table["committed"] - table["invoiced"]
+    # To the cent: sums of many invoices must not leave -$0.00 or 100.0000001% behind.
+    table[["committed", "invoiced", "approved"]] = table[
+        ["committed", "invoiced", "approved"]
+    ].round(2)
+    table["remaining"] = (table["committed"] - table["invoiced"]).round(2)
     table["invoiced_share"] = (table["invoiced"] / table["committed"]).where(
         table["committed"] != 0
     )

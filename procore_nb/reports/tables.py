@@ -107,6 +107,8 @@ def money(value: Any, *, currency: str = "$") -> str:
     number = float(value)
     sign = "-" if number < 0 else ""
     size = abs(number)
+    if size < 0.005:  # nothing left once rounded to cents: no "-$0.00"
+        sign, size = "", 0.0
     whole = round(size) >= NO_CENTS_FROM or size == 0
     text = f"{size:,.0f}" if whole else f"{size:,.2f}"
     return f"{sign}{currency}{text}"
@@ -278,9 +280,10 @@ def readable(
     if caption is not None:
         styler = styler.set_caption(html.escape(str(caption)))
     right: list[Hashable] = [c for c in shown.columns if resolved.get(str(c)) in _RIGHT]
-    return styler.set_table_styles(_STYLES).set_properties(  # type: ignore[arg-type]
-        subset=right, **{"text-align": "right"}
-    )
+    left: list[Hashable] = [c for c in shown.columns if c not in right]
+    styler = styler.set_table_styles(_STYLES)
+    styler = styler.set_properties(subset=right, **{"text-align": "right"})  # type: ignore[arg-type]
+    return styler.set_properties(subset=left, **{"text-align": "left"})  # type: ignore[arg-type]
 
 
 def _date_kind(index: pd.DatetimeIndex) -> Kind:

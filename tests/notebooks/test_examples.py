@@ -31,9 +31,10 @@ NOTEBOOKS = ROOT / "notebooks"
 PROJECTS = 150
 #: The first test of the module waits for every notebook to run (on a busy 2-core machine).
 pytestmark = pytest.mark.timeout(900)
-#: The figures notebooks 04-07 write.
+#: The figures notebooks 04-08 write.
 FIGURES = (
     "cost-variance.png",
+    "hours-by-vendor.png",
     "largest-vendors.png",
     "manpower-per-week.png",
     "overdue-by-project.png",
@@ -72,12 +73,14 @@ def test_run_lists_exactly_what_it_wrote(reports: Path) -> None:
             "05_cost.html",
             "06_field.html",
             "07_portfolio_map.html",
+            "08_site_and_billing.html",
             *sorted(FIGURES),
             "cost.xlsx",
             "field.xlsx",
             "portfolio-health.xlsx",
             "project-map.png",
             "rfis-and-submittals.xlsx",
+            "site-and-billing.xlsx",
             "stage-summary.xlsx",
             "stages.png",
         ]
@@ -334,6 +337,8 @@ class Truth:
     checklists: pd.DataFrame
     budget: pd.DataFrame
     commitments: pd.DataFrame
+    subcontracts: pd.DataFrame
+    invoices: pd.DataFrame
 
 
 @pytest.fixture(scope="module")
@@ -348,6 +353,7 @@ def truth() -> Iterator[Truth]:
             def read(name: str) -> pd.DataFrame:
                 return client.frame(name, projects="active")
 
+            subcontracts = read("work_order_contracts")
             yield Truth(
                 projects=client.projects(status="all"),
                 rfis=read("rfis"),
@@ -356,9 +362,10 @@ def truth() -> Iterator[Truth]:
                 checklists=read("checklists"),
                 budget=read("budget_detail_rows"),
                 commitments=pd.concat(
-                    [read("work_order_contracts"), read("purchase_order_contracts")],
-                    ignore_index=True,
+                    [subcontracts, read("purchase_order_contracts")], ignore_index=True
                 ),
+                subcontracts=subcontracts,
+                invoices=read("requisitions"),
             )
     procore_nb.set_testing(False)
 
@@ -458,3 +465,25 @@ def test_portfolio_map_scores_every_project_read(reports: Path, truth: Truth) ->
     expected = late["project_id"].value_counts()
     got = health.set_index("ID")["Overdue items"]
     assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+@pytest.mark.xdist_group("notebooks")
+def test_site_and_billing_totals_match_the_sandbox(reports: Path, truth: Truth) -> None:
+    """What every subcontract commits and has invoiced adds up to the sandbox's contracts and
+    invoices; the incident rate is the portfolio's, with its sentence."""
+    html = _html(reports, "08_site_and_billing")
+    book = pd.read_excel(reports / "site-and-billing.xlsx", sheet_name=None)
+    billed = book["Invoiced vs committed"]
+    assert len(billed) == len(truth.subcontracts)
+    committed = (
+        truth.subcontracts["grand_total"].sum() + truth.subcontracts["approved_change_orders"].sum()
+    )
+    assert billed["Committed"].sum() == pytest.approx(committed, abs=len(billed) * 0.01)
+    sent = truth.invoices[truth.invoices["status"] != "draft"]
+    assert billed["Invoiced"].sum() == pytest.approx(sent["total_claimed_amount"].sum(), abs=1)
+    assert f"Committed {tables.money(billed['Committed'].sum())}" in html
+    rates = book["Incident rate"].set_index("Project")
+    whole = rates.loc["(all)"]
+    assert whole["Rate"] == pytest.approx(whole["Recordable"] * 200_000 / whole["Hours"])
+    assert f"hours worked: a rate of {whole['Rate']:.2f}" in html
+    assert int(book["Hours by vendor"]["Hours"].sum()) > 0

@@ -103,3 +103,17 @@ def test_a_missing_column_is_named() -> None:
     """A frame without the needed columns raises, naming them."""
     with pytest.raises(ConfigurationError, match=r"party\.id"):
         analysis.hours_by_vendor(pd.DataFrame({"hours": [1.0]}), pd.DataFrame())
+
+
+def test_invoiced_to_the_cent_is_neither_over_nor_short() -> None:
+    """Invoices that add up to the contract in floats leave nothing remaining and 100% billed."""
+    contracts = pd.DataFrame(
+        {"id": [7], "title": ["Roofing"], "grand_total": [0.3], "approved_change_orders": [0.0]}
+    )
+    invoices = pd.DataFrame(
+        {"commitment_id": [7, 7, 7], "total_claimed_amount": [0.1] * 3, "status": ["approved"] * 3}
+    )
+    row = analysis.invoiced_vs_committed(contracts, invoices).iloc[0]
+    assert row["remaining"] == 0
+    assert row["invoiced_share"] == 1
+    assert row["invoiced"] == row["committed"]

@@ -18,6 +18,7 @@ from procore_nb.reports import analysis, summaries, tables
         (999.5, "$1,000"),
         (512.3, "$512.30"),
         (0, "$0"),
+        (-1e-9, "$0"),
         (-2_500, "-$2,500"),
         (np.nan, "\u2013"),
         (pd.NA, "\u2013"),
