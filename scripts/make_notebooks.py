@@ -280,10 +280,15 @@ RFIS_AND_SUBMITTALS = [
         'overdue")\n'
         "print(f\"Submittals: {submittal_status['open'].sum():,} open, "
         "{submittal_status['overdue'].sum():,} overdue\")\n"
-        "tables.readable(rfi_status.head(15))"
+        "tables.readable(rfi_status.head(15), "
+        'caption="RFIs: the 15 projects with the most overdue")'
     ),
-    new_code_cell("tables.readable(submittal_status.head(15))"),
     new_code_cell(
+        "tables.readable(submittal_status.head(15), "
+        'caption="Submittals: the 15 projects with the most overdue")'
+    ),
+    new_code_cell(
+        "from matplotlib.ticker import MaxNLocator\n\n"
         "late = pd.DataFrame(\n"
         '    {"RFIs": rfi_status["overdue"], "Submittals": submittal_status["overdue"]}\n'
         ").fillna(0)\n"
@@ -291,6 +296,8 @@ RFIS_AND_SUBMITTALS = [
         'ax = late[::-1].plot.barh(stacked=True, figsize=(9, 6), color=["#c62828", "#f9a825"])\n'
         'ax.set(title="Overdue RFIs and submittals: the 15 projects with the most", '
         'xlabel="overdue items", ylabel="")\n'
+        "ax.xaxis.set_major_locator(MaxNLocator(integer=True))  "
+        "# counts: whole numbers on the axis\n"
         'ax.figure.savefig(reports / "overdue-by-project.png", dpi=150, bbox_inches="tight")'
     ),
     new_markdown_cell(
@@ -299,7 +306,8 @@ RFIS_AND_SUBMITTALS = [
     ),
     new_code_cell(
         'ball_in_court = analysis.ageing(rfis, as_of=day, by="ball_in_court.name")\n'
-        "tables.readable(ball_in_court.head(15))"
+        "tables.readable(ball_in_court.head(15), "
+        'caption="The 15 people holding the most open RFIs")'
     ),
     new_markdown_cell(
         "## Turnaround by responsible contractor\n\n"
@@ -307,11 +315,13 @@ RFIS_AND_SUBMITTALS = [
     ),
     new_code_cell(
         'rfi_turnaround = analysis.turnaround(rfis, by="responsible_contractor.name")\n'
-        "tables.readable(rfi_turnaround.head(15))"
+        "tables.readable(rfi_turnaround.head(15), "
+        'caption="RFIs: the 15 slowest responsible contractors")'
     ),
     new_code_cell(
         'submittal_turnaround = analysis.turnaround(submittals, by="responsible_contractor.name")\n'
-        "tables.readable(submittal_turnaround.head(15))"
+        "tables.readable(submittal_turnaround.head(15), "
+        'caption="Submittals: the 15 slowest responsible contractors")'
     ),
     new_markdown_cell(
         "## Overdue over time\n\nItems overdue on the first day of each of the last 12 months."
@@ -324,7 +334,8 @@ RFIS_AND_SUBMITTALS = [
         "    }\n"
         ")\n"
         'ax = over_time.plot(figsize=(9, 4), marker="o", color=["#c62828", "#f9a825"])\n'
-        'ax.set(title="Overdue items at the start of each month", ylabel="overdue items")\n'
+        'ax.set(title="Overdue items at the start of each month", ylabel="overdue items", '
+        'xlabel="")\n'
         'ax.figure.savefig(reports / "overdue-over-time.png", dpi=150, bbox_inches="tight")'
     ),
     new_markdown_cell("## Export for the rest of the team"),
@@ -380,7 +391,7 @@ COST = [
         "Budget: original plus modifications. Exposure: committed plus approved and pending "
         "change orders. Variance: budget minus exposure (negative: over budget); worst first. "
         "Projects with commitments but no budget have no variance to compare: they are listed "
-        "last, and counted below the table."
+        "last, and counted above the table."
     ),
     new_code_cell(
         "by_project = analysis.cost_by_project(budget, commitments)\n"
@@ -421,7 +432,7 @@ COST = [
     ),
     new_markdown_cell(
         "## Change order exposure\n\n"
-        "Commitment change orders per project and status; `open_amount` (pending plus draft) "
+        "Commitment change orders per project and status; the open amount (pending plus draft) "
         "is what may still be added."
     ),
     new_code_cell(
@@ -518,13 +529,14 @@ FIELD = [
     new_code_cell(
         'observations_by_type = pd.crosstab(observations["type.category"], '
         'observations["status"], margins=True, margins_name="total")\n'
-        "tables.readable(observations_by_type)"
+        'tables.readable(observations_by_type, caption="Observations by type and status")'
     ),
     new_code_cell(
         "observations_by_trade = analysis.open_and_overdue(\n"
         '    observations, as_of=day, by="trade.name"\n'
         ")\n"
-        "tables.readable(observations_by_trade.head(15))"
+        "tables.readable(observations_by_trade.head(15), "
+        'caption="Open observations: the 15 trades with the most overdue")'
     ),
     new_markdown_cell(
         "## Inspection outcomes\n\n"
@@ -534,15 +546,22 @@ FIELD = [
     new_code_cell(
         "outcomes = analysis.inspection_outcomes(inspections)\n"
         'by_type = analysis.inspection_outcomes(inspections, by="inspection_type.name")\n'
-        "tables.readable(by_type)"
+        'tables.readable(by_type, caption="By inspection type")'
     ),
-    new_code_cell("tables.readable(outcomes.head(15))"),
+    new_code_cell(
+        "tables.readable(outcomes.head(15), "
+        'caption="By trade: the 15 with the highest deficient rate")'
+    ),
     new_markdown_cell(
         "## Manpower per vendor per week\n\nMan-hours (workers times hours) from the daily logs."
     ),
     new_code_cell(
+        "from matplotlib.dates import DateFormatter\n"
+        "from matplotlib.ticker import StrMethodFormatter\n\n"
         "weekly = analysis.per_week(manpower)\n"
-        "ax = weekly.head(10).T.plot.area(figsize=(10, 5), linewidth=0)\n"
+        "ax = weekly.head(10).T.plot.area(figsize=(10, 5), linewidth=0, x_compat=True)\n"
+        'ax.xaxis.set_major_formatter(DateFormatter("%b %d"))\n'
+        'ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))\n'
         'ax.set(title="Man-hours per week: the 10 vendors with the most", ylabel="man-hours", '
         'xlabel="week starting")\n'
         'ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)\n'
@@ -683,6 +702,177 @@ PORTFOLIO_MAP = [
     ),
 ]
 
+SITE_AND_BILLING = [
+    new_markdown_cell(
+        "# On site and in billing: hours, drawings, safety and invoices\n"
+        "\n"
+        "Hours worked per vendor and cost code from timecards, the drawings revised in the "
+        "last 30 days, recordable incidents per 200,000 hours worked (OSHA's rate), and what "
+        "each subcontract has invoiced against what it commits; a workbook is written beside "
+        "this report."
+    ),
+    new_code_cell(
+        "# Parameters: `procore-nb run NOTEBOOK -p company_id=123 -p project_ids=1,2` sets "
+        "these.\n"
+        "company_id = None  # None: the configured company (PROCORE_COMPANY_ID or config "
+        "file)\n"
+        "project_ids = None  # a list of project ids; None: the active projects\n"
+        'as_of = None  # "YYYY-MM-DD": the day the window ends; None: the latest update\n'
+        "weeks = 12  # the window of timecards and incidents, in weeks before as_of\n"
+        'max_age = "1h"  # reuse the local store\'s copy when it is younger than this',
+        metadata={"tags": ["parameters"]},
+    ),
+    new_code_cell(SETUP),
+    new_code_cell(LOGIN),
+    new_markdown_cell(
+        "## The data\n"
+        "\n"
+        "Every read is in this one cell, through the local store where Procore's filters "
+        "allow it (`client.store()`: later runs pull only what changed, none within "
+        "`max_age`). Timecards and daily logs (manpower) answer today only unless given a "
+        "date range, so they are read live for the window.",
+        metadata={"tags": ["analyst"]},
+    ),
+    new_code_cell(
+        "import pandas as pd\n"
+        "\n"
+        "from procore_nb.reports import analysis\n"
+        "\n"
+        'scope = project_ids or "active"\n'
+        "store = client.store()\n"
+        'revisions = store.frame("drawing_revisions", projects=scope, max_age=max_age)\n'
+        'incidents = store.frame("incidents", projects=scope, max_age=max_age)\n'
+        'invoices = store.frame("requisitions", projects=scope, max_age=max_age)\n'
+        'subcontracts = store.frame("work_order_contracts", projects=scope, max_age=max_age)\n'
+        'people = store.frame("project_users", projects=scope, max_age=max_age)\n'
+        "day = pd.Timestamp(as_of) if as_of else analysis.as_of(revisions, incidents, "
+        "invoices)\n"
+        "start = day.normalize() - pd.Timedelta(weeks=weeks)\n"
+        "# timecards and daily logs need a date range, which the store's lists do not take: "
+        "read them live\n"
+        'window = {"start_date": start, "end_date": day.normalize()}\n'
+        'timecards = client.frame("timecard_entries", projects=scope, **window)\n'
+        'manpower = client.frame("manpower_logs", projects=scope, **window)'
+    ),
+    new_code_cell(
+        "import os\n"
+        "from pathlib import Path\n"
+        "\n"
+        "from matplotlib.ticker import StrMethodFormatter\n"
+        "\n"
+        "from procore_nb.reports import export, tables\n"
+        "\n"
+        'reports = Path(os.environ.get("PROCORE_NB_REPORTS", "../reports"))\n'
+        "reports.mkdir(parents=True, exist_ok=True)\n"
+        "\n"
+        'print(f"{start:%b %d} to {day:%b %d, %Y} ({weeks} weeks): {len(timecards):,} '
+        'timecard entries "\n'
+        "      f\"and {len(manpower):,} manpower logs in {manpower['project_id'].nunique()} "
+        'projects")'
+    ),
+    new_markdown_cell(
+        "## Hours per vendor and cost code\n"
+        "\n"
+        "Hours from timecard entries, by the company each person works for (the builder's "
+        "own people under its name) and the cost code they booked."
+    ),
+    new_code_cell(
+        "hours = analysis.hours_by_vendor(timecards, people)\n"
+        "per_vendor = "
+        'hours.groupby(level="vendor")["hours"].sum().sort_values(ascending=False)\n'
+        'ax = per_vendor.head(15)[::-1].plot.barh(figsize=(9, 6), color="#1565c0")\n'
+        'ax.set(title=f"Hours worked: the 15 companies with the most ({weeks} weeks)", '
+        'xlabel="hours", ylabel="")\n'
+        'ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))\n'
+        'ax.figure.savefig(reports / "hours-by-vendor.png", dpi=150, bbox_inches="tight")\n'
+        'tables.readable(hours.head(15), caption="The 15 vendor and cost code pairs with the '
+        'most hours")'
+    ),
+    new_markdown_cell(
+        "## Drawings revised in the last 30 days\n"
+        "\n"
+        "A drawing counts when a revision after its first was received in the 30 days before "
+        "the day above; its latest such revision is listed."
+    ),
+    new_code_cell(
+        "revised = analysis.drawings_revised(revisions, days=30, as_of=day)\n"
+        "print(f\"{len(revised):,} drawings revised in {revised['project_id'].nunique()} "
+        'projects")\n'
+        "per_project = "
+        'revised.groupby("project_name").size().sort_values(ascending=False).rename("drawings")\n'
+        "tables.readable(\n"
+        '    tables.declare(per_project.to_frame(), {"drawings": "count"}).head(15),\n'
+        '    caption="The 15 projects with the most drawings revised",\n'
+        ")"
+    ),
+    new_code_cell(
+        "tables.readable(\n"
+        '    revised.head(15).drop(columns=["project_id", "drawing_id"]),\n'
+        '    caption="The 15 latest revisions",\n'
+        ")"
+    ),
+    new_markdown_cell(
+        "## Safety: the incident rate\n"
+        "\n"
+        "Recordable incidents per 200,000 hours worked (100 full-time workers for a year: "
+        "OSHA's rate) over the window, with the hours every crew logged in the daily "
+        "manpower logs. A project's rate means little over a few thousand hours, so the "
+        "table lists those with at least 10,000."
+    ),
+    new_code_cell(
+        'happened = pd.to_datetime(incidents["event_date"], utc=True)\n'
+        "end = day.normalize() + pd.Timedelta(days=1)\n"
+        'recent = incidents[(happened >= start.tz_localize("UTC")) & (happened < '
+        'end.tz_localize("UTC"))]\n'
+        "rates = analysis.incident_rate(recent, manpower)\n"
+        'whole = rates.loc["(all)"]\n'
+        "print(f\"{whole['recordable']:,.0f} recordable of {whole['incidents']:,.0f} "
+        'incidents in "\n'
+        "      f\"{whole['hours']:,.0f} hours worked: a rate of {whole['rate']:.2f}\")\n"
+        'projects_rates = rates.drop(index="(all)")\n'
+        'worst = projects_rates[projects_rates["hours"] >= 10_000].sort_values("rate", '
+        "ascending=False)\n"
+        'tables.readable(worst.head(15), caption="The 15 projects with the highest rate '
+        '(10,000 hours or more)")'
+    ),
+    new_markdown_cell(
+        "## Invoiced against committed\n"
+        "\n"
+        "Each subcontract's invoices (every one but drafts) against its revised value (the "
+        "contract plus approved change orders)."
+    ),
+    new_code_cell(
+        "billed = analysis.invoiced_vs_committed(subcontracts, invoices)\n"
+        'totals = billed[["committed", "invoiced", "approved"]].sum()\n'
+        "print(f\"Committed {tables.money(totals['committed'])}, invoiced "
+        "{tables.money(totals['invoiced'])} \"\n"
+        "      f\"({totals['invoiced'] / totals['committed']:.0%}), approved "
+        "{tables.money(totals['approved'])}\")\n"
+        'over = billed[billed["remaining"] < 0]\n'
+        'print(f"{len(over)} of {len(billed):,} subcontracts have invoiced more than they '
+        'commit.")\n'
+        'left = billed.sort_values("remaining", ascending=False, ignore_index=True)\n'
+        "tables.readable(\n"
+        '    left.head(15).drop(columns=["commitment_id"]),\n'
+        '    caption="The 15 subcontracts with the most still to invoice",\n'
+        ")"
+    ),
+    new_markdown_cell("## Export for the rest of the team"),
+    new_code_cell(
+        "workbook = export.to_excel(\n"
+        "    {\n"
+        '        "Hours by vendor": hours,\n'
+        '        "Drawings revised": revised,\n'
+        '        "Incident rate": rates,\n'
+        '        "Invoiced vs committed": billed,\n'
+        "    },\n"
+        '    reports / "site-and-billing.xlsx",\n'
+        ")\n"
+        'print(f"Wrote {workbook}")'
+    ),
+]
+
+
 NOTEBOOKS = {
     "01_first_call.ipynb": FIRST_CALL,
     "02_project_map.ipynb": PROJECT_MAP,
@@ -691,6 +881,7 @@ NOTEBOOKS = {
     "05_cost.ipynb": COST,
     "06_field.ipynb": FIELD,
     "07_portfolio_map.ipynb": PORTFOLIO_MAP,
+    "08_site_and_billing.ipynb": SITE_AND_BILLING,
 }
 
 
