@@ -20,7 +20,9 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from procore_nb._constants import RATE_LIMIT_HEADER, RATE_REMAINING_HEADER, RATE_RESET_HEADER
@@ -32,13 +34,40 @@ __all__ = [
     "RateGate",
     "clock_time",
     "format_reset",
+    "longest_wait",
     "seconds_until_reset",
+    "waits_at_most",
 ]
 
 log = logging.getLogger(__name__)
 
 #: After Procore refused a probe, requests fail without asking again for this long (seconds).
 PROBE_EVERY = 10.0
+
+
+#: The longest wait of the requests made inside :func:`waits_at_most` (None: the client's).
+_MOST_WAIT: ContextVar[float | None] = ContextVar("procore_nb_most_wait", default=None)
+
+
+@contextmanager
+def waits_at_most(seconds: float) -> Iterator[None]:
+    """Requests of this thread made inside sit out rate-limit waits of ``seconds`` at most.
+
+    For a request whose answer is a nicety (who signed in, for a sentence): with the hour's
+    budget spent, it fails at once with :class:`~procore_nb.RateLimitError` instead of
+    holding a scheduled run for the next window.
+    """
+    token = _MOST_WAIT.set(seconds)
+    try:
+        yield
+    finally:
+        _MOST_WAIT.reset(token)
+
+
+def longest_wait(configured: float) -> float:
+    """``configured`` (the client's max_wait), or less inside :func:`waits_at_most`."""
+    most = _MOST_WAIT.get()
+    return configured if most is None else min(configured, most)
 
 
 #: Waits longer than this (a year) are nonsense from a broken header, not a rate limit.
@@ -159,7 +188,7 @@ class RateGate:
                 if wait <= 0:
                     self._in_flight += 1
                     return False
-                if wait > self.max_wait:
+                if wait > longest_wait(self.max_wait):
                     if self._refused_at is not None and now - self._refused_at < PROBE_EVERY:
                         raise self._refused(wait, method=method, url=url)
                     if not self._probing:

@@ -35,7 +35,7 @@ from urllib3.util.timeout import Timeout
 from procore_nb._exceptions import ProcoreTimeout
 from procore_nb.api._cancel import check_stop, pause
 from procore_nb.api._config import is_testing
-from procore_nb.api._pacing import RateGate, seconds_until_reset
+from procore_nb.api._pacing import RateGate, longest_wait, seconds_until_reset
 from procore_nb.api._usage import Usage
 
 __all__ = [
@@ -257,7 +257,7 @@ class ProcoreRetry(Retry):
         wait = None
         if response is not None and response.status in {429, 503}:
             wait = self.get_retry_after(response)
-            if wait is not None and wait > self.max_wait:
+            if wait is not None and wait > longest_wait(self.max_wait):
                 # With raise_on_status=False, urllib3 hands this response to the caller.
                 reason = UrllibResponseError(f"announced wait {wait:.0f} s > max_wait")
                 raise MaxRetryError(_pool, url, reason)

@@ -281,9 +281,9 @@ def readable(
         styler = styler.set_caption(html.escape(str(caption)))
     right: list[Hashable] = [c for c in shown.columns if resolved.get(str(c)) in _RIGHT]
     left: list[Hashable] = [c for c in shown.columns if c not in right]
-    styler = styler.set_table_styles(_STYLES)
-    styler = styler.set_properties(subset=right, **{"text-align": "right"})  # type: ignore[arg-type]
-    return styler.set_properties(subset=left, **{"text-align": "left"})  # type: ignore[arg-type]
+    styler = styler.set_table_styles(_STYLES)  # type: ignore[arg-type]
+    styler = styler.set_properties(subset=right, **{"text-align": "right"})
+    return styler.set_properties(subset=left, **{"text-align": "left"})
 
 
 def _date_kind(index: pd.DatetimeIndex) -> Kind:

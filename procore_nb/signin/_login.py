@@ -28,6 +28,8 @@ from procore_nb._exceptions import (
     RateLimitError,
 )
 from procore_nb.api._client import Client
+from procore_nb.api._config import ATTENDED_MAX_WAIT
+from procore_nb.api._pacing import waits_at_most
 from procore_nb.api._tokens import TokenCache
 from procore_nb.signin._messages import (
     env_label,
@@ -172,7 +174,8 @@ def sign_in_unattended(client: Client) -> str:
 def _signed_in_line(client: Client, *, how: str) -> str:
     """Who signed in, how and where; without the who when Procore will not say."""
     try:
-        return signed_in_text(client, how=how)
+        with waits_at_most(ATTENDED_MAX_WAIT):  # a sentence is not worth the next hour
+            return signed_in_text(client, how=how)
     except (NotFoundError, PermissionDeniedError):
         # Procore answers /me for a service account only with a company (Procore-Company-Id)
         return f"Signed in · {how} · {env_label(client)} (set a company to see as whom)"

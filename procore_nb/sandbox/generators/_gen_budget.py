@@ -64,10 +64,23 @@ def budget_views(ctx: ProjectContext) -> list[Record]:
     return views
 
 
+def _transfers(ctx: ProjectContext, budget: dict[int, int]) -> dict[int, int]:
+    """Budget modifications: a few transfers from one code to another, more as work goes on."""
+    rng = ctx.rng("budget_transfers")
+    codes = [code for code, cents in budget.items() if cents > 0]
+    moved: dict[int, int] = {}
+    for _ in range(int(rng.random() * 6 * ctx.progress) if len(codes) > 1 else 0):
+        source, target = rng.sample(codes, 2)
+        cents = int(budget[source] * (0.01 + 0.05 * rng.random()))
+        moved[source] = moved.get(source, 0) - cents
+        moved[target] = moved.get(target, 0) + cents
+    return moved
+
+
 @register("budget_detail_rows")
 def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
-    """One budgeted row per cost code: the original amounts add up to the project's value,
-    and the owner's approved change orders are the modifications."""
+    """One budgeted row per cost code: the original amounts add up to the project's value;
+    the modifications move budget between codes (Procore's budget transfers) and add up to 0."""
     if ctx.progress <= 0:
         return []
     books = ledger(ctx)
@@ -76,11 +89,7 @@ def budget_detail_rows(ctx: ProjectContext) -> list[Record]:
         for order in contract.change_orders:
             if order.status == "approved":
                 committed[order.code["id"]] = committed.get(order.code["id"], 0) + order.cents
-    # The owner's approved change orders are the budget's modifications, on their cost code.
-    modified: dict[int, int] = {}
-    for order in books.prime_orders:
-        if order.status == "approved":
-            modified[order.code["id"]] = modified.get(order.code["id"], 0) + order.cents
+    modified = _transfers(ctx, books.budget)
     project, company = ctx.project, ctx.company.company
     rows = []
     for n, code in enumerate(ctx.cost_codes, start=1):
