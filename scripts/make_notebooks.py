@@ -165,7 +165,8 @@ STAGE_SUMMARY = [
     new_markdown_cell(
         "## Projects by stage\n\n"
         "Shares of all projects, values summed (no cents), the median age (days since the "
-        "start, or since creation for projects without a start date) and the median planned "
+        "start, or since creation for projects not started or without a start date) and the "
+        "median planned "
         "duration, in whole days. `tables.readable` formats the table for reading; "
         "`by_stage` keeps the numbers, for the workbook below."
     ),

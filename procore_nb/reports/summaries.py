@@ -85,7 +85,7 @@ def stage_summary(
         One row per stage (index ``stage``), with ``projects``, ``share`` (of all
         projects, 0 to 1), ``active``, ``inactive``, ``total_value``, ``estimated_value``
         (sums), ``median_age_days`` (days since ``start_date``, or since ``created_at``
-        for projects without a start date; negative for starts still to come) and
+        for projects without a start date or whose start is still to come) and
         ``median_duration_days`` (``start_date`` to ``completion_date``).
 
     Examples
@@ -102,8 +102,10 @@ def stage_summary(
         if column in projects.columns:
             frame[column] = pd.to_numeric(projects[column], errors="coerce")
     start = _naive_utc(projects, "start_date")
-    since = start.fillna(_naive_utc(projects, "created_at"))
-    frame["age"] = (_as_of(as_of) - since).dt.total_seconds() / _DAY_SECONDS
+    day = _as_of(as_of)
+    # A start still to come says nothing of age: such a project has waited since it was made.
+    since = start.where(start <= day).fillna(_naive_utc(projects, "created_at"))
+    frame["age"] = (day - since).dt.total_seconds() / _DAY_SECONDS
     completion = _naive_utc(projects, "completion_date")
     frame["duration"] = (completion - start).dt.total_seconds() / _DAY_SECONDS
     grouped = frame.groupby("stage", sort=False)

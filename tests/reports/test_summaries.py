@@ -56,6 +56,15 @@ def test_stage_summary_counts_shares_values_age_and_duration(small: pd.DataFrame
     assert table.loc["Completed", "median_duration_days"] is pd.NA
 
 
+def test_a_start_still_to_come_counts_age_since_creation(small: pd.DataFrame) -> None:
+    """A project starting after the day measured is as old as its record, never negative."""
+    table = summaries.stage_summary(small, as_of="2024-02-01")
+    # Bidding: one started 31 days before (2024-01-01), one starts 2024-03-01: 62 days since
+    # it was created (2023-12-01); the median of 31 and 62
+    assert table.loc["Bidding", "median_age_days"] == pytest.approx(46.5)
+    assert (table["median_age_days"].dropna() >= 0).all()
+
+
 def test_stage_summary_keeps_listed_stages_without_projects(small: pd.DataFrame) -> None:
     """Stages from the company's list appear in its order, with zeros when empty."""
     table = summaries.stage_summary(small, ["Completed", "Warranty", "Bidding"])
