@@ -141,7 +141,7 @@ PROJECT_MAP = [
         "from procore_nb.reports import tables\n\n"
         'left_off = maps.unplaced(projects)[["reason", "id", "name", "address", "city", '
         '"state_code", "country_code", "latitude", "longitude"]]\n'
-        "tables.readable(left_off)"
+        'tables.readable(left_off.set_index("id"))'
     ),
     new_markdown_cell(
         "## The interactive map\n\n"
