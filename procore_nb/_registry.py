@@ -52,16 +52,8 @@ _NUMBERS: Final = ("number", "money", "percent", "count", "days")
 KINDS: Final = ("id", "flag", "text", "timestamp", "date", *_NUMBERS, "stage", "object")
 #: The types of a filter or plain parameter.
 FILTER_TYPES: Final = (
-    "int",
-    "int_list",
-    "str",
-    "str_list",
-    "bool",
-    "enum",
-    "enum_list",
-    "date",
-    "date_range",
-    "datetime_range",
+    *("int", "int_list", "str", "str_list", "bool", "enum", "enum_list"),
+    *("date", "date_range", "datetime_range"),
 )
 #: The sort syntaxes: ``sort=field``/``sort=-field``, or ``sort[attribute]``/``sort[direction]``.
 SORT_STYLES: Final = ("field", "attribute")
@@ -133,12 +125,20 @@ class Resource:
     key: str = "id"
     parent: str = ""
     parent_param: str = ""
+    groups: str = ""
+    rows: str = ""
+    outer: str = ""
     sort: Sort | None = None
     views: tuple[str, ...] = ()
     default_view: str = ""
     view_param: str = "view"
     filters: Mapping[str, Filter] = field(default_factory=dict)
     columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def show(self) -> bool:
+        """Whether each call answers one parent record (a show) holding the rows at ``rows``."""
+        return bool(self.rows)
 
     @property
     def version(self) -> str:
@@ -322,10 +322,7 @@ def _sort(check: _Checker) -> Sort | None:
 
 
 def _scope_fits(check: _Checker, scope: str, holes: list[str]) -> None:
-    wants = {
-        "company_path": "company_id",
-        "project_path": "project_id",
-    }.get(scope)
+    wants = {"company_path": "company_id", "project_path": "project_id"}.get(scope)
     if wants and wants not in holes:
         raise check.fail(f"scope {scope} needs {{{wants}}} in the path")
     if scope in {"none", "company_query", "project_query"} and "project_id" in holes:
@@ -347,6 +344,9 @@ def _resource(source: str, name: str, table: object) -> Resource:
     if others != ([parent_param] if parent else []):
         raise check.fail(f"placeholders {others} need parent and parent_param to name them")
     paged = check.get("paged", bool, True)
+    shape = {key: check.get(key, str, "") for key in ("groups", "rows", "outer")}
+    if (shape["rows"] and (paged or not parent)) or (shape["outer"] and not shape["rows"]):
+        raise check.fail("rows (with outer) is for a parent's show: unpaged, with a parent")
     max_pp, default_pp = check.get("max_per_page", int, 0), check.get("default_per_page", int, 0)
     if paged and not 0 < default_pp <= max_pp:
         raise check.fail("a paged resource needs 0 < default_per_page <= max_per_page")
@@ -379,6 +379,7 @@ def _resource(source: str, name: str, table: object) -> Resource:
         key=key,
         parent=parent,
         parent_param=parent_param,
+        **shape,
         sort=_sort(check),
         views=tuple(str(v) for v in views),
         default_view=default_view,

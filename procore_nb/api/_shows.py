@@ -1,0 +1,113 @@
+"""Rows that Procore lists only inside another record's show: a meeting's topics.
+
+A meeting's topics have no list endpoint: they arrive in the meeting's show
+(``GET /rest/v1.1/projects/{project_id}/meetings/{id}``), inside its categories. A registry
+entry with ``rows`` (``meeting_categories.meeting_topic``) is read so, per project: the
+parent's list once (only the records the caller names, when it names some: ``filters[id]``
+in the same single request), then one show per parent record, whose lists at ``rows`` are
+the rows, each with the show's plain fields beside its own (``outer``: ``meeting_id``,
+``meeting_title``, ...). That is one request per parent record: name the meetings
+(``meeting_id=[...]``) to keep a pull small.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from procore_nb._exceptions import ConfigurationError, DataIntegrityError
+from procore_nb._registry import Resource, registry
+from procore_nb.api._cancel import StoppedError, stopping
+from procore_nb.api._filters import build_query
+from procore_nb.api._paths import endpoint
+from procore_nb.api._projects import positive_id
+from procore_nb.api._session import Session
+
+__all__ = ["chosen_parents", "named_parents", "rows_of", "show_rows"]
+
+Record = dict[str, Any]
+#: ``Reader.records``: every record of a list (entry, fill, query, company, page, stop).
+Records = Callable[..., list[Record]]
+
+
+def chosen_parents(
+    entry: Resource, keywords: dict[str, Any]
+) -> tuple[int | None, tuple[int, ...] | None]:
+    """The parent the caller named (taken out of ``keywords``): one id for a list's parent
+    (drawings' area), or the ids of a show's parents (meetings); None when not named."""
+    value = keywords.pop(entry.parent_param, None) if entry.parent else None
+    if entry.show:
+        return None, named_parents(entry, value)
+    return (positive_id(value, f"{entry.parent_param}=") if value is not None else None), None
+
+
+def named_parents(entry: Resource, value: Any) -> tuple[int, ...] | None:
+    """The parent ids the caller named (``meeting_id=5`` or ``meeting_id=[5, 6]``), or None."""
+    if value is None:
+        return None
+    name = f"{entry.parent_param}="
+    if isinstance(value, str | int) or not isinstance(value, Iterable):
+        return (positive_id(value, name),)
+    ids = tuple(dict.fromkeys(positive_id(v, name) for v in value))
+    if not ids:
+        raise ConfigurationError(
+            f"{name} got no ids: name one {entry.parent} id or more, or leave it out to read "
+            f"every {entry.parent} record (one request each). Nothing was sent."
+        )
+    return ids
+
+
+def rows_of(entry: Resource, show: Any) -> list[Record]:
+    """The rows inside one show: the lists at ``entry.rows``, each with the show's fields
+    that ``entry.columns`` name with the ``outer`` prefix."""
+    where = f"{entry.name}: the show of {entry.parent_param}"
+    if not isinstance(show, dict):
+        raise DataIntegrityError(f"{where} is not one object ({type(show).__name__}).")
+    # The show's fields that the columns name (meeting_title...), kept on each of its rows.
+    named = {f"{entry.outer}_{k}": v for k, v in show.items()} if entry.outer else {}
+    outer = {k: v for k, v in named.items() if k in entry.columns}
+    level: list[Any] = [show]
+    for key in entry.rows.split("."):
+        inner: list[Any] = []
+        for holder in level:
+            found = holder.get(key) if isinstance(holder, dict) else None
+            if found is not None and not isinstance(found, list):
+                raise DataIntegrityError(f"{where}: {key} is not a list ({found!r:.80}).")
+            inner.extend(found or [])
+        level = inner
+    strays = [item for item in level if not isinstance(item, dict)]
+    if strays:  # never dropped silently
+        raise DataIntegrityError(f"{where}: {entry.rows} holds non-records, e.g. {strays[0]!r}.")
+    return [{**outer, **item} for item in level]
+
+
+def show_rows(
+    session: Session,
+    records: Records,
+    entry: Resource,
+    fill: Mapping[str, Any],
+    *,
+    named: tuple[int, ...] | None,
+    stop: threading.Event | None = None,
+    limit: int | None = None,
+) -> list[Record]:
+    """The rows of ``entry`` in one project: the parent's records (those ``named``), a show each."""
+    parent = registry()[entry.parent]
+    company = fill["company_id"]
+    query = build_query(parent, {"id": list(named)}) if named else {}
+    above = records(
+        parent, fill, query, company=company, page=(parent.max_per_page or 100, None, 1), stop=stop
+    )
+    rows: list[Record] = []
+    for item in above:
+        if limit is not None and len(rows) >= limit:
+            break
+        if stop is not None and stop.is_set():
+            raise StoppedError
+        path = entry.path.format(**fill, **{entry.parent_param: item[parent.key]})
+        url = session.api_url + endpoint(path, api_url=session.api_url).path
+        with stopping(stop):  # the waits of this request give up when the pull stops
+            reply = session.call("GET", url, params={}, company=company)
+        rows.extend(rows_of(entry, reply.data))
+    return rows if limit is None else rows[:limit]
