@@ -52,9 +52,10 @@ _URL = "https://storage.procore.example.com/meetings"
 
 
 def _days(ctx: ProjectContext, every: int, weekday: int) -> list[int]:
-    """The meeting days of a series up to the project's last day, and the next one if open."""
+    """The meeting days of a series up to the project's last day, and the next one if open
+    (never past its planned finish)."""
     first = ctx.start + (weekday - (ctx.start + EPOCH.weekday())) % 7
-    last = ctx.end if ctx.finished else ctx.today + 6
+    last = ctx.end if ctx.finished else min(ctx.today + 6, ctx.finish)
     return list(range(first, last + 1, 7 * every))
 
 
@@ -90,7 +91,8 @@ def _meeting(
     position, number, previous = at
     starts = number * DAY + hour * 3600
     occurred = number < ctx.today
-    created = min(starts - (2 + int(rng.random() * 4)) * DAY, ctx.now - 3600)
+    set_up = max(starts - (2 + int(rng.random() * 4)) * DAY, ctx.start * DAY + 12 * 3600)
+    created = min(set_up, ctx.now - 3600)  # on the agenda before it meets, within the project
     updated = min(starts + DAY + int(rng.random() * DAY), ctx.now - 1) if occurred else created
     author = ctx.team[0] if ctx.team else None
     deleted = occurred and rng.random() < 1 / 30

@@ -66,6 +66,13 @@ def test_a_raw_meetings_path_is_flattened_and_typed(client: procore_nb.Client) -
     assert list(raw["id"]) == list(named["id"])
     assert list(raw["group_title"]) == list(named["group_title"])
     assert str(raw["starts_at"].dtype) == "datetime64[ns, UTC]"
+    # One meeting of each series: as many groups as meetings, so Total alone cannot tell.
+    one_each = named.drop_duplicates("group_title")["id"].tolist()
+    assert len(one_each) == 2
+    path = f"/rest/v1.1/projects/{project}/meetings"
+    pair = client.frame(path, {"filters[id]": ",".join(map(str, one_each))})
+    assert list(pair["id"]) == one_each
+    assert "meetings" not in pair.columns
 
 
 def test_deleted_only_reads_the_one_object(client: procore_nb.Client, sb: Sandbox) -> None:
