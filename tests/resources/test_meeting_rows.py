@@ -182,3 +182,11 @@ def test_meetings_frame_columns_follow_the_registry(client: procore_nb.Client) -
     df = client.frame("meetings", projects=_building(client)[:1], progress=False)
     assert list(df.columns) == ["project_id", "project_name", *registry()["meetings"].columns]
     assert isinstance(df, pd.DataFrame)
+
+
+def test_the_topics_call_says_what_meeting_id_costs(client: procore_nb.Client) -> None:
+    """client.r.meeting_topics? names meeting_id and its cost, one request per meeting."""
+    doc = client.r.meeting_topics.__doc__ or ""
+    assert "meeting_id : int or list of int" in doc
+    assert "one request each" in doc
+    assert "first meetings" not in doc
