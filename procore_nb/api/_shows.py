@@ -5,9 +5,9 @@ A meeting's topics have no list endpoint: they arrive in the meeting's show
 entry with ``rows`` (``meeting_categories.meeting_topic``) is read so, per project: the
 parent's list once (only the records the caller names, when it names some: ``filters[id]``
 in the same single request), then one show per parent record, whose lists at ``rows`` are
-the rows, each with the show's plain fields beside its own (``outer``: ``meeting_id``,
-``meeting_title``, ...). That is one request per parent record: name the meetings
-(``meeting_id=[...]``) to keep a pull small.
+the rows, each with the show's fields beside its own (``outer``: ``meeting_id``,
+``meeting_title``, ...) and its people's names (``joined``: ``assignee_names``). That is
+one request per parent record: name the meetings (``meeting_id=[...]``) to keep a pull small.
 """
 
 from __future__ import annotations
@@ -79,7 +79,21 @@ def rows_of(entry: Resource, show: Any) -> list[Record]:
     strays = [item for item in level if not isinstance(item, dict)]
     if strays:  # never dropped silently
         raise DataIntegrityError(f"{where}: {entry.rows} holds non-records, e.g. {strays[0]!r}.")
-    return [{**outer, **item} for item in level]
+    return [{**outer, **item, **_joined(entry, item)} for item in level]
+
+
+def _joined(entry: Resource, item: Record) -> Record:
+    """The row's ``joined`` columns: the names in a list field, joined (``"Ann, Bo"``)."""
+    out: Record = {}
+    for column, source in entry.joined.items():
+        people = item.get(source)
+        names = (
+            [p.get("name") for p in people or [] if isinstance(p, dict)]
+            if isinstance(people, list)
+            else []
+        )
+        out[column] = ", ".join(str(n) for n in names if n) or None
+    return out
 
 
 def show_rows(

@@ -130,6 +130,9 @@ def test_topics_are_one_show_per_meeting_named(client: procore_nb.Client, sb: Sa
     assert all(topics["meeting_title"] == topics["meeting_id"].map(titles))
     assert str(topics["due_date"].dtype) == "datetime64[ns, UTC]"
     assert topics["meeting_category.title"].notna().all()
+    names = [", ".join(a["name"] for a in t["assignments"]) or None for t in expected]
+    assert topics["assignee_names"].tolist() == [pd.NA if n is None else n for n in names]
+    assert topics["assignee_names"].notna().any()
 
 
 def test_topics_fan_out_over_projects_and_meetings(client: procore_nb.Client, sb: Sandbox) -> None:
