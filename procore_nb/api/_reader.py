@@ -49,7 +49,7 @@ from procore_nb.api._projects import (
     unique,
 )
 from procore_nb.api._responses import not_records
-from procore_nb.api._shows import chosen_parents, show_rows
+from procore_nb.api._shows import chosen_parents, rows_of, show_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,13 +142,16 @@ class Reader:
             asked=query.pop("per_page", None),
             largest=entry.max_per_page if entry is not None else 0,
         )
-        df = self._read_list(
-            (where, query, company),
-            size,
-            None if is_compact(query) else name,
-            limit=limit,
-            progress=progress,
-        )
+        if entry is not None and entry.show:  # one show (a meeting): the rows inside it
+            reply = self._session.call(
+                "GET", self._api_url + where.path, params=query, company=company
+            )
+            df = self._to_frame(rows_of(entry, reply.data)[:limit], name, company)
+        else:
+            call = (where, query, company)
+            df = self._read_list(
+                call, size, None if is_compact(query) else name, limit=limit, progress=progress
+            )
         df.attrs.update(path=where.path, company_id=company)
         return df
 

@@ -193,3 +193,17 @@ def test_the_topics_call_says_what_meeting_id_costs(client: procore_nb.Client) -
     assert "meeting_id : int or list of int" in doc
     assert "one request each" in doc
     assert "first meetings" not in doc
+
+
+def test_a_raw_show_path_reads_its_topics(client: procore_nb.Client, sb: Sandbox) -> None:
+    """A meeting's show as a raw path reads its topics, typed as meeting_topics, in one request."""
+    project = _building(client)[0]
+    meeting = int(client.frame("meetings", projects=[project], progress=False)["id"].iloc[-1])
+    path = f"/rest/v1.1/projects/{project}/meetings/{meeting}"
+    sb.reset_counters()
+    topics = client.frame(path)
+    assert sb.counters()["requests"] == 1
+    assert list(topics["id"]) == [t["id"] for t in _shown_topics(sb, client, project, meeting)]
+    assert set(topics["meeting_id"]) == {meeting}
+    assert str(topics["created_on"].dtype) == "datetime64[ns, UTC]"
+    assert len(client.frame(path, limit=1)) == 1
