@@ -207,3 +207,14 @@ def test_a_raw_show_path_reads_its_topics(client: procore_nb.Client, sb: Sandbox
     assert set(topics["meeting_id"]) == {meeting}
     assert str(topics["created_on"].dtype) == "datetime64[ns, UTC]"
     assert len(client.frame(path, limit=1)) == 1
+
+
+def test_pages_of_meetings_yield_meetings(client: procore_nb.Client) -> None:
+    """client.pages() of the meetings path yields meetings page by page, not their groups."""
+    project = _building(client)[0]
+    path = f"/rest/v1.1/projects/{project}/meetings"
+    pages = list(client.pages(path, {"per_page": 9}))
+    whole = client.frame("meetings", projects=[project], progress=False)
+    assert [len(p) for p in pages[:-1]] == [9] * (len(pages) - 1)
+    assert [m["id"] for p in pages for m in p] == list(whole["id"])
+    assert all("group_title" in m and "meetings" not in m for p in pages for m in p)
