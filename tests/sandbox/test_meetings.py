@@ -264,3 +264,21 @@ def test_open_topics_are_recent_and_a_completed_project_is_closed(
             t["status"] for m in meetings[-5:] for t in _topics(_show(admin, project, m["id"]))
         }
         assert statuses == {"Closed"}
+
+
+def test_a_meeting_made_by_mutate_is_next_weeks_with_topics_of_its_own(sb: Sandbox) -> None:
+    """/_sandbox/mutate adds next week's OAC meeting, its topic ids new to the project."""
+    sb.configure(rate_limit_spike=100_000)  # every meeting's show is read below
+    get = getter(sb, sign_in(sb)["access_token"])
+    project = _projects(get, sb, ("Course of Construction",))[0]
+    before = _meetings(get, project)
+    done = sb.mutate("meetings", project_id=project, create=1)
+    after = _meetings(get, project)
+    assert len(after) == len(before) + 1
+    made = _show(get, project, done["created"][0])
+    check([made], SHOW, "made meeting")
+    assert made["mode"] == "agenda"
+    assert made["starts_at"][:10] > TODAY.isoformat()
+    topics = [t["id"] for m in after for t in _topics(_show(get, project, m["id"]))]
+    assert len(topics) == len(set(topics))
+    assert {t["id"] for t in _topics(made)}

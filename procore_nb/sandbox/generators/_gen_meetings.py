@@ -59,7 +59,6 @@ def _days(ctx: ProjectContext, every: int, weekday: int) -> list[int]:
     return list(range(first, last + 1, 7 * every))
 
 
-@register("meetings")
 def meetings(ctx: ProjectContext) -> list[Record]:
     """Every meeting of the project, as its show: attendees, categories and topics."""
     if ctx.progress <= 0:
@@ -207,3 +206,17 @@ def _topic(
         "assignments": list({a["id"]: a for a in assignees}.values()),
         "attachments": [],
     }
+
+
+def new_meeting(ctx: ProjectContext, rng: random.Random, n: int, second: int) -> Record:
+    """Next week's OAC meeting, put on the agenda at ``second`` (``POST /_sandbox/mutate``);
+    its categories, topics and attendees are numbered apart from the generated ones."""
+    block = 50_000 + int(rng.random() * 3_000) * 16  # a block of ids no generated one uses
+    counts = {"meeting": n, "category": block, "topic": block, "attendee": block}
+    number = second // DAY + 7
+    position = max(1, (number - ctx.start) // 7 + 1)
+    record = _meeting(ctx, rng, _SERIES[0], (position, number, None), counts)
+    return record | {"created_at": stamp(second), "updated_at": stamp(second)}
+
+
+register("meetings", make=new_meeting)(meetings)
