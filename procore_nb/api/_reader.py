@@ -49,7 +49,7 @@ from procore_nb.api._projects import (
     unique,
 )
 from procore_nb.api._responses import not_records
-from procore_nb.api._shows import chosen_parents, rows_of, show_rows
+from procore_nb.api._shows import chosen_parents, one_show, show_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,15 +142,13 @@ class Reader:
             asked=query.pop("per_page", None),
             largest=entry.max_per_page if entry is not None else 0,
         )
+        typed = None if is_compact(query) else name
         if entry is not None and entry.show:  # one show (a meeting): the rows inside it
-            reply = self._session.call(
-                "GET", self._api_url + where.path, params=query, company=company
-            )
-            df = self._to_frame(rows_of(entry, reply.data)[:limit], name, company)
+            rows = one_show(self._session, entry, where.path, query, company)
+            df = self._to_frame(rows[:limit], name, company)
         else:
-            call = (where, query, company)
             df = self._read_list(
-                call, size, None if is_compact(query) else name, limit=limit, progress=progress
+                (where, query, company), size, typed, limit=limit, progress=progress
             )
         df.attrs.update(path=where.path, company_id=company)
         return df
@@ -293,7 +291,14 @@ class Reader:
             fill: dict[str, Any] = {"company_id": company, "project_id": target.id}
             if entry.show:  # one request per parent record (see _shows)
                 return show_rows(
-                    self._session, self.records, entry, fill, named=named, stop=stop, limit=most
+                    self._session,
+                    self.records,
+                    entry,
+                    fill,
+                    named=named,
+                    stop=stop,
+                    limit=most,
+                    workers=self._workers if one else 1,
                 )
             if entry.parent:
                 view_id = parent_id if parent_id is not None else self._first(entry, fill, stop)

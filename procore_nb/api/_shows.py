@@ -7,24 +7,26 @@ parent's list once (only the records the caller names, when it names some: ``fil
 in the same single request), then one show per parent record, whose lists at ``rows`` are
 the rows, each with the show's fields beside its own (``outer``: ``meeting_id``,
 ``meeting_title``, ...) and its people's names (``joined``: ``assignee_names``). That is
-one request per parent record: name the meetings (``meeting_id=[...]``) to keep a pull small.
+one request per parent record (for one project, several on their way at once): name the
+meetings (``meeting_id=[...]``) to keep a pull small.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from procore_nb._exceptions import ConfigurationError, DataIntegrityError
 from procore_nb._registry import Resource, registry
-from procore_nb.api._cancel import StoppedError, stopping
+from procore_nb.api._cancel import Stop, StoppedError, stopping, under
 from procore_nb.api._filters import build_query
 from procore_nb.api._paths import endpoint
 from procore_nb.api._projects import positive_id
 from procore_nb.api._session import Session
 
-__all__ = ["chosen_parents", "named_parents", "rows_of", "show_rows"]
+__all__ = ["chosen_parents", "named_parents", "one_show", "rows_of", "show_rows"]
 
 Record = dict[str, Any]
 #: ``Reader.records``: every record of a list (entry, fill, query, company, page, stop).
@@ -96,6 +98,14 @@ def _joined(entry: Resource, item: Record) -> Record:
     return out
 
 
+def one_show(
+    session: Session, entry: Resource, path: str, query: Mapping[str, Any], company: int | None
+) -> list[Record]:
+    """The rows inside the show at ``path`` (one request)."""
+    reply = session.call("GET", session.api_url + path, params=query, company=company)
+    return rows_of(entry, reply.data)
+
+
 def show_rows(
     session: Session,
     records: Records,
@@ -105,23 +115,40 @@ def show_rows(
     named: tuple[int, ...] | None,
     stop: threading.Event | None = None,
     limit: int | None = None,
+    workers: int = 1,
 ) -> list[Record]:
-    """The rows of ``entry`` in one project: the parent's records (those ``named``), a show each."""
+    """The rows of ``entry`` in one project: the parent's records (those ``named``), a show
+    each, ``workers`` shows on their way at once (in order; the first failure stops the rest)."""
     parent = registry()[entry.parent]
     company = fill["company_id"]
     query = build_query(parent, {"id": list(named)}) if named else {}
     above = records(
         parent, fill, query, company=company, page=(parent.max_per_page or 100, None, 1), stop=stop
     )
-    rows: list[Record] = []
-    for item in above:
-        if limit is not None and len(rows) >= limit:
-            break
+
+    def shown(item: Record) -> list[Record]:
         if stop is not None and stop.is_set():
             raise StoppedError
         path = entry.path.format(**fill, **{entry.parent_param: item[parent.key]})
-        url = session.api_url + endpoint(path, api_url=session.api_url).path
-        with stopping(stop):  # the waits of this request give up when the pull stops
-            reply = session.call("GET", url, params={}, company=company)
-        rows.extend(rows_of(entry, reply.data))
-    return rows if limit is None else rows[:limit]
+        return one_show(session, entry, endpoint(path, api_url=session.api_url).path, {}, company)
+
+    if workers <= 1 or len(above) <= 1 or limit is not None:
+        rows: list[Record] = []
+        for item in above:
+            if limit is not None and len(rows) >= limit:
+                break
+            with stopping(stop):  # the waits of this request give up when the pull stops
+                rows.extend(shown(item))
+        return rows if limit is None else rows[:limit]
+    inner = Stop()  # set on a failure, or when the pull stops: the shows still waiting give up
+    if isinstance(stop, Stop):
+        stop.on_set(inner.set)
+    pool = concurrent.futures.ThreadPoolExecutor(
+        min(workers, len(above)), thread_name_prefix="procore_nb-show"
+    )
+    try:
+        futures = [pool.submit(under, inner, shown, item) for item in above]
+        return [row for future in futures for row in future.result()]
+    finally:
+        inner.set()
+        pool.shutdown(wait=True, cancel_futures=True)
