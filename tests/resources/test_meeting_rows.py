@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pandas as pd
@@ -10,7 +12,7 @@ import requests
 from resource_counts import server_count
 
 import procore_nb
-from procore_nb import ConfigurationError
+from procore_nb import ConfigurationError, PartialPullError, PermissionDeniedError
 from procore_nb._constants import COMPANY_HEADER, TOTAL_HEADER
 from procore_nb._registry import registry
 from procore_nb.api._paths import Endpoint
@@ -218,3 +220,36 @@ def test_pages_of_meetings_yield_meetings(client: procore_nb.Client) -> None:
     assert [len(p) for p in pages[:-1]] == [9] * (len(pages) - 1)
     assert [m["id"] for p in pages for m in p] == list(whole["id"])
     assert all("group_title" in m and "meetings" not in m for p in pages for m in p)
+
+
+def test_a_refused_show_stops_the_shows_still_waiting(
+    client: procore_nb.Client, sb: Sandbox
+) -> None:
+    """When a show is refused mid-pull, the pull raises and the shows not yet sent never go."""
+    project = max(_building(client), key=lambda p: len(client.frame("meetings", projects=[p])))
+    count = len(client.frame("meetings", projects=[project], progress=False))
+    listing = f"/rest/v1.1/projects/{project}/meetings"
+    sb.reset_counters()
+    sb.configure(latency=0.2)
+    failure: list[BaseException] = []
+
+    def pull() -> None:
+        try:
+            client.frame("meeting_topics", projects=[project], errors="raise", progress=False)
+        except procore_nb.ProcoreError as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=pull)
+    worker.start()
+    try:
+        while not sb.counters()["by_path"].get(listing):  # the list has been answered
+            time.sleep(0.02)
+        sb.set_tool(project, "meetings", enabled=False)
+        worker.join(timeout=60)
+    finally:
+        sb.set_tool(project, "meetings", enabled=True)
+    assert not worker.is_alive()
+    assert isinstance(failure[0], PartialPullError)
+    assert isinstance(failure[0].__cause__, PermissionDeniedError)
+    shows = sum(n for p, n in sb.counters()["by_path"].items() if p.startswith(listing + "/"))
+    assert shows < count - 8
