@@ -91,9 +91,7 @@ def main() -> int:
             env = os.environ | sandbox_environment(
                 sb, service_account=True, token_dir=f"{home}/tokens"
             )
-            env |= {
-                f"XDG_{kind}_HOME": f"{home}/{kind}" for kind in ("CONFIG", "DATA", "CACHE")
-            }
+            env |= {f"XDG_{kind}_HOME": f"{home}/{kind}" for kind in ("CONFIG", "DATA", "CACHE")}
             run = _command("run", *map(str, NOTEBOOKS), "--out", f"{home}/reports")
             if workflow == "run, then rerun":
                 rows.append(("first run, empty store", *_timed(sb, run, env)))
