@@ -52,16 +52,8 @@ _NUMBERS: Final = ("number", "money", "percent", "count", "days")
 KINDS: Final = ("id", "flag", "text", "timestamp", "date", *_NUMBERS, "stage", "object")
 #: The types of a filter or plain parameter.
 FILTER_TYPES: Final = (
-    "int",
-    "int_list",
-    "str",
-    "str_list",
-    "bool",
-    "enum",
-    "enum_list",
-    "date",
-    "date_range",
-    "datetime_range",
+    *("int", "int_list", "str", "str_list", "bool", "enum", "enum_list"),
+    *("date", "date_range", "datetime_range"),
 )
 #: The sort syntaxes: ``sort=field``/``sort=-field``, or ``sort[attribute]``/``sort[direction]``.
 SORT_STYLES: Final = ("field", "attribute")
@@ -102,9 +94,7 @@ class Filter:
 
     def describe(self) -> str:
         """The type as a person reads it: ``enum: open, closed, draft``."""
-        if self.values:
-            return f"{self.type}: {', '.join(self.values)}"
-        return self.type
+        return f"{self.type}: {', '.join(self.values)}" if self.values else self.type
 
 
 @dataclass(frozen=True)
@@ -133,12 +123,21 @@ class Resource:
     key: str = "id"
     parent: str = ""
     parent_param: str = ""
+    groups: str = ""
+    rows: str = ""
+    outer: str = ""
+    joined: Mapping[str, str] = field(default_factory=dict)
     sort: Sort | None = None
     views: tuple[str, ...] = ()
     default_view: str = ""
     view_param: str = "view"
     filters: Mapping[str, Filter] = field(default_factory=dict)
     columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def show(self) -> bool:
+        """Whether each call answers one parent record (a show) holding the rows at ``rows``."""
+        return bool(self.rows)
 
     @property
     def version(self) -> str:
@@ -322,10 +321,7 @@ def _sort(check: _Checker) -> Sort | None:
 
 
 def _scope_fits(check: _Checker, scope: str, holes: list[str]) -> None:
-    wants = {
-        "company_path": "company_id",
-        "project_path": "project_id",
-    }.get(scope)
+    wants = {"company_path": "company_id", "project_path": "project_id"}.get(scope)
     if wants and wants not in holes:
         raise check.fail(f"scope {scope} needs {{{wants}}} in the path")
     if scope in {"none", "company_query", "project_query"} and "project_id" in holes:
@@ -347,6 +343,10 @@ def _resource(source: str, name: str, table: object) -> Resource:
     if others != ([parent_param] if parent else []):
         raise check.fail(f"placeholders {others} need parent and parent_param to name them")
     paged = check.get("paged", bool, True)
+    shape = {key: check.get(key, str, "") for key in ("groups", "rows", "outer")}
+    joined, rows = check.get("joined", dict, {}), shape["rows"]
+    if (rows and (paged or not parent)) or ((shape["outer"] or joined) and not rows):
+        raise check.fail("rows (outer, joined) is for a parent's show: unpaged, with a parent")
     max_pp, default_pp = check.get("max_per_page", int, 0), check.get("default_per_page", int, 0)
     if paged and not 0 < default_pp <= max_pp:
         raise check.fail("a paged resource needs 0 < default_per_page <= max_per_page")
@@ -358,6 +358,8 @@ def _resource(source: str, name: str, table: object) -> Resource:
         raise check.fail(f"default_view {default_view!r} is not among views {views}")
     filters = _filters(check, check.get("filters", dict, {}), check.get("params", dict, {}))
     columns = _columns(check, check.get("columns", dict, {}))
+    if any(columns.get(c) != "text" or not isinstance(f, str) for c, f in joined.items()):
+        raise check.fail('joined maps text columns to list fields: { names = "people" }')
     key = check.get("key", str, "id")
     if key not in columns:
         raise check.fail(f"key {key!r} is not a column")
@@ -379,6 +381,8 @@ def _resource(source: str, name: str, table: object) -> Resource:
         key=key,
         parent=parent,
         parent_param=parent_param,
+        **shape,
+        joined=MappingProxyType(joined),
         sort=_sort(check),
         views=tuple(str(v) for v in views),
         default_view=default_view,
@@ -410,7 +414,6 @@ def parse(text: str, *, source: str = "<text>") -> Mapping[str, Resource]:
         out[name] = _resource(source, name, table)
     for entry in out.values():
         if entry.parent and entry.parent not in out:
-            raise ConfigurationError(
-                f"{source}: [{entry.name}] parent {entry.parent!r} is not a resource"
-            )
+            where = f"{source}: [{entry.name}]"
+            raise ConfigurationError(f"{where} parent {entry.parent!r} is not a resource")
     return MappingProxyType(out)

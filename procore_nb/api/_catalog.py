@@ -61,7 +61,12 @@ def _filter_lines(entry: Resource) -> list[str]:
     if entry.views:
         default = f" (default {entry.default_view})" if entry.default_view else ""
         lines.append(f"    view : one of {', '.join(entry.views)}{default}")
-    if entry.parent:
+    if entry.show:
+        lines.append(
+            f"    {entry.parent_param} : int or list of int; the {entry.parent} records whose "
+            f"show to read (default: every one of each project, one request each)"
+        )
+    elif entry.parent:
         lines.append(
             f"    {entry.parent_param} : int; the {entry.parent} record to read "
             f"(default: each project's first {entry.parent})"

@@ -41,6 +41,18 @@ def _section(entry: Resource) -> list[str]:
     ]
     if entry.parent:
         facts.append(("parent", f"`{entry.parent}` (`{{{entry.parent_param}}}` in the path)"))
+    if entry.groups:
+        body = f"grouped: `[{{group_title, {entry.groups}: [...]}}]`, a row per record"
+        facts.append(("body", body + " with its `group_title`; a page counts records"))
+    if entry.show:
+        facts.append(
+            (
+                "body",
+                f"the show of one `{entry.parent}` record per request, for each of the project "
+                f"or those `{entry.parent_param}=` names; rows: "
+                f"`{entry.rows}`",
+            )
+        )
     if entry.sort is not None:
         how = (
             "`sort[attribute]`/`sort[direction]`"

@@ -8,11 +8,12 @@ answers in DataFrames (pandas is imported on first use, never at ``import procor
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import ConfigurationError, MalformedResponseError
-from procore_nb._registry import registry
+from procore_nb._registry import match, registry
 from procore_nb.api._catalog import ResourceCalls, resources_frame
 from procore_nb.api._checks import check_flag
 from procore_nb.api._paging import iter_pages
@@ -214,6 +215,9 @@ class Lists:
     ) -> Iterator[list[dict[str, Any]]]:
         """Yield a list endpoint's records page by page, for streaming large lists."""
         where, params, company = self._session.prepare(path, params, company_id)
+        entry = match(where.path)
+        if entry is not None:  # a grouped list (meetings) yields its records, not its groups
+            where = replace(where, groups=entry.groups)
         yield from iter_pages(
             lambda number, per_page: self._session.page(where, params, company, (number, per_page)),
             per_page=where.page_size(limit=None, asked=params.pop("per_page", None)),

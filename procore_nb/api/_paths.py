@@ -32,6 +32,8 @@ class Endpoint:
 
     path: str
     version: str
+    #: Where a grouped list keeps each group's records (meetings: ``"meetings"``), or "".
+    groups: str = ""
 
     @property
     def _rest(self) -> str:
@@ -92,10 +94,31 @@ class Endpoint:
         return min(size, limit) if limit is not None else size
 
     def unwrap(self, data: Any) -> Any:
-        """The body without v2's ``{"data": ...}`` envelope."""
+        """The records of a body: without v2's ``{"data": ...}`` envelope, and a grouped
+        list's groups flattened, each record keeping its group's other fields (its title)."""
         if self.version.startswith("v2") and isinstance(data, dict) and "data" in data:
             return data["data"]
+        if self.groups and isinstance(data, dict) and isinstance(data.get(self.groups), list):
+            return data[self.groups]  # meetings' deleted_only: one object, not grouped
+        if self.groups and isinstance(data, list) and all(isinstance(g, dict) for g in data):
+            return [
+                _member(group, self.groups, item)
+                for group in data
+                for item in _items(group, self.groups)
+            ]
         return data
+
+
+def _items(group: dict[str, Any], key: str) -> list[Any]:
+    items = group.get(key)
+    return items if isinstance(items, list) else [group]  # not a group: a record as it is
+
+
+def _member(group: dict[str, Any], key: str, item: Any) -> Any:
+    """A grouped record with its group's fields (``group_title``) beside its own."""
+    if item is group or not isinstance(item, dict):
+        return item
+    return {**{k: v for k, v in group.items() if k != key}, **item}
 
 
 def endpoint(path: str, *, api_url: str) -> Endpoint:

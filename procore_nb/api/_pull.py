@@ -227,7 +227,7 @@ def read_frame(
     (``limit``) and installs without pyarrow.
     """
     label = pull.where.resource or pull.where.path.rsplit("/", 1)[-1]
-    if limit is None and fast_route():
+    if limit is None and fast_route() and not pull.where.groups:  # groups: records of records
         df = pull_frame(pull, stages=stages, progress=progress, label=label)
         if df is not None:
             return df

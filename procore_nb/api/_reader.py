@@ -14,7 +14,7 @@ import functools
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from procore_nb._exceptions import (
@@ -44,12 +44,12 @@ from procore_nb.api._projects import (
     gathering,
     iterable,
     name_of,
-    positive_id,
     project_id,
     skipped_message,
     unique,
 )
 from procore_nb.api._responses import not_records
+from procore_nb.api._shows import chosen_parents, one_show, show_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,18 +136,20 @@ class Reader:
         where, query, company = self._session.prepare(path, params, company_id)
         entry = match(where.path)
         name = entry.name if entry is not None else where.resource
+        where = replace(where, groups=entry.groups) if entry is not None else where
         size = where.page_size(
             limit=limit,
             asked=query.pop("per_page", None),
             largest=entry.max_per_page if entry is not None else 0,
         )
-        df = self._read_list(
-            (where, query, company),
-            size,
-            None if is_compact(query) else name,
-            limit=limit,
-            progress=progress,
-        )
+        typed = None if is_compact(query) else name
+        if entry is not None and entry.show:  # one show (a meeting): the rows inside it
+            rows = one_show(self._session, entry, where.path, query, company)
+            df = self._to_frame(rows[:limit], name, company)
+        else:
+            df = self._read_list(
+                (where, query, company), size, typed, limit=limit, progress=progress
+            )
         df.attrs.update(path=where.path, company_id=company)
         return df
 
@@ -201,7 +203,7 @@ class Reader:
         """
         size, limit, workers = page
         path = entry.path.format(**fill)
-        where = endpoint(path, api_url=self._api_url)
+        where = replace(endpoint(path, api_url=self._api_url), groups=entry.groups)
         params = dict(query)
         if entry.scope == "company_query" and company is not None:
             params.setdefault("company_id", company)
@@ -244,9 +246,7 @@ class Reader:
         """The resource as a DataFrame (see ``Client.frame``)."""
         limit = check_limit(ask.limit)
         keywords = dict(ask.keywords)
-        parent_id = keywords.pop(entry.parent_param, None) if entry.parent else None
-        if parent_id is not None:
-            parent_id = positive_id(parent_id, f"{entry.parent_param}=")
+        parent_id, named = chosen_parents(entry, keywords)
         check_choice("errors", ask.errors, ERRORS)
         query = {**build_query(entry, keywords), **(ask.params or {})}
         where = endpoint(entry.path, api_url=self._api_url)
@@ -289,6 +289,17 @@ class Reader:
 
         def read(target: Target, stop: threading.Event, most: int | None) -> list[Record]:
             fill: dict[str, Any] = {"company_id": company, "project_id": target.id}
+            if entry.show:  # one request per parent record (see _shows)
+                return show_rows(
+                    self._session,
+                    self.records,
+                    entry,
+                    fill,
+                    named=named,
+                    stop=stop,
+                    limit=most,
+                    workers=self._workers if one else 1,
+                )
             if entry.parent:
                 view_id = parent_id if parent_id is not None else self._first(entry, fill, stop)
                 if view_id is None:

@@ -1,6 +1,7 @@
 """Everyday questions the field and finance resources answer, one call each (public through
 :mod:`.analysis`): hours per vendor and cost code, drawings revised lately, the OSHA incident
-rate, and what each commitment has invoiced against what it commits.
+rate, what each commitment has invoiced against what it commits, and the open meeting items
+of each project.
 
 Each takes frames as :meth:`procore_nb.Client.frame` returns them and returns a small table.
 
@@ -30,10 +31,13 @@ __all__ = [
     "hours_by_vendor",
     "incident_rate",
     "invoiced_vs_committed",
+    "open_meeting_items",
 ]
 
 #: OSHA's rate base: 100 full-time workers for a year (100 x 40 hours x 50 weeks).
 OSHA_HOURS = 200_000
+#: The statuses of a meeting topic still to be dealt with (Procore's: Open, On Hold, Closed).
+_UNRESOLVED = ("Open", "On Hold")
 
 
 def hours_by_vendor(timecards: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
@@ -171,3 +175,38 @@ def invoiced_vs_committed(commitments: pd.DataFrame, requisitions: pd.DataFrame)
         ordered.reset_index(drop=True),
         {**money, "invoiced_share": "share", "commitment_id": "id"},
     )
+
+
+def open_meeting_items(
+    topics: pd.DataFrame, *, as_of: pd.Timestamp | None = None, by: str = "project_name"
+) -> pd.DataFrame:
+    """Meeting items still open (and on hold) per ``by`` value, with how many are overdue.
+
+    ``topics`` is ``meeting_topics`` (``status``, ``due_date``, ``created_on``). ``as_of``
+    defaults to the latest ``created_on`` in the frame. Columns: ``items`` (every topic),
+    ``open``, ``on_hold``, ``overdue`` (open or on hold, due before ``as_of``) and
+    ``oldest_open_days`` (days since the oldest open or on-hold item was raised; empty where
+    none is); one row per ``by`` value, the most open items first.
+    """
+    _require(topics, [by, "status", "due_date", "created_on"], "open_meeting_items")
+    raised = _naive(topics["created_on"])
+    end = _naive(pd.Series([as_of])).iloc[0] if as_of is not None else raised.max()
+    status = topics["status"].astype("string")
+    unresolved = status.isin(_UNRESOLVED).fillna(False).astype(bool)
+    late = unresolved & (_naive(topics["due_date"]) < end).fillna(False).astype(bool)
+    age = (end - raised).dt.days.astype("float64").where(unresolved)
+    groups = group_keys(topics, by)
+    table = pd.DataFrame(
+        {
+            "items": groups.groupby(groups).size(),
+            "open": (status == "Open").fillna(False).astype(bool).groupby(groups).sum(),
+            "on_hold": (status == "On Hold").fillna(False).astype(bool).groupby(groups).sum(),
+            "overdue": late.groupby(groups).sum(),
+            "oldest_open_days": age.groupby(groups).max(),
+        }
+    )
+    counts = ["items", "open", "on_hold", "overdue"]
+    table[counts] = table[counts].astype("int64")
+    table.index.name = by
+    table = table.sort_values(["open", "overdue"], ascending=False, kind="stable")
+    return declare(table, {**dict.fromkeys(counts, "count"), "oldest_open_days": "days"})

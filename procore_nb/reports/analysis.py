@@ -38,6 +38,7 @@ from procore_nb.reports._questions import (
     hours_by_vendor,
     incident_rate,
     invoiced_vs_committed,
+    open_meeting_items,
 )
 from procore_nb.reports._rollups import (
     HEALTH_BANDS,
@@ -76,6 +77,7 @@ __all__ = [
     "is_open",
     "is_overdue",
     "open_and_overdue",
+    "open_meeting_items",
     "overdue_over_time",
     "per_week",
     "turnaround",

@@ -55,6 +55,7 @@ FIELDS: dict[tuple[str, str], str] = {
     ("drawing_revisions", "drawing_set_id"): "drawing_set.id",
     ("images", "image_category_id"): "image_category_id",
     ("change_order_packages", "contract_id"): "contract_id",
+    ("meetings", "assignee_id"): "meeting_categories[].meeting_topic[].assignments[].id",
 }
 #: Fields ``search`` and ``query`` look in.
 TEXT_FIELDS = (

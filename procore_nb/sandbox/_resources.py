@@ -25,8 +25,9 @@ from ._store import Bucket
 from ._tools import message
 from .generators import GENERATORS
 
-#: Served by their own handlers in ``_rest.py`` (they predate the registry).
-HANDMADE = frozenset({"companies", "projects", "project_stages"})
+#: Served by their own handlers: in ``_rest.py`` (they predate the registry) and in
+#: ``_meetings.py`` (grouped lists and a show).
+HANDMADE = frozenset({"companies", "projects", "project_stages", "meetings", "meeting_topics"})
 #: Lists of a company's projects: a non-admin sees only the projects they belong to.
 PROJECT_LISTS = frozenset({"company_projects"})
 NO_ACCESS = "You do not have access to this project."

@@ -29,6 +29,7 @@ from ._calls import Call, Reply, RestError, company_param, not_found, to_int, to
 from ._data import COMPACT_FIELDS, Company, User
 from ._faults import DroppedResponse, throttled
 from ._incoming import Incoming
+from ._meetings import routes as meeting_routes
 from ._paging import Page, ParamError, paginate, parse_page
 from ._query import parse
 from ._resources import handler, patterns
@@ -204,6 +205,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Route], ...] = (
     (
         re.compile(r"^/rest/v1\.0/companies/(?P<company_id>[^/]+)/project_stages$"),
         _Route(project_stages, "v1.0", "required"),
+    ),
+    *(
+        (pattern, _Route(serve, version, "required"))
+        for pattern, serve, version in meeting_routes()
     ),
 )
 

@@ -1,4 +1,5 @@
-"""The one-line questions of analysis (hours, drawings, incident rate, invoices) on sandbox data."""
+"""The one-line questions of analysis (hours, drawings, incident rate, invoices, meeting items)
+on sandbox data."""
 
 from __future__ import annotations
 
@@ -99,6 +100,38 @@ def test_invoiced_against_committed(client: procore_nb.Client, projects: list[in
     assert table["invoiced_share"].dropna().is_monotonic_decreasing
 
 
+def test_open_meeting_items_per_project(client: procore_nb.Client, projects: list[int]) -> None:
+    """Open and on-hold topics per project, the overdue among them, the oldest one's age."""
+    listed = client.projects(status="all")
+    done = [int(i) for i in listed.loc[listed["stage"].astype(str) == "Completed", "id"]]
+    topics = _frame(client, "meeting_topics", [*projects, *done[:1]])
+    day = pd.Timestamp(TODAY, tz="UTC")
+    table = analysis.open_meeting_items(topics, as_of=day)
+    status = topics["status"]
+    unresolved = topics[status.isin(["Open", "On Hold"])]
+    assert table["items"].sum() == len(topics)
+    assert table["open"].sum() == (status == "Open").sum() > 0
+    assert table["on_hold"].sum() == (status == "On Hold").sum() > 0
+    assert table["overdue"].sum() == (unresolved["due_date"] < day).sum() > 0
+    oldest = unresolved.groupby("project_name")["created_on"].min()
+    assert dict(table["oldest_open_days"].dropna()) == {
+        name: float((day - when).days) for name, when in oldest.items()
+    }
+    finished = listed.loc[listed["id"] == done[0], "name"].iloc[0]
+    assert table.loc[finished, ["open", "on_hold", "overdue"]].tolist() == [0, 0, 0]
+    assert pd.isna(table.loc[finished, "oldest_open_days"])
+    assert table["open"].is_monotonic_decreasing
+    assert table.attrs["kinds"] == {
+        "items": "count",
+        "open": "count",
+        "on_hold": "count",
+        "overdue": "count",
+        "oldest_open_days": "days",
+    }
+    latest = analysis.open_meeting_items(topics)  # as of the latest topic raised
+    assert latest["open"].sum() == table["open"].sum()
+
+
 def test_a_missing_column_is_named() -> None:
     """A frame without the needed columns raises, naming them."""
     with pytest.raises(ConfigurationError, match=r"party\.id"):
@@ -117,3 +150,5 @@ def test_invoiced_to_the_cent_is_neither_over_nor_short() -> None:
     assert row["remaining"] == 0
     assert row["invoiced_share"] == 1
     assert row["invoiced"] == row["committed"]
+    with pytest.raises(ConfigurationError, match="due_date"):
+        analysis.open_meeting_items(pd.DataFrame({"project_name": ["A"], "status": ["Open"]}))

@@ -23,6 +23,31 @@ LOG_COMMON = {
 }
 
 FIELDS: dict[str, dict[str, str]] = {
+    # Section 26: each meeting of the grouped list (the list's groups opened), and each topic
+    # of a meeting's show.
+    "meetings": {
+        **dict.fromkeys(
+            ("id", "meeting_template_id", "position", "created_by_id", "parent_id"), "int"
+        ),
+        "meeting_topics_count": "int",
+        **dict.fromkeys(("title", "description", "location"), "str"),
+        "mode": "minutes|agenda",
+        "occurred": "bool",
+        "is_private": "bool",
+        **dict.fromkeys(("starts_at", "ends_at", "created_at", "updated_at"), "datetime"),
+    },
+    "meeting_topics": {
+        "id": "int",
+        "position": "int",
+        **dict.fromkeys(("number", "title", "minutes", "description", "download_all_url"), "str"),
+        "priority": "|High|Medium|Low",
+        "status": "Open|On Hold|Closed",
+        "created_on": "date",
+        "due_date": "date",
+        "meeting_category": "obj",
+        "assignments": "list",
+        "attachments": "list",
+    },
     "timecard_entries": {
         "id": "int",
         "origin_id": "int",

@@ -37,6 +37,8 @@ def server_count(
         params["company_id"] = sb.company_id
     if entry.scope == "project_query":
         params["project_id"] = project_id
+    if entry.show:  # one show per parent record: count the rows inside each
+        return _shown(sb, entry, fill, headers)
     if entry.parent:
         parent = registry()[entry.parent]
         views = _get(sb, parent.path.format(**fill), headers, {"project_id": project_id})
@@ -49,6 +51,32 @@ def server_count(
     if answer is None:
         return None
     return int(answer.headers[TOTAL_HEADER]) if entry.paged else len(answer.json())
+
+
+def flat(entry: Resource, body: Any) -> list[dict[str, Any]]:
+    """The records of a list body: a grouped list's groups opened (meetings), else as is."""
+    if entry.groups and isinstance(body, list):
+        return [item for group in body for item in group[entry.groups]]
+    return list(body)
+
+
+def _shown(
+    sb: Sandbox, entry: Resource, fill: dict[str, Any], headers: dict[str, str]
+) -> int | None:
+    """The rows inside every show of the project's parent records (meeting topics)."""
+    parent = registry()[entry.parent]
+    listed = _get(sb, parent.path.format(**fill), headers, {"per_page": parent.max_per_page})
+    if listed is None:
+        return None
+    count = 0
+    for item in flat(parent, listed.json()):
+        shown = _get(sb, entry.path.format(**fill, **{entry.parent_param: item["id"]}), headers, {})
+        assert shown is not None
+        level = [shown.json()]
+        for key in entry.rows.split("."):
+            level = [inner for holder in level for inner in holder[key]]
+        count += len(level)
+    return count
 
 
 def _get(

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import requests
 from reference_fields import FIELDS
-from resource_counts import WIDE
+from resource_counts import WIDE, flat
 
 import procore_nb
 from procore_nb._constants import COMPANY_HEADER
-from procore_nb._registry import registry
+from procore_nb._registry import Resource, registry
 from procore_nb.sandbox import Sandbox
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -65,25 +65,32 @@ def _records(sb: Sandbox, client: procore_nb.Client, name: str) -> list[dict[str
             above = requests.get(sb.url + parent.path.format(**fill), headers=headers, timeout=60)
             if above.status_code in (403, 404):
                 continue
-            for item in above.json():
+            for item in flat(parent, above.json())[:20]:
                 path = entry.path.format(**fill, **{entry.parent_param: item[parent.key]})
-                found += _get(sb.url + path, headers, params)
+                found += _get(sb.url + path, headers, params, entry)
             continue
         path = entry.path.format(**fill)
-        found += _get(sb.url + path, headers, params)
+        found += _get(sb.url + path, headers, params, entry)
         if len(found) >= 50:
             break
     return found
 
 
-def _get(path: str, headers: dict[str, str], params: dict[str, Any]) -> list[dict[str, Any]]:
-    """One list's records ([] when the project's tool is off or the project is unknown)."""
+def _get(
+    path: str, headers: dict[str, str], params: dict[str, Any], entry: Resource
+) -> list[dict[str, Any]]:
+    """One answer's records ([] when the project's tool is off or the project is unknown):
+    a grouped list's groups opened, a show's rows taken out of it."""
     answer = requests.get(path, headers=headers, params=params, timeout=60)
     if answer.status_code in (403, 404):
         return []
     answer.raise_for_status()
-    records: list[dict[str, Any]] = answer.json()
-    return records
+    if entry.show:
+        level = [answer.json()]
+        for key in entry.rows.split("."):
+            level = [inner for holder in level for inner in holder[key]]
+        return level
+    return flat(entry, answer.json())
 
 
 def test_the_table_covers_every_new_resource() -> None:

@@ -110,6 +110,9 @@ def test_good_text_parses() -> None:
         (('id = "id"', 'name = "text"'), "key 'id' is not a column"),
         (("/things", "/{thing_id}/things"), "need parent and parent_param"),
         (("paged = true", "paged = true\nupdated_at = 1"), "updated_at must be a bool"),
+        (("paged = true", 'paged = true\nrows = "a.b"'), "is for a parent's show"),
+        (("paged = true", 'paged = true\nouter = "thing"'), "is for a parent's show"),
+        (("paged = true", 'paged = true\njoined = { n = "people" }'), "is for a parent's show"),
     ],
     ids=[
         "scope",
@@ -125,6 +128,9 @@ def test_good_text_parses() -> None:
         "key",
         "placeholder",
         "flag-type",
+        "rows-on-a-list",
+        "outer-without-rows",
+        "joined-without-rows",
     ],
 )
 def test_mistakes_are_named(change: tuple[str, str], message: str) -> None:
@@ -213,3 +219,42 @@ def test_stale_docs_are_caught(tmp_path: Path) -> None:
     assert _docs.main([str(stale)]) == 0
     assert _docs.main(["--check", str(stale)]) == 0
     assert stale.read_text().endswith("end\n")
+
+
+def test_a_show_entry_reads_and_its_joined_columns_are_text() -> None:
+    """rows, outer and joined read back on a parent's show; joined must name text columns."""
+    show = """
+[parents]
+title = "Parents"
+path = "/rest/v1.0/projects/{project_id}/parents"
+scope = "project_path"
+groups = "parents"
+paged = true
+max_per_page = 100
+default_per_page = 10
+
+[parents.columns]
+id = "id"
+
+[kids]
+title = "Kids"
+path = "/rest/v1.0/projects/{project_id}/parents/{parent_id}"
+scope = "project_path"
+parent = "parents"
+parent_param = "parent_id"
+rows = "rooms.kids"
+outer = "parent"
+joined = { carer_names = "carers" }
+paged = false
+
+[kids.columns]
+id = "id"
+carer_names = "text"
+"""
+    entries = parse(show)
+    assert entries["parents"].groups == "parents"
+    kids = entries["kids"]
+    assert (kids.show, kids.rows, kids.outer) == (True, "rooms.kids", "parent")
+    assert kids.joined == {"carer_names": "carers"}
+    with pytest.raises(ConfigurationError, match=r"\[kids\]: joined maps text columns"):
+        parse(show.replace('carer_names = "text"', 'carer_names = "id"'))

@@ -56,3 +56,18 @@ def getter(sb: Sandbox, token: str) -> Get:
         return requests.get(f"{sb.url}{path}", headers=headers, params=params, timeout=10)
 
     return get
+
+
+def opened(entry: Any, body: Any) -> list[dict[str, Any]]:
+    """The records of an answer of ``entry``: a v2 envelope opened, a grouped list's groups
+    opened (meetings), a show's rows taken out of it (meeting topics); else the list as is."""
+    if entry.envelope:
+        return list(body["data"])
+    if entry.show:
+        level = [body]
+        for key in entry.rows.split("."):
+            level = [inner for holder in level for inner in holder[key]]
+        return level
+    if entry.groups:
+        return [item for group in body for item in group[entry.groups]]
+    return list(body)

@@ -83,7 +83,7 @@ def test_sync_equals_the_fan_out_then_resyncs_by_plan(
     assert again.modes == {("changes" if entry.include_deleted else "whole"): scopes}
 
 
-@pytest.mark.parametrize("name", ["incidents", "requisitions", "change_order_packages"])
+@pytest.mark.parametrize("name", ["incidents", "requisitions", "change_order_packages", "meetings"])
 def test_changes_in_the_sandbox_reach_the_store(
     sandbox: Sandbox, tmp_path: Path, name: str
 ) -> None:
