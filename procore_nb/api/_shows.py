@@ -29,6 +29,8 @@ from procore_nb.api._session import Session
 __all__ = ["chosen_parents", "named_parents", "one_show", "rows_of", "show_rows"]
 
 Record = dict[str, Any]
+#: The most parent ids sent as ``filters[id][]`` (about 20 bytes each in the address).
+_FILTER_MOST = 100
 #: ``Reader.records``: every record of a list (entry, fill, query, company, page, stop).
 Records = Callable[..., list[Record]]
 
@@ -121,10 +123,16 @@ def show_rows(
     each, ``workers`` shows on their way at once (in order; the first failure stops the rest)."""
     parent = registry()[entry.parent]
     company = fill["company_id"]
-    query = build_query(parent, {"id": list(named)}) if named else {}
+    # Named ids go to Procore as filters[id][] while they keep the address short; more (the
+    # meetings of many projects, say) are kept from the whole list, which costs as much.
+    by_filter = named is not None and len(named) <= _FILTER_MOST
+    query = build_query(parent, {"id": list(named)}) if by_filter and named else {}
     above = records(
         parent, fill, query, company=company, page=(parent.max_per_page or 100, None, 1), stop=stop
     )
+    if named is not None and not by_filter:
+        wanted = set(named)
+        above = [item for item in above if item.get(parent.key) in wanted]
 
     def shown(item: Record) -> list[Record]:
         if stop is not None and stop.is_set():

@@ -152,6 +152,33 @@ def test_topics_fan_out_over_projects_and_meetings(client: procore_nb.Client, sb
     assert topics["id"].is_unique
 
 
+def test_many_meetings_named_across_projects_are_kept_from_each_list(
+    client: procore_nb.Client, sb: Sandbox
+) -> None:
+    """Past 100 ids, the named meetings are kept from each project's list (no 2,000-id address);
+    the rows are the same, the list still one request a page."""
+    projects = _building(client)[:3]
+    meetings = client.frame("meetings", projects=projects, progress=False)
+    named = [int(i) for i in meetings["id"]][::2]
+    assert len(named) > 100
+    sent: list[str] = []
+    http = client._session.transport.session  # the requests session: note each address sent
+    http.hooks["response"].append(lambda answer, **_: sent.append(answer.request.url))
+    sb.reset_counters()
+    try:
+        topics = client.frame("meeting_topics", projects=projects, meeting_id=named, progress=False)
+    finally:
+        http.hooks["response"].pop()
+    counted = sb.counters()["by_path"]
+    assert all(counted[f"/rest/v1.1/projects/{p}/meetings"] == 1 for p in projects)
+    assert max(len(url) for url in sent) < 500
+    shown = {int(p.rsplit("/", 1)[1]) for p in counted if "/meetings/" in p}
+    assert shown == set(named)
+    every = client.frame("meeting_topics", projects=projects, progress=False)
+    expected = every[every["meeting_id"].isin(named)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(topics.reset_index(drop=True), expected, check_like=True)
+
+
 def test_topics_of_a_project_with_the_tool_off_are_skipped(
     client: procore_nb.Client, sb: Sandbox
 ) -> None:
