@@ -705,12 +705,12 @@ PORTFOLIO_MAP = [
 
 SITE_AND_BILLING = [
     new_markdown_cell(
-        "# On site and in billing: hours, drawings, safety and invoices\n"
+        "# On site and in billing: hours, drawings, meetings, safety and invoices\n"
         "\n"
         "Hours worked per vendor and cost code from timecards, the drawings revised in the "
-        "last 30 days, recordable incidents per 200,000 hours worked (OSHA's rate), and what "
-        "each subcontract has invoiced against what it commits; a workbook is written beside "
-        "this report."
+        "last 30 days, the meeting items still open per project, recordable incidents per "
+        "200,000 hours worked (OSHA's rate), and what each subcontract has invoiced against "
+        "what it commits; a workbook is written beside this report."
     ),
     new_code_cell(
         "# Parameters: `procore-nb run NOTEBOOK -p company_id=123 -p project_ids=1,2` sets "
@@ -720,6 +720,7 @@ SITE_AND_BILLING = [
         "project_ids = None  # a list of project ids; None: the active projects\n"
         'as_of = None  # "YYYY-MM-DD": the day the window ends; None: the latest update\n'
         "weeks = 12  # the window of timecards and incidents, in weeks before as_of\n"
+        "meeting_weeks = 6  # the meetings whose items are read (one request each), in weeks\n"
         'max_age = "1h"  # reuse the local store\'s copy when it is younger than this',
         metadata={"tags": ["parameters"]},
     ),
@@ -731,7 +732,9 @@ SITE_AND_BILLING = [
         "Every read is in this one cell, through the local store where Procore's filters "
         "allow it (`client.store()`: later runs pull only what changed, none within "
         "`max_age`). Timecards and daily logs (manpower) answer today only unless given a "
-        "date range, so they are read live for the window.",
+        "date range, so they are read live for the window. Meeting items come from each "
+        "meeting (one request per meeting), so only the meetings of the last `meeting_weeks` "
+        "weeks are read.",
         metadata={"tags": ["analyst"]},
     ),
     new_code_cell(
@@ -746,6 +749,7 @@ SITE_AND_BILLING = [
         'invoices = store.frame("requisitions", projects=scope, max_age=max_age)\n'
         'subcontracts = store.frame("work_order_contracts", projects=scope, max_age=max_age)\n'
         'people = store.frame("project_users", projects=scope, max_age=max_age)\n'
+        'meetings = store.frame("meetings", projects=scope, max_age=max_age)\n'
         "day = pd.Timestamp(as_of) if as_of else analysis.as_of(revisions, incidents, "
         "invoices)\n"
         "start = day.normalize() - pd.Timedelta(weeks=weeks)\n"
@@ -753,7 +757,18 @@ SITE_AND_BILLING = [
         "read them live\n"
         'window = {"start_date": start, "end_date": day.normalize()}\n'
         'timecards = client.frame("timecard_entries", projects=scope, **window)\n'
-        'manpower = client.frame("manpower_logs", projects=scope, **window)'
+        'manpower = client.frame("manpower_logs", projects=scope, **window)\n'
+        "# a meeting's items come with the meeting itself: read those of the recent meetings\n"
+        'held = pd.to_datetime(meetings["starts_at"], utc=True).dt.tz_localize(None)\n'
+        "recent = meetings[held >= day.normalize() - pd.Timedelta(weeks=meeting_weeks)]\n"
+        "if len(recent):\n"
+        "    topics = client.frame(\n"
+        '        "meeting_topics",\n'
+        '        projects=sorted(set(recent["project_id"])),\n'
+        '        meeting_id=list(recent["id"]),\n'
+        "    )\n"
+        "else:  # no meeting in the window (or the Meetings tool is off everywhere)\n"
+        '    topics = pd.DataFrame(columns=["project_name", "status", "due_date", "created_on"])'
     ),
     new_code_cell(
         "import os\n"
@@ -813,6 +828,24 @@ SITE_AND_BILLING = [
         ")"
     ),
     new_markdown_cell(
+        "## Open meeting items\n"
+        "\n"
+        "Items of the meetings held in the last weeks (see `meeting_weeks` above) still open or "
+        "on hold, per project: how many are past their due date, and how many days the "
+        "oldest has waited since it was raised."
+    ),
+    new_code_cell(
+        "meeting_items = analysis.open_meeting_items(topics, as_of=day)\n"
+        'waiting = meeting_items[["open", "on_hold", "overdue"]].sum()\n'
+        "print(f\"{waiting['open']:,} open and {waiting['on_hold']:,} on hold items, \"\n"
+        "      f\"{waiting['overdue']:,} past due, in the {len(recent):,} meetings of \"\n"
+        "      f\"{recent['project_id'].nunique()} projects since \"\n"
+        '      f"{day.normalize() - pd.Timedelta(weeks=meeting_weeks):%b %d}")\n'
+        "tables.readable(\n"
+        '    meeting_items.head(15), caption="The 15 projects with the most open items"\n'
+        ")"
+    ),
+    new_markdown_cell(
         "## Safety: the incident rate\n"
         "\n"
         "Recordable incidents per 200,000 hours worked (100 full-time workers for a year: "
@@ -864,6 +897,7 @@ SITE_AND_BILLING = [
         "    {\n"
         '        "Hours by vendor": hours,\n'
         '        "Drawings revised": revised,\n'
+        '        "Open meeting items": meeting_items,\n'
         '        "Incident rate": rates,\n'
         '        "Invoiced vs committed": billed,\n'
         "    },\n"

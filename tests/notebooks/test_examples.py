@@ -487,3 +487,7 @@ def test_site_and_billing_totals_match_the_sandbox(reports: Path, truth: Truth) 
     assert whole["Rate"] == pytest.approx(whole["Recordable"] * 200_000 / whole["Hours"])
     assert f"hours worked: a rate of {whole['Rate']:.2f}" in html
     assert int(book["Hours by vendor"]["Hours"].sum()) > 0
+    items = book["Open meeting items"]
+    said = f"{int(items['Open'].sum()):,} open and {int(items['On hold'].sum()):,} on hold items"
+    assert said in html
+    assert (items["Open"] + items["On hold"] <= items["Items"]).all()
