@@ -257,7 +257,7 @@ def test_a_refused_show_stops_the_shows_still_waiting(
     count = len(client.frame("meetings", projects=[project], progress=False))
     listing = f"/rest/v1.1/projects/{project}/meetings"
     sb.reset_counters()
-    sb.configure(latency=0.2)
+    sb.configure(latency=0.5)  # 8 shows at a time take 11 s in all: time to refuse them midway
     failure: list[BaseException] = []
 
     def pull() -> None:
