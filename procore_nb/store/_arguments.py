@@ -16,7 +16,7 @@ from typing import Any
 
 from procore_nb._exceptions import ConfigurationError
 
-__all__ = ["parse_age", "project_ids", "seconds"]
+__all__ = ["parse_age", "project_ids", "seconds", "whole_days"]
 
 _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)", re.IGNORECASE)
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
@@ -84,6 +84,25 @@ def parse_age(
     if total > _LONGEST:
         raise ConfigurationError(wanted)
     return timedelta(seconds=total)
+
+
+def whole_days(name: str, value: str | float | timedelta) -> timedelta:
+    """A duration of whole days (``"90d"``, or seconds or a timedelta that make whole
+    days), or a ConfigurationError naming ``name`` and what it takes.
+
+    Examples
+    --------
+    >>> whole_days("Store(history=...)", "90d")
+    datetime.timedelta(days=90)
+    """
+    if value is None:
+        raise ConfigurationError(f"{name} must be a number of days such as '90d', not None.")
+    days = parse_age(value, name=name)
+    if days is None or days % timedelta(days=1) or days > timedelta(days=100 * 366):
+        raise ConfigurationError(
+            f"{name} must be whole days such as '90d' or '365d' (at most a century), not {value!r}."
+        )
+    return days
 
 
 def _project_id(value: Any) -> int | None:
