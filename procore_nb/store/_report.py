@@ -37,10 +37,9 @@ class SyncReport:
 
     def __str__(self) -> str:
         how = ", ".join(f"{n} {mode}" for mode, n in sorted(self.modes.items())) or "nothing"
-        if self.days is not None:
-            how += f" {self.days[0]} to {self.days[1]}"
+        days = f" from {self.days[0]} to {self.days[1]}" if self.days is not None else ""
         text = (
-            f"{self.resource}: {self.scopes} scope(s) ({how}); {self.added} added, "
+            f"{self.resource}: {self.scopes} scope(s) ({how}){days}; {self.added} added, "
             f"{self.changed} changed, {self.deleted} deleted, {self.rows} rows held; "
             f"{self.requests} request(s), {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
         )
