@@ -39,10 +39,10 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def sb(sandbox: Sandbox) -> Iterator[Sandbox]:
+def sb(sandbox: Sandbox) -> Sandbox:
     """The module's sandbox with fresh counters."""
     sandbox.reset_counters()
-    yield sandbox
+    return sandbox
 
 
 def _working(sb: Sandbox, client: procore_nb.Client, count: int = 3) -> list[int]:
@@ -124,7 +124,8 @@ def test_a_shorter_history_reads_fewer_days(sb: Sandbox, tmp_path: Path) -> None
     first = TODAY - dt.timedelta(days=14)
     assert store.sync("notes_logs", projects=ids).days == (first, TODAY)
     got = _stored(store, "notes_logs", ids)
-    assert len(got) and got["date"].min() >= _moment(first)
+    assert len(got)
+    assert got["date"].min() >= _moment(first)
     pd.testing.assert_frame_equal(got, _days(client, "notes_logs", ids, first, TODAY))
 
 
@@ -156,7 +157,8 @@ def test_a_later_sync_replaces_the_trailing_days_and_keeps_older_ones(tmp_path: 
                     (inside if dates[log] >= start else outside).append(log)
             if inside and outside:
                 break
-        assert inside and outside
+        assert inside
+        assert outside
         sb.advance(5 * 86_400)
         today = TODAY + 5 * DAY
         client.projects()  # the client reads the server's clock from its Date headers
@@ -164,7 +166,8 @@ def test_a_later_sync_replaces_the_trailing_days_and_keeps_older_ones(tmp_path: 
         report = store.sync(name, projects=ids)
         spent = _requests(sb, name)
         assert report.requests == _requests(sb)  # nothing else: the project list is known
-        assert report.modes == {"days": len(ids)} and report.days == (start, today)
+        assert report.modes == {"days": len(ids)}
+        assert report.days == (start, today)
         window = _days(client, name, ids, start, today)
         assert spent == _pages(window, ids, name)
         assert report.deleted == len(inside)
