@@ -179,3 +179,29 @@ def test_a_later_sync_replaces_the_trailing_days_and_keeps_older_ones(tmp_path: 
         info = store.info().set_index("scope").loc[ids]
         assert set(info["days_from"]) == {pd.Timestamp(TODAY - dt.timedelta(days=90))}
         assert set(info["days_to"]) == {pd.Timestamp(today)}
+
+
+def test_a_refused_project_keeps_its_days(sb: Sandbox, tmp_path: Path) -> None:
+    """A project whose daily log is switched off is skipped and keeps its rows and days."""
+    name = "notes_logs"
+    client = sandbox_client(sb)
+    ids = _working(sb, client, count=2)
+    store = Store(client, tmp_path / "s.duckdb")
+    store.sync(name, projects=ids)
+    before = _stored(store, name, ids)
+    sb.set_tool(ids[1], "daily_log", enabled=False)
+    try:
+        with pytest.warns(UserWarning, match="skipped"):
+            report = store.sync(name, projects=ids)
+    finally:
+        sb.set_tool(ids[1], "daily_log", enabled=True)
+    assert set(report.skipped) == {ids[1]}
+    assert report.modes == {"days": 1}
+    # The same rows (compared on declared columns: an undeclared one that the last answer
+    # sent empty, such as location.parent_id, takes that answer's dtype).
+    declared = ["project_id", "id", "date", "comment", "status", "updated_at"]
+    pd.testing.assert_frame_equal(_stored(store, name, ids)[declared], before[declared])
+    info = store.info().set_index("scope")
+    assert info.loc[ids[1], "last_mode"] == "refused"
+    assert info.loc[ids[1], "days_from"] == pd.Timestamp(TODAY - dt.timedelta(days=90))
+    assert info.loc[ids[1], "days_to"] == pd.Timestamp(TODAY)
