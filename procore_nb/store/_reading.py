@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from procore_nb.store._tables import (
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["read_frame", "read_info", "stamp"]
+__all__ = ["read_frame", "read_info", "stamp", "within_days"]
 
 
 def _decoded(texts: list[Any]) -> list[Any]:
@@ -114,6 +115,16 @@ def read_frame(
     return pd.DataFrame(
         {held.get(stored, stored): restored.get(stored, frame[stored]) for stored in order}
     )
+
+
+def within_days(frame: pd.DataFrame, column: str, days: tuple[date, date]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` falls on ``days`` (first and last included)."""
+    if column not in frame.columns:
+        return frame
+    held = frame[column].dt.date
+    picked: pd.DataFrame = frame[(held >= days[0]) & (held <= days[1])].reset_index(drop=True)
+    picked.attrs = {**frame.attrs, "rows": len(picked)}
+    return picked
 
 
 _INFO = (

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from procore_nb._exceptions import ConfigurationError, StoreBusyError, StoreError
-from procore_nb.store._arguments import parse_age, project_ids, seconds, whole_days
+from procore_nb.store._arguments import day_range, parse_age, project_ids, seconds, whole_days
 from procore_nb.store._database import Database
 from procore_nb.store._identity import check_identity, default_path, recorded, store_folder
 from procore_nb.store._plan import Resource
-from procore_nb.store._reading import read_frame, read_info, stamp
+from procore_nb.store._reading import read_frame, read_info, stamp, within_days
 from procore_nb.store._report import SyncReport
 from procore_nb.store._source import ClientSource, OfflineSource, Source
 from procore_nb.store._state import last_steps
@@ -257,6 +257,8 @@ class Store:
         *,
         projects: Any = "active",
         max_age: str | float | timedelta | None = "1h",
+        start_date: Any = None,
+        end_date: Any = None,
     ) -> pd.DataFrame:
         """The stored rows as the client returns them, synced first if older than ``max_age``.
 
@@ -270,6 +272,10 @@ class Store:
             ``"1h"`` (default), ``"30m"``, seconds or a timedelta: sync the scopes whose
             copy is older first. Within ``max_age`` no request is made at all. ``None``
             never syncs and reads what the file holds.
+        start_date, end_date:
+            For daily logs and timecard entries: only the stored rows dated from
+            ``start_date`` to ``end_date`` (both included; either may be left out). Without
+            them, every day the store holds (``info()``'s ``days_from`` to ``days_to``).
 
         Returns
         -------
@@ -280,6 +286,11 @@ class Store:
         """
         spec = self.source.resource(resource)
         age = parse_age(max_age)
+        days = day_range(spec.name, spec.dated, start_date, end_date)
+        frame = self._frame(spec, projects, age)
+        return frame if days is None else within_days(frame, spec.dated or "", days)
+
+    def _frame(self, spec: Resource, projects: Any, age: timedelta | None) -> pd.DataFrame:
         with self._db.connect():  # one connection for the checks and, when fresh, the read
             scopes = self._scopes(spec, projects, max_age=age)
             stale = age is not None and self._stale(spec, list(scopes), age)

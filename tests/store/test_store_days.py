@@ -108,6 +108,10 @@ def test_first_sync_stores_the_history_window(sb: Sandbox, tmp_path: Path, name:
     assert len(expected) > len(ids)  # more than today's logs: the days before are there
     assert expected["date"].min() < _moment(TODAY - dt.timedelta(days=30))
     pd.testing.assert_frame_equal(_stored(store, name, ids), expected)
+    week = (TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=14))
+    picked = store.frame(name, projects=ids, max_age=None, start_date=week[0], end_date=week[1])
+    picked.attrs = {}
+    pd.testing.assert_frame_equal(picked, _days(client, name, ids, *week))
     assert spent == _pages(expected, ids, name)
     assert report.requests == total  # the log pages and the client's project list
     info = store.info().set_index("scope").loc[ids]

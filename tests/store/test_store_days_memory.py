@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from store_memory import MemorySource
 
-from procore_nb import Store
+from procore_nb import ConfigurationError, Store
 from procore_nb.store._plan import TRAIL, Mode, Resource, Step, plan_scope
 
 LOGS = Resource("dailies", per_page=2, dated="date")
@@ -98,3 +98,38 @@ def test_a_failed_project_keeps_its_days_and_is_asked_again(
     store.sync("dailies", projects=[12])
     synced = logs.now.date() - timedelta(days=10)
     assert logs.days[-1] == (synced - TRAIL, logs.now.date())
+
+
+def test_frame_selects_stored_days(logs: MemorySource, tmp_path: Path) -> None:
+    """frame(start_date=..., end_date=...) gives the stored rows of those days, both included."""
+    store = Store(logs, tmp_path / "s.duckdb")
+    store.sync("dailies", projects=[11, 12])
+    today = logs.now.date()
+    first, last = today - timedelta(days=9), today - timedelta(days=3)
+    picked = store.frame(
+        "dailies", projects=[11, 12], max_age=None, start_date=first, end_date=last
+    )
+    assert picked.attrs["rows"] == len(picked) == 3 * 2
+    picked.attrs = {}
+    pd.testing.assert_frame_equal(picked, _window(logs, first, last))
+    since = store.frame("dailies", projects=[11, 12], max_age=None, start_date=str(first))
+    assert sorted(set(since["date"].dt.date)) == [first, today - timedelta(days=6), last, today]
+
+
+@pytest.mark.parametrize(
+    ("resource", "days", "wrong"),
+    [
+        ("dailies", {"start_date": "2025-02-30"}, "start_date= must be a date"),
+        ("dailies", {"end_date": 20250301}, "end_date= must be a date"),
+        ("dailies", {"start_date": "2025-03-02", "end_date": "2025-03-01"}, "is after"),
+        ("plain", {"start_date": "2025-03-01"}, "plain is not read by days"),
+    ],
+)
+def test_frame_refuses_days_it_cannot_select(
+    tmp_path: Path, resource: str, days: dict[str, object], wrong: str
+) -> None:
+    """A bad day, a range ending before it starts, or days of a list not read by days."""
+    source = MemorySource({"dailies": LOGS, "plain": Resource("plain")})
+    store = Store(source, tmp_path / "s.duckdb")
+    with pytest.raises(ConfigurationError, match=wrong):
+        store.frame(resource, projects=[11], max_age=None, **days)
