@@ -2,7 +2,8 @@
 
 Procore's rate limits count requests, so the plan compares requests, scope by scope:
 
-- a scope never synced, or a resource without ``filters[updated_at]``: pull it **whole**;
+- a scope never synced, or a resource without ``filters[updated_at]`` (daily logs aside, see
+  below): pull it **whole**;
 - a resource with ``filters[include_deleted]``: pull the **changes** since the last sync
   (minus an overlap), deleted rows included, in one request for most scopes;
 - otherwise the changes alone miss deletions: pulling the changes and then listing the ids
