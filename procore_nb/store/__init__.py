@@ -4,8 +4,9 @@
 ``to_parquet``); ``_arguments`` checks its arguments where they enter; ``_identity`` keys the
 default file by API server, company and signed-in identity and refuses another's file;
 ``_sync`` runs a sync (which scopes, pulled how, written when) and ``_report`` says what it
-did; ``_plan`` decides per scope between a whole pull and an incremental one by what each
-costs in requests; ``_tables`` writes typed rows, sync state and column types, and
+did; ``_plan`` decides per scope between a whole pull, an incremental one and a window of
+days (daily logs) by what each costs in requests; ``_state`` reads and writes each scope's
+sync state; ``_tables`` writes typed rows and column types, and
 ``_reading`` reads them back as the client's frames; ``_database`` opens short-lived DuckDB
 connections under a file lock shared by processes (read-only for ``sql()`` and on disks
 nobody can write, with damaged files and full disks said in the store's words);

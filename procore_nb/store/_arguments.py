@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from procore_nb._exceptions import ConfigurationError
 
-__all__ = ["parse_age", "project_ids", "seconds"]
+__all__ = ["day_range", "parse_age", "project_ids", "seconds", "whole_days"]
 
 _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|min|s)", re.IGNORECASE)
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0}
@@ -84,6 +84,65 @@ def parse_age(
     if total > _LONGEST:
         raise ConfigurationError(wanted)
     return timedelta(seconds=total)
+
+
+def whole_days(name: str, value: str | float | timedelta) -> timedelta:
+    """A duration of whole days (``"90d"``, or seconds or a timedelta that make whole
+    days), or a ConfigurationError naming ``name`` and what it takes.
+
+    Examples
+    --------
+    >>> whole_days("Store(history=...)", "90d")
+    datetime.timedelta(days=90)
+    """
+    if value is None:
+        raise ConfigurationError(f"{name} must be a number of days such as '90d', not None.")
+    days = parse_age(value, name=name)
+    if days is None or days % timedelta(days=1) or days > timedelta(days=100 * 366):
+        raise ConfigurationError(
+            f"{name} must be whole days such as '90d' or '365d' (at most a century), not {value!r}."
+        )
+    return days
+
+
+def _day(name: str, value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value  # a Timestamp too
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigurationError(
+        f"{name} must be a date such as '2025-11-01' or a datetime.date, not {value!r}."
+    )
+
+
+def day_range(
+    resource: str, dated: str | None, start_date: Any, end_date: Any
+) -> tuple[date, date] | None:
+    """``start_date`` to ``end_date`` (either may be None: open) for a resource read by days,
+    None when neither is given, or a ConfigurationError.
+
+    Examples
+    --------
+    >>> day_range("manpower_logs", "date", "2025-11-01", None)
+    (datetime.date(2025, 11, 1), datetime.date(9999, 12, 31))
+    """
+    first, last = _day("start_date=", start_date), _day("end_date=", end_date)
+    if first is None and last is None:
+        return None
+    if dated is None:
+        raise ConfigurationError(
+            f"start_date= and end_date= select the days of a daily log (or timecard "
+            f"entries); {resource} is not read by days: select its rows in pandas instead."
+        )
+    days = (first or date.min, last or date.max)
+    if days[0] > days[1]:
+        raise ConfigurationError(
+            f"start_date= ({first}) is after end_date= ({last}): swap them, or leave one out."
+        )
+    return days
 
 
 def _project_id(value: Any) -> int | None:

@@ -2,7 +2,8 @@
 
 Procore's rate limits count requests, so the plan compares requests, scope by scope:
 
-- a scope never synced, or a resource without ``filters[updated_at]``: pull it **whole**;
+- a scope never synced, or a resource without ``filters[updated_at]`` (daily logs aside, see
+  below): pull it **whole**;
 - a resource with ``filters[include_deleted]``: pull the **changes** since the last sync
   (minus an overlap), deleted rows included, in one request for most scopes;
 - otherwise the changes alone miss deletions: pulling the changes and then listing the ids
@@ -11,17 +12,26 @@ Procore's rate limits count requests, so the plan compares requests, scope by sc
   incremental pull can beat;
 - unless the store was told that deletions may wait (``deletions_every``): then, between
   whole pulls at most that far apart, such scopes pull only their changes (one request,
-  a fraction of the bytes), and rows deleted in Procore stay until the next whole pull.
+  a fraction of the bytes), and rows deleted in Procore stay until the next whole pull;
+- a daily log (a list that answers only today's records unless given ``start_date`` and
+  ``end_date``, and takes no ``filters[updated_at]``) is read by **days**: the first sync
+  reads a history window ending today, later ones the days since the last sync minus a
+  trail of :data:`TRAIL` (late approvals and edits), replacing the stored rows of those
+  days and keeping the older ones.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-__all__ = ["Mode", "Resource", "ScopePlan", "Step", "plan_scope"]
+__all__ = ["TRAIL", "Mode", "Resource", "ScopePlan", "Step", "plan_scope"]
+
+#: How far before the last sync's day a daily log's window starts again: logs approved
+#: late, edited or deleted within this many days of their date are found.
+TRAIL = timedelta(days=7)
 
 
 class Mode(StrEnum):
@@ -30,6 +40,7 @@ class Mode(StrEnum):
     WHOLE = "whole"
     CHANGES = "changes"  # with deletions in the same answer (filters[include_deleted]=with)
     CHANGES_AND_IDS = "changes+ids"  # then the ids, to find deletions
+    DAYS = "days"  # the rows dated within a window of days (start_date, end_date)
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class Resource:
 
     ``id_page`` is the page size of the cheapest listing of ids (a ``view=ids`` or compact
     view with larger pages), or ``None`` when listing ids costs as much as a whole pull.
+    ``dated`` names the column holding each row's day when the list is read by a window
+    of days (``start_date`` and ``end_date``, no ``filters[updated_at]``), else ``None``.
     """
 
     name: str
@@ -47,6 +60,7 @@ class Resource:
     include_deleted: bool = False
     per_page: int = 100
     id_page: int | None = None
+    dated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,12 +74,13 @@ class Step:
 
 @dataclass(frozen=True)
 class ScopePlan:
-    """How to pull one scope, what it should cost, and the changes window if any."""
+    """How to pull one scope, what it should cost, and the changes window or the days."""
 
     scope: int
     mode: Mode
     requests: int
     window_start: datetime | None = None
+    days: tuple[date, date] | None = None  # first and last day read, both included
 
 
 def _pages(rows: int, size: int) -> int:
@@ -80,8 +95,12 @@ def plan_scope(
     overlap: timedelta,
     deletions_every: timedelta = timedelta(0),
     now: datetime | None = None,
+    history: timedelta = timedelta(days=90),
 ) -> ScopePlan:
     """The cheapest correct way to bring ``scope`` up to date.
+
+    ``now`` is the server's clock; a daily log's days run to its date, from ``history``
+    before it on the first sync, else from the last sync's day minus :data:`TRAIL`.
 
     Examples
     --------
@@ -92,7 +111,14 @@ def plan_scope(
     >>> last = Step(datetime(2025, 1, 1, tzinfo=UTC), rows=250)
     >>> plan_scope(rfis, 1, last, overlap=timedelta(minutes=2)).mode  # one page: pull it whole
     <Mode.WHOLE: 'whole'>
+    >>> logs = Resource("manpower_logs", dated="date")
+    >>> plan_scope(logs, 1, last, overlap=timedelta(0), now=datetime(2025, 1, 3, tzinfo=UTC)).days
+    (datetime.date(2024, 12, 25), datetime.date(2025, 1, 3))
     """
+    if resource.dated is not None:
+        today = (now or datetime.now(UTC)).date()
+        first = today - history if last is None else min(last.since.date() - TRAIL, today)
+        return ScopePlan(scope, Mode.DAYS, 1, days=(first, today))
     whole = ScopePlan(scope, Mode.WHOLE, _pages(last.rows if last else 0, resource.per_page))
     if last is None or not resource.incremental:
         return whole

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from procore_nb.store._tables import (
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["read_frame", "read_info", "stamp"]
+__all__ = ["read_frame", "read_info", "stamp", "within_days"]
 
 
 def _decoded(texts: list[Any]) -> list[Any]:
@@ -68,13 +69,16 @@ def stamp(
     return tuple(rows)
 
 
-def _has_stored_names(connection: duckdb.DuckDBPyConnection) -> bool:
+def _has(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     found = connection.execute(
         "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' "
-        "AND table_name = ? AND column_name = 'stored'",
-        [COLUMNS_TABLE],
+        "AND table_name = ? AND column_name = ?",
+        [table, column],
     ).fetchone()
     return bool(found and found[0])
+
+
+_NO_DAYS = "NULL::DATE AS days_from, NULL::DATE AS days_to"
 
 
 def read_frame(
@@ -87,7 +91,7 @@ def read_frame(
     if not table_exists(connection, resource):
         return pd.DataFrame()
     # A file written before stored names (and read-only here, so never upgraded) has none.
-    stored = "coalesce(stored, name)" if _has_stored_names(connection) else "name"
+    stored = "coalesce(stored, name)" if _has(connection, COLUMNS_TABLE, "stored") else "name"
     meta = connection.execute(
         f"SELECT name, dtype, categories, {stored} FROM {COLUMNS_TABLE} "
         "WHERE resource = ? ORDER BY position",
@@ -113,23 +117,37 @@ def read_frame(
     )
 
 
+def within_days(frame: pd.DataFrame, column: str, days: tuple[date, date]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` falls on ``days`` (first and last included)."""
+    if column not in frame.columns:
+        return frame
+    held = frame[column].dt.date
+    picked: pd.DataFrame = frame[(held >= days[0]) & (held <= days[1])].reset_index(drop=True)
+    picked.attrs = {**frame.attrs, "rows": len(picked)}
+    return picked
+
+
 _INFO = (
     "resource VARCHAR, scope BIGINT, scope_name VARCHAR, rows BIGINT, synced_at TIMESTAMPTZ, "
     "last_mode VARCHAR, added BIGINT, changed BIGINT, deleted BIGINT, requests BIGINT, "
-    "bytes BIGINT"
+    "bytes BIGINT, days_from DATE, days_to DATE"
 )
 
 
 def read_info(connection: duckdb.DuckDBPyConnection, *, write: bool) -> pd.DataFrame:
     """Each resource and scope: rows held, last sync, how it was pulled (``refused``: Procore
-    said 403 or 404; ``failed``: no answer, the last good rows kept), what it cost."""
+    said 403 or 404; ``failed``: no answer, the last good rows kept; ``days``: a daily
+    log read by dates), what it cost, and for daily logs the days held."""
     if not ensure_catalog(connection, write=write):  # a file never synced, read-only here
         columns = ", ".join(f"NULL::{kind} AS {name}" for name, kind in _pairs(_INFO))
         empty: pd.DataFrame = connection.execute(f"SELECT {columns} LIMIT 0").df()
         return empty
+    # A file written before daily logs were read by days (and read-only here) has none.
+    days = "days_from, days_to" if _has(connection, SYNC_TABLE, "days_to") else _NO_DAYS
     info: pd.DataFrame = connection.execute(
         "SELECT resource, scope, scope_name, rows, synced_at, mode AS last_mode, "
-        f"added, changed, deleted, requests, bytes FROM {SYNC_TABLE} ORDER BY resource, scope"
+        f"added, changed, deleted, requests, bytes, {days} FROM {SYNC_TABLE} "
+        "ORDER BY resource, scope"
     ).df()
     return info
 

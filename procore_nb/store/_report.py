@@ -4,6 +4,7 @@ scopes were refused or failed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 __all__ = ["SyncReport"]
 
@@ -13,10 +14,11 @@ class SyncReport:
     """What a sync did: per resource, rows added, changed and deleted, and what it cost.
 
     ``requests`` and ``bytes`` are measured (retries included); ``modes`` counts the scopes
-    pulled whole, as changes, or as changes and ids; ``skipped`` names the scopes that were
-    not read, with the reason: those Procore refused (403 or 404) and those in ``failed``
-    (no answer after the retries: a server error, a timeout, a dropped connection). Both
-    keep their last good rows.
+    pulled whole, as changes, as changes and ids, or by days (daily logs: their rows dated
+    within ``days``, first and last day included, were replaced); ``skipped`` names the
+    scopes that were not read, with the reason: those Procore refused (403 or 404) and
+    those in ``failed`` (no answer after the retries: a server error, a timeout, a dropped
+    connection). Both keep their last good rows.
     """
 
     resource: str
@@ -31,11 +33,13 @@ class SyncReport:
     modes: dict[str, int] = field(default_factory=dict)
     skipped: dict[int, str] = field(default_factory=dict)
     failed: set[int] = field(default_factory=set)
+    days: tuple[date, date] | None = None
 
     def __str__(self) -> str:
         how = ", ".join(f"{n} {mode}" for mode, n in sorted(self.modes.items())) or "nothing"
+        days = f" from {self.days[0]} to {self.days[1]}" if self.days is not None else ""
         text = (
-            f"{self.resource}: {self.scopes} scope(s) ({how}); {self.added} added, "
+            f"{self.resource}: {self.scopes} scope(s) ({how}){days}; {self.added} added, "
             f"{self.changed} changed, {self.deleted} deleted, {self.rows} rows held; "
             f"{self.requests} request(s), {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
         )

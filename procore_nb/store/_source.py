@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from procore_nb._constants import DEFAULT_PER_PAGE
@@ -72,9 +72,11 @@ class Source(Protocol):
         *,
         changed: tuple[datetime, datetime] | None = None,
         ids_only: bool = False,
+        days: tuple[date, date] | None = None,
     ) -> Pulled:
-        """Every row of ``scopes`` (only the ids with ``ids_only``), or only the rows changed
-        in the window ``changed`` (deleted ones included where the resource can)."""
+        """Every row of ``scopes`` (only the ids with ``ids_only``), only the rows changed
+        in the window ``changed`` (deleted ones included where the resource can), or the
+        rows dated from the first to the last of ``days``."""
         ...
 
     def spent(self) -> Spent:
@@ -104,7 +106,9 @@ def known_resource(name: str) -> Resource:
 
 
 def _from_registry(entry: Entry) -> Resource:
-    """A :class:`Resource` from the registry's entry: its key, scope, incremental filters."""
+    """A :class:`Resource` from the registry's entry: its key, scope, incremental filters,
+    and whether it is read by days (``start_date`` and ``end_date``, no updated_at)."""
+    by_days = {"start_date", "end_date"} <= {n for n, f in entry.filters.items() if f.plain}
     return Resource(
         entry.name,
         key=entry.key,
@@ -112,6 +116,7 @@ def _from_registry(entry: Entry) -> Resource:
         incremental=entry.updated_at,
         include_deleted=entry.include_deleted,
         per_page=entry.max_per_page or DEFAULT_PER_PAGE,
+        dated="date" if by_days and not entry.updated_at and "date" in entry.columns else None,
     )
 
 
@@ -158,9 +163,12 @@ class ClientSource:
         *,
         changed: tuple[datetime, datetime] | None = None,
         ids_only: bool = False,
+        days: tuple[date, date] | None = None,
     ) -> Pulled:
         """Pull ``scopes`` of ``resource`` through the client (see :class:`Source`)."""
         filters: dict[str, Any] = {}
+        if days is not None:
+            filters["start_date"], filters["end_date"] = days
         if changed is not None:
             filters["updated_at"] = changed
             if resource.include_deleted:

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from procore_nb._exceptions import ConfigurationError, StoreBusyError, StoreError
-from procore_nb.store._arguments import parse_age, project_ids, seconds
+from procore_nb.store._arguments import day_range, parse_age, project_ids, seconds, whole_days
 from procore_nb.store._database import Database
 from procore_nb.store._identity import check_identity, default_path, recorded, store_folder
 from procore_nb.store._plan import Resource
-from procore_nb.store._reading import read_frame, read_info, stamp
+from procore_nb.store._reading import read_frame, read_info, stamp, within_days
 from procore_nb.store._report import SyncReport
 from procore_nb.store._source import ClientSource, OfflineSource, Source
-from procore_nb.store._sync import last_steps, sync_resource
+from procore_nb.store._state import last_steps
+from procore_nb.store._sync import sync_resource
 from procore_nb.store._tables import ensure_catalog, quote, table_exists
 
 if TYPE_CHECKING:
@@ -62,6 +63,12 @@ class Store:
         RFIs). ``"1d"`` (or another duration): such scopes pull only their changes, and a
         whole pull at most that often removes the rows deleted since: far fewer bytes, at
         the price of deleted rows lingering that long.
+    history:
+        How far back the first sync of a daily log (manpower, notes, weather... and
+        timecard entries: lists that answer only today's records unless given dates)
+        reads, in whole days: ``"90d"`` (default) reads today and the 90 days before.
+        Later syncs read the days since the last one, from a week before it (logs
+        approved or edited late), and keep the older days.
     rebuild:
         Delete the file first and start afresh (for a damaged file: its rows are a copy of
         Procore's, and the next sync pulls them again).
@@ -83,12 +90,14 @@ class Store:
         wait: float = 60.0,
         progress: bool | None = None,
         deletions_every: str | float | timedelta = 0,
+        history: str | float | timedelta = "90d",
         rebuild: bool = False,
     ) -> None:
         self.overlap = timedelta(seconds=seconds("Store(overlap=...)", overlap))
         wait = seconds("Store(wait=...)", wait)
         every = parse_age(deletions_every, name="Store(deletions_every=...)")
         self.deletions_every = every or timedelta(0)
+        self.history = whole_days("Store(history=...)", history)
         if not isinstance(rebuild, bool):
             raise ConfigurationError(f"Store(rebuild=...) must be True or False, not {rebuild!r}.")
         self.source = source = _source_of(client, path)
@@ -185,6 +194,7 @@ class Store:
             scopes,
             overlap=self.overlap,
             deletions_every=self.deletions_every,
+            history=self.history,
             progress=progress,
         )
 
@@ -247,6 +257,8 @@ class Store:
         *,
         projects: Any = "active",
         max_age: str | float | timedelta | None = "1h",
+        start_date: Any = None,
+        end_date: Any = None,
     ) -> pd.DataFrame:
         """The stored rows as the client returns them, synced first if older than ``max_age``.
 
@@ -260,6 +272,10 @@ class Store:
             ``"1h"`` (default), ``"30m"``, seconds or a timedelta: sync the scopes whose
             copy is older first. Within ``max_age`` no request is made at all. ``None``
             never syncs and reads what the file holds.
+        start_date, end_date:
+            For daily logs and timecard entries: only the stored rows dated from
+            ``start_date`` to ``end_date`` (both included; either may be left out). Without
+            them, every day the store holds (``info()``'s ``days_from`` to ``days_to``).
 
         Returns
         -------
@@ -270,6 +286,11 @@ class Store:
         """
         spec = self.source.resource(resource)
         age = parse_age(max_age)
+        days = day_range(spec.name, spec.dated, start_date, end_date)
+        frame = self._frame(spec, projects, age)
+        return frame if days is None else within_days(frame, spec.dated or "", days)
+
+    def _frame(self, spec: Resource, projects: Any, age: timedelta | None) -> pd.DataFrame:
         with self._db.connect():  # one connection for the checks and, when fresh, the read
             scopes = self._scopes(spec, projects, max_age=age)
             stale = age is not None and self._stale(spec, list(scopes), age)

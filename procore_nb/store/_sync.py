@@ -14,16 +14,16 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procore_nb.api._projects import skipped_together
 from procore_nb.store._database import Database
-from procore_nb.store._plan import Mode, Resource, ScopePlan, Step, plan_scope
+from procore_nb.store._plan import Mode, Resource, ScopePlan, plan_scope
 from procore_nb.store._report import SyncReport
 from procore_nb.store._source import Pulled, Source, window_end
+from procore_nb.store._state import Written, last_steps, remember, remember_refusal
 from procore_nb.store._tables import (
-    SYNC_TABLE,
     Counts,
     ensure_catalog,
     prepare,
@@ -36,44 +36,11 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["last_steps", "sync_resource"]
+__all__ = ["sync_resource"]
 
 #: Scopes pulled together: enough to keep every connection busy, few enough that an
 #: interrupted sync keeps most of its work.
 BATCH = 50
-
-
-def last_steps(
-    connection: duckdb.DuckDBPyConnection, resource: str
-) -> dict[int, tuple[Step | None, datetime]]:
-    """Each scope of ``resource`` asked for so far: its last successful :class:`Step` (None
-    when Procore has refused it every time) and when it was last asked for."""
-    if not ensure_catalog(connection, write=False):
-        return {}
-    rows = connection.execute(
-        # A scope that failed last time is asked again whatever its age (NULL: never).
-        "SELECT scope, since, rows, CASE WHEN mode = 'failed' THEN NULL ELSE synced_at END, "
-        f"exact_since FROM {SYNC_TABLE} WHERE resource = ?",
-        [resource],
-    ).fetchall()
-    return {
-        int(s): (
-            Step(_utc(since), int(n), _utc(exact) if exact else None) if since else None,
-            _utc(at),
-        )
-        for s, since, n, at, exact in rows
-    }
-
-
-#: When a scope that has only ever failed was last answered: never (so it is stale).
-_NEVER = datetime.min.replace(tzinfo=UTC)
-
-
-def _utc(value: Any) -> datetime:
-    if value is None:
-        return _NEVER
-    moment: datetime = value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _attributed(
@@ -109,10 +76,10 @@ def _chunks(items: Sequence[ScopePlan], size: int) -> Iterator[list[ScopePlan]]:
 
 
 def _groups(plans: Sequence[ScopePlan]) -> list[list[ScopePlan]]:
-    """Plans that can share a pull: the same mode and the same window."""
-    groups: dict[tuple[Mode, datetime | None], list[ScopePlan]] = {}
+    """Plans that can share a pull: the same mode and the same window (or days)."""
+    groups: dict[tuple[Mode, datetime | None, tuple[date, date] | None], list[ScopePlan]] = {}
     for item in plans:
-        groups.setdefault((item.mode, item.window_start), []).append(item)
+        groups.setdefault((item.mode, item.window_start, item.days), []).append(item)
     return list(groups.values())
 
 
@@ -162,7 +129,9 @@ class _Run:
         if first.window_start is not None:
             changed = (first.window_start, window_end(source.server_time()))
         try:
-            pulled = source.pull(resource, scopes, changed=changed)
+            # Only a daily log's pull names days (a test's source may not take them).
+            days: dict[str, Any] = {"days": first.days} if first.days is not None else {}
+            pulled = source.pull(resource, scopes, changed=changed, **days)
         except KeyboardInterrupt as interrupt:
             # The scopes read whole before Ctrl-C (when the source says which) are kept.
             done: Pulled | None = getattr(interrupt, "pulled", None)
@@ -220,7 +189,14 @@ class _Run:
                         if gave_up:
                             report.failed.add(plan.scope)
                         with _transaction(connection):
-                            self._refused(connection, plan, costs[plan.scope], failed=gave_up)
+                            remember_refusal(
+                                connection,
+                                resource.name,
+                                plan,
+                                self.names.get(plan.scope, ""),
+                                costs[plan.scope],
+                                failed=gave_up,
+                            )
                         continue
                     share = counts_of.get(plan.scope, 0) / total_rows
                     with _transaction(connection):  # rows, deletions and state together
@@ -230,82 +206,35 @@ class _Run:
                             key=resource.key,
                             scope=plan.scope,
                             columns=columns,
-                            replace=plan.mode is Mode.WHOLE,
+                            replace=plan.mode in (Mode.WHOLE, Mode.DAYS),
                             keep=id_rows.get(plan.scope, []) if batch.ids is not None else None,
+                            within=(resource.dated, *plan.days)
+                            if resource.dated is not None and plan.days is not None
+                            else None,
                         )
-                        spent = (costs[plan.scope], int(batch.spent[1] * share))
-                        self._remember(connection, plan, batch.since, counts, spent)
+                        written = Written(
+                            batch.since,
+                            self._exact(plan, batch.since),
+                            counts,
+                            costs[plan.scope],
+                            int(batch.spent[1] * share),
+                        )
+                        remember(
+                            connection,
+                            resource.name,
+                            plan,
+                            self.names.get(plan.scope, ""),
+                            written,
+                        )
                     self._count(plan, counts)
             finally:
                 if columns is not None:
                     unregister(connection)
 
-    def _remember(
-        self,
-        connection: duckdb.DuckDBPyConnection,
-        plan: ScopePlan,
-        since: datetime,
-        counts: Counts,
-        spent: tuple[int, int],
-    ) -> None:
-        connection.execute(
-            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
-            [self.resource.name, plan.scope],
-        )
+    def _exact(self, plan: ScopePlan, since: datetime) -> datetime | None:
+        """When the last sync that found every deletion of the scope began."""
         finds_deletions = plan.mode is not Mode.CHANGES or self.resource.include_deleted
-        exact = since if finds_deletions else self.exact.get(plan.scope)
-        connection.execute(
-            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                self.resource.name,
-                plan.scope,
-                self.names.get(plan.scope, ""),
-                str(plan.mode),
-                since,
-                exact,
-                datetime.now(UTC),
-                counts.rows,
-                counts.added,
-                counts.changed,
-                counts.deleted,
-                spent[0],
-                spent[1],
-            ],
-        )
-
-    def _refused(
-        self,
-        connection: duckdb.DuckDBPyConnection,
-        plan: ScopePlan,
-        requests: int,
-        *,
-        failed: bool,
-    ) -> None:
-        held = connection.execute(
-            f"SELECT since, exact_since, rows, synced_at FROM {SYNC_TABLE} "
-            "WHERE resource = ? AND scope = ?",
-            [self.resource.name, plan.scope],
-        ).fetchone()
-        since, exact, rows, answered = held if held is not None else (None, None, 0, None)
-        connection.execute(
-            f"DELETE FROM {SYNC_TABLE} WHERE resource = ? AND scope = ?",
-            [self.resource.name, plan.scope],
-        )
-        connection.execute(
-            f"INSERT INTO {SYNC_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, 0)",
-            [
-                self.resource.name,
-                plan.scope,
-                self.names.get(plan.scope, ""),
-                "failed" if failed else "refused",
-                since,
-                exact,
-                # A refusal is an answer (fresh for max_age); a failure is not (asked again).
-                answered if failed else datetime.now(UTC),
-                rows,
-                requests,
-            ],
-        )
+        return since if finds_deletions else self.exact.get(plan.scope)
 
     def _count(self, plan: ScopePlan, counts: Counts) -> None:
         report = self.report
@@ -315,6 +244,13 @@ class _Run:
         report.changed += counts.changed
         report.deleted += counts.deleted
         report.modes[str(plan.mode)] = report.modes.get(str(plan.mode), 0) + 1
+        if plan.days is not None:
+            held = report.days
+            report.days = (
+                (min(held[0], plan.days[0]), max(held[1], plan.days[1]))
+                if held is not None
+                else plan.days
+            )
 
 
 def sync_resource(
@@ -325,12 +261,14 @@ def sync_resource(
     *,
     overlap: timedelta,
     deletions_every: timedelta = timedelta(0),
+    history: timedelta = timedelta(days=90),
     progress: bool = False,
 ) -> SyncReport:
     """Bring ``scopes`` (id -> name) of ``resource`` up to date and report what it took.
 
     ``deletions_every`` lets scopes whose deletions cost a whole pull to find pull only
-    their changes in between whole pulls at most that far apart (see ``_plan``).
+    their changes in between whole pulls at most that far apart, and ``history`` is how
+    far back a daily log's first sync reads (see ``_plan``).
     """
     started = time.monotonic()
     with db.connect() as connection:
@@ -344,6 +282,7 @@ def sync_resource(
             overlap=overlap,
             deletions_every=deletions_every,
             now=now,
+            history=history,
         )
         for scope in scopes
     ]

@@ -20,6 +20,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def quote(name: str) -> str:
 def _catalog_ready(connection: duckdb.DuckDBPyConnection) -> bool:
     found = connection.execute(
         "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' AND "
-        "((table_name = ? AND column_name = 'bytes') OR "
+        "((table_name = ? AND column_name = 'days_to') OR "
         "(table_name = ? AND column_name = 'stored'))",
         [SYNC_TABLE, COLUMNS_TABLE],
     ).fetchone()
@@ -77,9 +78,12 @@ def ensure_catalog(connection: duckdb.DuckDBPyConnection, *, write: bool = True)
         f"""CREATE TABLE IF NOT EXISTS {SYNC_TABLE} (
             resource VARCHAR, scope BIGINT, scope_name VARCHAR, mode VARCHAR,
             since TIMESTAMPTZ, exact_since TIMESTAMPTZ, synced_at TIMESTAMPTZ, rows BIGINT,
-            added BIGINT,
-            changed BIGINT, deleted BIGINT, requests BIGINT, bytes BIGINT)"""
+            added BIGINT, changed BIGINT, deleted BIGINT, requests BIGINT, bytes BIGINT,
+            days_from DATE, days_to DATE)"""
     )
+    # Stores written before daily logs were read by days hold no days.
+    for column in ("days_from", "days_to"):
+        connection.execute(f"ALTER TABLE {SYNC_TABLE} ADD COLUMN IF NOT EXISTS {column} DATE")
     connection.execute(
         f"""CREATE TABLE IF NOT EXISTS {COLUMNS_TABLE} (
             resource VARCHAR, position INTEGER, name VARCHAR, dtype VARCHAR,
@@ -296,20 +300,31 @@ def write_scope(
     columns: Sequence[str] | None,
     replace: bool,
     keep: Iterable[Any] | None = None,
+    within: tuple[str, date, date] | None = None,
 ) -> Counts:
     """Write one scope's rows of the :func:`register`ed batch (in the caller's transaction).
 
     ``columns`` is what :func:`register` returned. ``replace`` makes the rows the scope's
     whole content; otherwise they are upserted by ``key``, rows marked ``_deleted`` are
     removed, and when ``keep`` is given (every id the scope still has) any other id is
-    removed too.
+    removed too. ``within`` (a column and its first and last day) narrows ``replace`` to
+    the scope's rows dated in those days: older and newer rows stay.
     """
     table = quote(resource)
+    held = f"{SCOPE} = ?"
+    if within is not None:
+        held += f" AND TRY_CAST({quote(within[0])} AS DATE) BETWEEN ?::DATE AND ?::DATE"
     if columns is None or key not in columns:
-        return _empty_scope(connection, resource, key=key, scope=scope, replace=replace)
+        bounds = [within[1], within[2]] if within is not None else []
+        return _empty_scope(
+            connection, resource, key=key, scope=scope, replace=replace, where=(held, bounds)
+        )
     k = quote(key)
     live = f"{SCOPE} = ? AND NOT {DELETED}"
-    before = _ids(connection, f"SELECT {k} FROM {table} WHERE {SCOPE} = ?", [scope])
+    everywhere = _ids(connection, f"SELECT {k} FROM {table} WHERE {SCOPE} = ?", [scope])
+    before = everywhere
+    if within is not None:
+        before = _ids(connection, f"SELECT {k} FROM {table} WHERE {held}", [scope, *within[1:]])
     incoming = _ids(connection, f"SELECT {k} FROM {_INCOMING} WHERE {live}", [scope])
     names = ", ".join(quote(c) for c in columns)
     differing = connection.execute(
@@ -317,7 +332,7 @@ def write_scope(
         f"SELECT {names} FROM {table} WHERE {SCOPE} = ?)",
         [scope, scope],
     ).fetchone()
-    added = len(incoming - before)
+    added = len(incoming - everywhere)
     changed = (differing[0] if differing else 0) - added
     if replace:
         gone = before - incoming
@@ -328,7 +343,7 @@ def write_scope(
         gone = (reported & before) - incoming
         if keep is not None:
             gone |= before - set(keep) - incoming
-    remove = (before & incoming) | gone
+    remove = (everywhere & incoming) | gone  # a row whose day moved is replaced too
     if remove:
         connection.execute(
             f"DELETE FROM {table} WHERE {SCOPE} = ? AND {k} IN (SELECT unnest(?))",
@@ -340,17 +355,25 @@ def write_scope(
             f"WHERE {live}",
             [scope],
         )
-    return Counts(len(before) - len(gone) + added, added, max(changed, 0), len(gone))
+    return Counts(len(everywhere) - len(gone) + added, added, max(changed, 0), len(gone))
 
 
 def _empty_scope(
-    connection: duckdb.DuckDBPyConnection, resource: str, *, key: str, scope: int, replace: bool
+    connection: duckdb.DuckDBPyConnection,
+    resource: str,
+    *,
+    key: str,
+    scope: int,
+    replace: bool,
+    where: tuple[str, list[Any]],
 ) -> Counts:
+    """An answer without rows: the scope (or its rows ``where`` says) emptied on ``replace``."""
     if not table_exists(connection, resource):
         return Counts()
-    table = quote(resource)
-    held = _ids(connection, f"SELECT {quote(key)} FROM {table} WHERE {SCOPE} = ?", [scope])
+    table, k = quote(resource), quote(key)
+    everywhere = _ids(connection, f"SELECT {k} FROM {table} WHERE {SCOPE} = ?", [scope])
     if not replace:
-        return Counts(len(held))
-    connection.execute(f"DELETE FROM {table} WHERE {SCOPE} = ?", [scope])
-    return Counts(0, 0, 0, len(held))
+        return Counts(len(everywhere))
+    gone = _ids(connection, f"SELECT {k} FROM {table} WHERE {where[0]}", [scope, *where[1]])
+    connection.execute(f"DELETE FROM {table} WHERE {where[0]}", [scope, *where[1]])
+    return Counts(len(everywhere) - len(gone), 0, 0, len(gone))

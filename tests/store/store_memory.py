@@ -2,7 +2,8 @@
 
 :class:`MemorySource` answers the store's :class:`~procore_nb.store._source.Source` questions
 the way Procore does: whole lists, changes in an ``updated_at`` window (deleted rows included
-for resources that support ``include_deleted``), and ids; it counts a request per page. Its
+for resources that support ``include_deleted``), ids, and a daily log's days (rows of a
+``dated`` resource carry a ``date``, today's unless given); it counts a request per page. Its
 clock only moves when a test moves it, and every change stamps ``updated_at`` with it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -54,6 +55,7 @@ class MemorySource:
     requests: int = 0
     bytes: int = 0
     pulls: list[tuple[str, tuple[datetime, datetime] | None]] = field(default_factory=list)
+    days: list[tuple[date, date] | None] = field(default_factory=list)  # each pull's days
     #: Set to make the n-th pull from now raise (an error or KeyboardInterrupt mid-sync).
     fail_on: tuple[int, BaseException] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # a column Procore starts sending
@@ -81,6 +83,9 @@ class MemorySource:
             **self.extra,
             **values,
         }
+        spec = self.resources.get(resource)
+        if spec is not None and spec.dated is not None:
+            row.setdefault("date", pd.Timestamp(self.now.date(), tz="UTC"))
         self.rows.setdefault(resource, {})[self._next] = row
         return self._next
 
@@ -118,8 +123,10 @@ class MemorySource:
         *,
         changed: tuple[datetime, datetime] | None = None,
         ids_only: bool = False,
+        days: tuple[date, date] | None = None,
     ) -> Pulled:
         self.pulls.append((resource.name, changed))
+        self.days.append(days)
         if self.fail_on is not None:
             left, error = self.fail_on
             self.fail_on = (left - 1, error) if left > 1 else None
@@ -128,11 +135,14 @@ class MemorySource:
         if self.interrupt_after is not None:
             read, self.interrupt_after = list(scopes)[: self.interrupt_after], None
             interrupt = KeyboardInterrupt()
-            done = self.pull(resource, read, changed=changed, ids_only=ids_only)
+            done = self.pull(resource, read, changed=changed, ids_only=ids_only, days=days)
             interrupt.pulled = Pulled(done.frame, done.scopes, answered=set(read))  # type: ignore[attr-defined]
             raise interrupt
         allowed = [s for s in scopes if s not in self.refuse | self.fail]
         rows = self._select(resource.name, allowed, changed, deleted=resource.include_deleted)
+        if resource.dated is not None:  # today's rows unless asked for days, as Procore
+            first, last = days or (self.now.date(), self.now.date())
+            rows = [r for r in rows if first <= r["date"].date() <= last]
         size = resource.id_page if ids_only and resource.id_page else resource.per_page
         for scope in scopes:
             count = sum(1 for r in rows if r["project_id"] == scope)
@@ -171,6 +181,8 @@ class MemorySource:
 
     def _frame(self, rows: list[dict[str, Any]]) -> pd.DataFrame:
         columns = list(DTYPES) + [c for c in self.extra if c not in DTYPES]
+        if any("date" in r for r in rows):
+            columns.append("date")
         data: dict[str, Any] = {}
         for column in columns:
             values = [r.get(column) for r in rows]

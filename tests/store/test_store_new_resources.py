@@ -7,8 +7,10 @@ served, else a whole pull of one page per project); changes made in the sandbox 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,6 +23,13 @@ from procore_nb.sandbox import Sandbox
 
 #: The resources issue 21 adds (the registry's entries after the first 28).
 NEW = tuple(list(registry())[28:])
+
+#: Those answering only today's records unless given dates: synced by days.
+DATED = frozenset(
+    n
+    for n in NEW
+    if not registry()[n].updated_at and {"start_date", "end_date"} <= set(registry()[n].filters)
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +47,15 @@ def _working(sb: Sandbox, client: procore_nb.Client, count: int = 3) -> list[int
     return [int(i) for i in building["id"] if int(i) not in disabled][:count]
 
 
-def _fresh(client: procore_nb.Client, name: str, ids: list[int]) -> pd.DataFrame:
-    """The client's own pull, in the store's order (by project as asked, then by key)."""
+def _fresh(client: procore_nb.Client, name: str, ids: list[int], **days: Any) -> pd.DataFrame:
+    """The client's own pull (of ``start_date`` to ``end_date`` when given), in the store's
+    order (by project as asked, then by key)."""
     entry = registry()[name]
     if not entry.project_scoped:
         frame = client.frame(name, progress=False)
         frame = frame.sort_values(entry.key, kind="stable").reset_index(drop=True)
     else:
-        frame = client.frame(name, projects=ids, progress=False)
+        frame = client.frame(name, projects=ids, progress=False, **days)
         rank = {p: i for i, p in enumerate(ids)}
         order = sorted(
             range(len(frame)),
@@ -68,19 +78,23 @@ def test_the_registry_lists_at_least_forty(sandbox: Sandbox) -> None:
 def test_sync_equals_the_fan_out_then_resyncs_by_plan(
     sandbox: Sandbox, tmp_path: Path, name: str
 ) -> None:
-    """A first sync pulls each project whole; frame() equals client.frame; a resync plans."""
+    """A first sync pulls each project whole (a daily log: its last 90 days); frame() equals
+    client.frame; a resync plans."""
     client = sandbox_client(sandbox)
     entry = registry()[name]
     ids = _working(sandbox, client)
     store = Store(client, tmp_path / "s.duckdb")
     first = store.sync(name, projects=ids)
     scopes = len(ids) if entry.project_scoped else 1
-    assert first.modes == {"whole": scopes}
+    by_days = name in DATED
+    assert first.modes == {("days" if by_days else "whole"): scopes}
     got = store.frame(name, projects=ids, max_age=None)
     got.attrs = {}
-    pd.testing.assert_frame_equal(got, _fresh(client, name, ids))
+    days = {"start_date": TODAY - dt.timedelta(days=90), "end_date": TODAY} if by_days else {}
+    pd.testing.assert_frame_equal(got, _fresh(client, name, ids, **days))
     again = store.sync(name, projects=ids)
-    assert again.modes == {("changes" if entry.include_deleted else "whole"): scopes}
+    plan = "days" if by_days else "changes" if entry.include_deleted else "whole"
+    assert again.modes == {plan: scopes}
 
 
 @pytest.mark.parametrize("name", ["incidents", "requisitions", "change_order_packages", "meetings"])
