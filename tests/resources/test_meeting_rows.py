@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pandas as pd
@@ -257,8 +256,13 @@ def test_a_refused_show_stops_the_shows_still_waiting(
     count = len(client.frame("meetings", projects=[project], progress=False))
     listing = f"/rest/v1.1/projects/{project}/meetings"
     sb.reset_counters()
-    sb.configure(latency=0.5)  # 8 shows at a time take 11 s in all: time to refuse them midway
+    sb.configure(latency=0.2)
     failure: list[BaseException] = []
+
+    def refuse_after_the_list(answer: requests.Response, **_: Any) -> None:
+        """Switch the tool off the moment the list is answered, before any show is sent."""
+        if answer.request.path_url.split("?")[0] == listing:
+            sb.set_tool(project, "meetings", enabled=False)
 
     def pull() -> None:
         try:
@@ -266,14 +270,14 @@ def test_a_refused_show_stops_the_shows_still_waiting(
         except procore_nb.ProcoreError as exc:
             failure.append(exc)
 
+    http = client._session.transport.session  # the requests session the client sends with
+    http.hooks["response"].append(refuse_after_the_list)
     worker = threading.Thread(target=pull)
     worker.start()
     try:
-        while not sb.counters()["by_path"].get(listing):  # the list has been answered
-            time.sleep(0.02)
-        sb.set_tool(project, "meetings", enabled=False)
         worker.join(timeout=60)
     finally:
+        http.hooks["response"].remove(refuse_after_the_list)
         sb.set_tool(project, "meetings", enabled=True)
     assert not worker.is_alive()
     assert isinstance(failure[0], PartialPullError)
