@@ -15,6 +15,8 @@ __all__ = ["excel_format", "finish_sheet", "reader_headers"]
 #: The widest a column is sized to, in characters.
 WIDTH_MAX = 60
 _WHOLE = "#,##0"
+#: Numbers with decimals: at least two, up to four (a rate, hours, a coordinate).
+_DECIMALS = "#,##0.00##"
 _FORMATS: Mapping[Kind, str] = {
     "share": "0.0%",
     "percent": '0.0"%"',
@@ -46,9 +48,9 @@ def excel_format(kind: Kind, values: pd.Series, *, currency: str = "$") -> str |
         unit = f'"{currency}"' if currency else ""
         figure = "#,##0" if big else "#,##0.00"
         return f"{unit}{figure};-{unit}{figure}"
-    if kind == "number":  # coordinates, hours: whole ones with separators, others as they are
+    if kind == "number":  # hours, rates, coordinates: separators, and 2 to 4 decimals if any
         numbers = pd.to_numeric(values, errors="coerce").dropna()
-        return _WHOLE if bool((numbers == numbers.round()).all()) else None
+        return _WHOLE if bool((numbers == numbers.round()).all()) else _DECIMALS
     return _FORMATS.get(kind)
 
 

@@ -171,3 +171,17 @@ def test_clashing_headers_keep_every_word(tmp_path: Path) -> None:
         "Parent job ID",
         "Parent job ID (2)",
     ]
+
+
+def test_numbers_with_decimals_show_two_to_four(tmp_path: Path) -> None:
+    """A rate of 6.534239... reads 6.5342 in Excel, not General's fifteen digits; whole hours
+    keep their separators."""
+    table = tables.declare(
+        pd.DataFrame({"hours": [1200.0, 30.0], "rate": [6.534239414532149, 0.0]}),
+        {"hours": "number", "rate": "number"},
+    )
+    path = export.to_excel({"Rates": table}, tmp_path / "rates.xlsx")
+    sheet = openpyxl.load_workbook(path)["Rates"]
+    heads = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, heads.index("Hours") + 1).number_format == "#,##0"
+    assert sheet.cell(2, heads.index("Rate") + 1).number_format == "#,##0.00##"
