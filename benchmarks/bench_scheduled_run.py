@@ -53,6 +53,7 @@ STORED = (
     "punch_items",
     "observations",
     "checklists",
+    "manpower_logs",
 )
 RATE = 25 / 10.0  # requests per second Procore's spike window allows
 HOURLY = 3600

@@ -483,8 +483,9 @@ FIELD = [
         "## The data\n\n"
         "Every read is in this one cell, through the local store (`client.store()`: later runs "
         "pull only what changed, none within `max_age`). Daily logs (manpower) answer today "
-        "only unless given a date range (Procore's rule), so they are read live for the 12 "
-        "weeks before the data's latest update.",
+        "only unless given a date range (Procore's rule): the store keeps them by day (90 days, "
+        "the last week read again at each sync), and the 12 weeks before the data's latest "
+        "update are taken from it.",
         metadata={"tags": ["analyst"]},
     ),
     new_code_cell(
@@ -496,10 +497,10 @@ FIELD = [
         'observations = store.frame("observations", projects=scope, max_age=max_age)\n'
         'inspections = store.frame("checklists", projects=scope, max_age=max_age)\n'
         "day = pd.Timestamp(as_of) if as_of else analysis.as_of(punch, observations, inspections)\n"
-        "# daily logs need a date range, which the store's lists do not take: read them live\n"
-        "manpower = client.frame(\n"
-        '    "manpower_logs", projects=scope, start_date=day - pd.Timedelta(weeks=12), '
-        "end_date=day\n"
+        "# daily logs are kept by day: the 12 weeks before the day above\n"
+        "manpower = store.frame(\n"
+        '    "manpower_logs", projects=scope, max_age=max_age,\n'
+        "    start_date=day - pd.Timedelta(weeks=12), end_date=day,\n"
         ")"
     ),
     new_code_cell(
