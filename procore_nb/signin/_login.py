@@ -28,7 +28,7 @@ from procore_nb._exceptions import (
     RateLimitError,
 )
 from procore_nb.api._client import Client
-from procore_nb.api._config import ATTENDED_MAX_WAIT
+from procore_nb.api._config import ATTENDED_MAX_WAIT, unattended
 from procore_nb.api._pacing import waits_at_most
 from procore_nb.api._tokens import TokenCache
 from procore_nb.signin._messages import (
@@ -38,7 +38,7 @@ from procore_nb.signin._messages import (
     signed_in_text,
     warn_once,
 )
-from procore_nb.signin._notebook import in_notebook, unattended, widgets_available
+from procore_nb.signin._notebook import in_notebook, widgets_available
 from procore_nb.signin._terminal import restore_or_ask
 
 __all__ = ["login", "sign_in", "sign_in_unattended"]

@@ -9,9 +9,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from procore_nb.api._config import unattended
-
-__all__ = ["in_notebook", "unattended", "widgets_available"]
+__all__ = ["in_notebook", "widgets_available"]
 
 
 def in_notebook() -> bool:

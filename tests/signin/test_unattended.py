@@ -14,9 +14,9 @@ import pytest
 import procore_nb
 from procore_nb import Client, NotSignedInError
 from procore_nb._constants import UNATTENDED_VARIABLE
+from procore_nb.api._config import unattended
 from procore_nb.sandbox import Sandbox
 from procore_nb.signin._login import sign_in, sign_in_unattended
-from procore_nb.signin._notebook import unattended
 
 
 @pytest.fixture(autouse=True)
